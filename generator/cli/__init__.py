@@ -1,0 +1,45 @@
+"""The `carousel` command line: a thin click group, one module per command.
+
+Commands are imported lazily so that `carousel --help` or `carousel list` do not
+pay for importing WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from generator import __version__
+
+# command name -> "module:attribute" of its click.Command
+COMMANDS: dict[str, str] = {
+    "new": "generator.cli.new:new_command",
+    "build": "generator.cli.build:build_command",
+    "watch": "generator.cli.watch:watch_command",
+    "check": "generator.cli.check:check_command",
+    "list": "generator.cli.list_threads:list_command",
+    "import": "generator.cli.import_thread:import_command",
+    "themes": "generator.cli.catalog:themes_command",
+    "layouts": "generator.cli.catalog:layouts_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        return getattr(importlib.import_module(module_name), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="carousel")
+def main() -> None:
+    """Carousel Studio: turn Markdown threads into LinkedIn and Instagram carousels."""
