@@ -1,0 +1,76 @@
+"""Diagnostics: every problem is reported as `file:line: message`.
+
+Stages collect diagnostics instead of stopping at the first problem, so that a
+user sees every mistake of a build at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, located in a file (and a line when known)."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """A path as users should read it: relative to the project when inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix for the closest choice, or an empty string."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+class CarouselError(Exception):
+    """A failure that carries its diagnostics. `exit_code` follows the CLI contract."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: Iterable[Diagnostic] | Diagnostic):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics: list[Diagnostic] = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class ConfigError(CarouselError):
+    """carousel.yaml, a theme or the command line is wrong: nothing can be built (exit 2)."""
+
+    exit_code = 2
+
+
+class ThreadError(CarouselError):
+    """One thread cannot be built; the others still are (exit 1)."""
+
+    exit_code = 1
