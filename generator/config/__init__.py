@@ -1,0 +1,1 @@
+"""Configuration: the typed schema, YAML loading with line numbers, the options cascade."""

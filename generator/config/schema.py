@@ -1,0 +1,225 @@
+"""The declarative, typed schema of carousel.yaml, front matter and post directives.
+
+Every model forbids unknown keys. Option models are used for each layer of the
+cascade; `model_dump(exclude_unset=True)` tells which keys a layer really set.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from generator.canvas import CANVAS_PRESETS, Canvas
+from generator.errors import did_you_mean
+
+PATTERNS = ("none", "dots", "grid", "lines", "diagonal", "waves", "gradient", "topography", "cross")
+FORMATS = ("pdf", "png", "jpg")
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+
+def _hex_colour(value: str | None) -> str | None:
+    if value is not None and not HEX_COLOUR.match(value):
+        raise ValueError(f"'{value}' is not a hex colour like '#1d4ed8'")
+    return value
+
+
+def _fit_off(value: Any) -> Any:
+    """YAML 1.1 reads a bare `off` as false; `fit: off` means the 'off' mode."""
+    return "off" if value is False else value
+
+
+def _bool_as_show(value: Any) -> Any:
+    """`cover: false` is shorthand for `cover: {show: false}`."""
+    return {"show": value} if isinstance(value, bool) else value
+
+
+class CanvasSize(StrictModel):
+    width: int = Field(ge=240, le=4096)
+    height: int = Field(ge=240, le=4096)
+
+
+class Typography(StrictModel):
+    """Sizes in px on the 540 px-wide reference canvas."""
+
+    title: float = Field(36, gt=0, le=120)
+    body: float = Field(18, gt=0, le=80)
+    meta: float = Field(12, gt=0, le=40)
+
+
+class PatternOptions(StrictModel):
+    name: str = "none"
+    opacity: float = Field(0.08, ge=0, le=0.12)
+
+    @field_validator("name")
+    @classmethod
+    def _known_pattern(cls, value: str) -> str:
+        if value not in PATTERNS:
+            raise ValueError(f"unknown pattern '{value}'{did_you_mean(value, PATTERNS)}; one of {', '.join(PATTERNS)}")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_shorthand(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+
+class CoverOptions(StrictModel):
+    show: bool = True
+    hint: str = "Swipe"
+
+    _shorthand = model_validator(mode="before")(classmethod(lambda cls, v: _bool_as_show(v)))
+
+
+class Action(StrictModel):
+    icon: str = ""
+    text: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_shorthand(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+def _default_actions() -> list[Action]:
+    return [
+        Action(icon="➕", text="Follow for more"),
+        Action(icon="♻️", text="Repost to share it"),
+        Action(icon="🔖", text="Save it for later"),
+    ]
+
+
+class OutroOptions(StrictModel):
+    show: bool = True
+    headline: str = "Found this useful?"
+    actions: list[Action] = Field(default_factory=_default_actions, max_length=3)
+
+    _shorthand = model_validator(mode="before")(classmethod(lambda cls, v: _bool_as_show(v)))
+
+
+CanvasSpec = Annotated[Union[CanvasSize, str], Field(union_mode="left_to_right")]
+
+
+class Options(StrictModel):
+    """Every option of the cascade, with its built-in default."""
+
+    canvas: CanvasSpec = "linkedin-portrait"
+    layout: str = "classic"
+    theme: str = "paper"
+    typography: Typography = Field(default_factory=Typography)
+    pattern: PatternOptions = Field(default_factory=PatternOptions)
+    profile: str | None = None
+    cover: CoverOptions = Field(default_factory=CoverOptions)
+    outro: OutroOptions = Field(default_factory=OutroOptions)
+    header: bool = True
+    footer: bool = True
+    slide_numbers: bool = True
+    swipe_hint: bool = True
+    fit: Literal["split", "shrink", "off"] = "split"
+    shrink_floor: float = Field(0.8, ge=0.5, le=1.0)
+    formats: list[Literal["pdf", "png", "jpg"]] = Field(default_factory=lambda: ["pdf"], min_length=1)
+
+    @field_validator("canvas")
+    @classmethod
+    def _known_canvas(cls, value: CanvasSize | str) -> CanvasSize | str:
+        if isinstance(value, str) and value not in CANVAS_PRESETS:
+            raise ValueError(
+                f"unknown canvas '{value}'{did_you_mean(value, CANVAS_PRESETS)}; "
+                f"one of {', '.join(CANVAS_PRESETS)} or {{width, height}}"
+            )
+        return value
+
+    @field_validator("fit", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: Any) -> Any:
+        return _fit_off(value)
+
+    @field_validator("formats", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    def resolved_canvas(self) -> Canvas:
+        if isinstance(self.canvas, CanvasSize):
+            return Canvas(f"{self.canvas.width}x{self.canvas.height}", self.canvas.width, self.canvas.height)
+        width, height = CANVAS_PRESETS[self.canvas]
+        return Canvas(self.canvas, width, height)
+
+
+# Option keys whose values are merged key by key across layers instead of replaced.
+NESTED_OPTIONS = frozenset({"typography", "pattern", "cover", "outro"})
+
+
+class Profile(StrictModel):
+    """A brand kit: who the carousel is by."""
+
+    name: str
+    handle: str = ""
+    avatar: str | None = None
+    logo: str | None = None
+    website: str | None = None
+    accent: str | None = None
+
+    _colour = field_validator("accent")(classmethod(lambda cls, v: _hex_colour(v)))
+
+    @property
+    def at_handle(self) -> str:
+        handle = self.handle.strip()
+        return handle if not handle or handle.startswith("@") else f"@{handle}"
+
+
+class ProjectConfig(StrictModel):
+    """carousel.yaml."""
+
+    defaults: Options = Field(default_factory=Options)
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+    presets: dict[str, Options] = Field(default_factory=dict)
+    outro: OutroOptions | None = None
+
+
+SlideRef = Union[int, Literal["cover", "outro"], list[int]]
+
+
+class FrontMatter(Options):
+    """A thread's front matter: its own fields plus any option of the cascade."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    slug: str | None = None
+    preset: str | None = None
+    date: datetime | date | None = None
+    draft: bool = False
+    source: str | None = None
+    caption: str | None = None
+    slides: list[SlideRef] | None = None
+
+    def option_layer(self) -> dict[str, Any]:
+        """Only the cascade options this front matter set."""
+        data = self.model_dump(exclude_unset=True)
+        return {key: value for key, value in data.items() if key in Options.model_fields}
+
+
+class PostDirectives(StrictModel):
+    """Options a post may set for its own slide in a leading `<!-- key: value -->` comment."""
+
+    layout: str | None = None
+    image: str | None = None
+    title: str | None = None
+    pattern: PatternOptions | None = None
+    fit: Literal["split", "shrink", "off"] | None = None
+    header: bool | None = None
+    footer: bool | None = None
+    slide_numbers: bool | None = None
+    swipe_hint: bool | None = None
+
+    _fit = field_validator("fit", mode="before")(classmethod(lambda cls, v: _fit_off(v)))
+
+    def option_layer(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_unset=True)
+        return {key: value for key, value in data.items() if key in Options.model_fields}

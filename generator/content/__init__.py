@@ -1,0 +1,1 @@
+"""Thread sources: splitting a thread file, and Markdown to safe HTML."""

@@ -1,0 +1,199 @@
+"""Markdown of one post -> sanitised HTML pieces for a slide.
+
+Raw HTML in a post is allowed only through an allow-list (nh3), so threads from
+other people cannot inject scripts, forms, frames or file attachments.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "s", "del", "ins", "mark", "sub", "sup", "small",
+    "code", "pre", "span", "div", "a", "ul", "ol", "li", "blockquote", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "img", "figure", "figcaption",
+    "table", "thead", "tbody", "tr", "th", "td", "kbd", "abbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+# Relative URLs are always kept by nh3; anything with another scheme (file:, javascript:) is dropped.
+URL_SCHEMES = {"http", "https", "mailto", "data"}
+
+HASHTAG = r"(?<![\w&/#])#([^\W_][\w]*)"
+MENTION = r"(?<![\w/@.])@([A-Za-z0-9_]{1,30})"
+LEADING_HEADING = re.compile(r"\A\s*<h([1-3])>(.*?)</h\1>\s*", re.DOTALL)
+VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "source"}
+
+
+class _TagProcessor(InlineProcessor):
+    def __init__(self, pattern: str, css_class: str, prefix: str):
+        super().__init__(pattern)
+        self.css_class = css_class
+        self.prefix = prefix
+
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+        element = etree.Element("span")
+        element.set("class", self.css_class)
+        element.text = self.prefix + m.group(1)
+        return element, m.start(0), m.end(0)
+
+
+class SocialTagsExtension(Extension):
+    """Wrap #hashtags and @mentions in spans the themes colour with the accent."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        md.inlinePatterns.register(_TagProcessor(HASHTAG, "hashtag", "#"), "hashtag", 65)
+        md.inlinePatterns.register(_TagProcessor(MENTION, "mention", "@"), "mention", 64)
+
+
+def new_markdown() -> markdown.Markdown:
+    """A Markdown converter configured for posts (reuse it; it is reset per post)."""
+    return markdown.Markdown(
+        extensions=[
+            "fenced_code",
+            "codehilite",
+            "sane_lists",
+            "tables",
+            "nl2br",
+            SocialTagsExtension(),
+        ],
+        extension_configs={"codehilite": {"guess_lang": False, "css_class": "highlight", "use_pygments": True}},
+        output_format="html",
+    )
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    src: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class PostHtml:
+    """A post as safe HTML: an optional title (its leading heading) and top-level body blocks."""
+
+    title_html: str
+    blocks: tuple[str, ...]
+    images: tuple[ImageRef, ...] = field(default=())
+
+    @property
+    def body_html(self) -> str:
+        return "\n".join(self.blocks)
+
+
+def sanitize(html: str) -> str:
+    """Keep only allow-listed tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+class _BlockSplitter(HTMLParser):
+    """Split an HTML fragment into its top-level elements, and note every <img>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self.images: list[ImageRef] = []
+        self._depth = 0
+        self._current: list[str] = []
+
+    def _emit(self, text: str, closes_block: bool) -> None:
+        self._current.append(text)
+        if closes_block and self._depth == 0:
+            block = "".join(self._current).strip()
+            if block:
+                self.blocks.append(block)
+            self._current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            values = dict(attrs)
+            self.images.append(ImageRef(values.get("src") or "", values.get("alt") or ""))
+        text = self.get_starttag_text() or f"<{tag}>"
+        if tag in VOID_ELEMENTS:
+            self._emit(text, closes_block=True)
+        else:
+            self._depth += 1
+            self._emit(text, closes_block=False)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS:
+            return
+        self._depth = max(0, self._depth - 1)
+        self._emit(f"</{tag}>", closes_block=True)
+
+    def handle_data(self, data):
+        if self._depth == 0 and not data.strip():
+            self._current.append(data) if self._current else None
+            return
+        self._emit(data, closes_block=False)
+
+    def handle_entityref(self, name):
+        self._emit(f"&{name};", closes_block=False)
+
+    def handle_charref(self, name):
+        self._emit(f"&#{name};", closes_block=False)
+
+    def close(self) -> None:
+        super().close()
+        rest = "".join(self._current).strip()
+        if rest:
+            self.blocks.append(rest)
+
+
+def split_blocks(html: str) -> tuple[list[str], list[ImageRef]]:
+    """Top-level blocks of an HTML fragment, and the images it shows."""
+    splitter = _BlockSplitter()
+    splitter.feed(html)
+    splitter.close()
+    return splitter.blocks, splitter.images
+
+
+def render_post(md: markdown.Markdown, text: str) -> PostHtml:
+    """Render one post's Markdown: safe HTML, leading heading split off as the title."""
+    md.reset()
+    html = sanitize(md.convert(text))
+    title_html = ""
+    heading = LEADING_HEADING.match(html)
+    if heading:
+        title_html = heading.group(2).strip()
+        html = html[heading.end() :]
+    blocks, images = split_blocks(html)
+    return PostHtml(title_html=title_html, blocks=tuple(blocks), images=tuple(images))
+
+
+def render_inline(md: markdown.Markdown, text: str) -> str:
+    """Markdown of a one-line field (title, subtitle, action) as safe inline HTML."""
+    md.reset()
+    html = sanitize(md.convert(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
+def plain_text(html: str) -> str:
+    """Text of an HTML fragment, for captions and word checks."""
+    return nh3.clean(html, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")

@@ -1,0 +1,96 @@
+"""The typed values that flow between build stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from generator.canvas import Canvas
+from generator.config.schema import Options, Profile
+from generator.errors import Diagnostic
+
+SlideKind = Literal["cover", "post", "outro"]
+ThreadStatus = Literal["draft", "scheduled", "due"]
+
+
+@dataclass(frozen=True)
+class ImageAsset:
+    """A local image a slide shows; `width`/`height` are its natural size (None for SVG)."""
+
+    path: Path
+    alt: str
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def url(self) -> str:
+        return self.path.as_uri()
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    """One planned slide: what it shows and with which options."""
+
+    kind: SlideKind
+    layout: str
+    options: Options
+    post_numbers: tuple[int, ...] = ()
+    title_html: str = ""
+    blocks: tuple[str, ...] = ()
+    image: ImageAsset | None = None
+    continued: bool = False  # a continuation of the previous slide's post (set by fitting)
+    body_scale: float = 1.0  # < 1 when fitting shrank the text
+
+    def with_changes(self, **changes) -> "SlideSpec":
+        return replace(self, **changes)
+
+    @property
+    def label(self) -> str:
+        """How messages name this slide: 'cover', 'outro' or 'post 3'."""
+        if self.kind != "post":
+            return self.kind
+        return "post " + "+".join(map(str, self.post_numbers))
+
+
+@dataclass(frozen=True)
+class ThreadMeta:
+    slug: str
+    source_path: Path
+    shown_path: str
+    title: str
+    title_html: str
+    subtitle_html: str
+    date: datetime | None
+    draft: bool
+    source_url: str | None
+    caption: str | None
+
+
+@dataclass(frozen=True)
+class ThreadPlan:
+    """A validated thread, planned into slides, ready to render."""
+
+    meta: ThreadMeta
+    options: Options  # thread-level options (before post directives)
+    canvas: Canvas
+    theme: str
+    profile: Profile | None
+    avatar: ImageAsset | None
+    logo: ImageAsset | None
+    slides: tuple[SlideSpec, ...]
+    dependencies: tuple[Path, ...]  # files the output depends on (for caches and watch)
+    warnings: tuple[Diagnostic, ...] = field(default=())
+
+    def status(self, now: datetime) -> ThreadStatus:
+        """draft, scheduled (publish date in the future) or due."""
+        if self.meta.draft:
+            return "draft"
+        when = self.meta.date
+        if when is not None:
+            if when.tzinfo is None and now.tzinfo is not None:
+                when = when.replace(tzinfo=now.tzinfo)
+            if when > now:
+                return "scheduled"
+        return "due"

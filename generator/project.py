@@ -1,0 +1,84 @@
+"""A content project: its root, carousel.yaml, threads, and resource search paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config.schema import ProjectConfig
+from generator.config.validate import validate_model
+from generator.config.yamlsource import LocatedYaml, YamlSyntaxError, load_located_yaml
+from generator.errors import ConfigError, Diagnostic
+from generator.resources import SearchPath, builtin_root
+
+CONFIG_NAME = "carousel.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Paths of a project. Immutable and picklable, so worker processes can get it."""
+
+    root: Path
+    builtin: Path
+
+    @classmethod
+    def at(cls, root: Path, builtin: Path | None = None) -> "Project":
+        return cls(root=root.resolve(), builtin=(builtin or builtin_root()).resolve())
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def layouts(self) -> SearchPath:
+        return SearchPath((self.root / "layouts", self.builtin / "layouts"))
+
+    @property
+    def themes(self) -> SearchPath:
+        return SearchPath((self.root / "themes", self.builtin / "themes"))
+
+    @property
+    def trusted_roots(self) -> tuple[Path, ...]:
+        """Folders rendering may read from: the project and the built-in assets."""
+        return (self.root, self.builtin / "layouts", self.builtin / "themes")
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in messages: relative to the project when inside it."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def discover_threads(self) -> list[Path]:
+        """Every `content/**/*.md`, sorted for a stable build order."""
+        if not self.content_dir.is_dir():
+            return []
+        return sorted(p for p in self.content_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+
+
+def load_config(project: Project) -> tuple[ProjectConfig, LocatedYaml]:
+    """Read and validate carousel.yaml (a missing file means all defaults).
+
+    Returns the config and its located source, for later name checks with lines.
+    """
+    path = project.config_path
+    shown = project.relative(path) if path.is_file() else CONFIG_NAME
+    if not path.is_file():
+        return ProjectConfig(), LocatedYaml(data={}, path=shown)
+    try:
+        source = load_located_yaml(path.read_text(encoding="utf-8"), shown)
+    except YamlSyntaxError as error:
+        raise ConfigError(error.diagnostic) from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(Diagnostic(shown, None, f"not UTF-8 text: {error}")) from error
+    if source.data is not None and not isinstance(source.data, dict):
+        raise ConfigError(Diagnostic(shown, 1, "carousel.yaml must be a mapping of keys to values"))
+    config, diagnostics = validate_model(ProjectConfig, source)
+    if diagnostics:
+        raise ConfigError(diagnostics)
+    assert config is not None
+    return config, source

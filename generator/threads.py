@@ -1,0 +1,314 @@
+"""Parse, validate and plan one thread: from `content/<slug>.md` to a ThreadPlan.
+
+Collects every problem of a thread before giving up on it, so that a user sees
+them all at once. Reads files but writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from PIL import Image, UnidentifiedImageError
+
+from generator.catalog import Catalog
+from generator.config.cascade import resolve_options
+from generator.config.schema import FrontMatter, Options, PostDirectives, Profile
+from generator.config.validate import validate_model
+from generator.config.yamlsource import LocatedYaml
+from generator.content.markdown import PostHtml, plain_text, render_inline, render_post
+from generator.content.thread import PostSource, ThreadSource, ThreadSyntaxError, split_thread
+from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did_you_mean
+from generator.model import ImageAsset, SlideSpec, ThreadMeta, ThreadPlan
+
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
+FEATURE_IMAGE_LAYOUTS = {"image", "split", "tweet"}
+
+
+@dataclass(frozen=True)
+class PostEntry:
+    """A post after Markdown and option resolution, before it is placed on a slide."""
+
+    post: PostSource
+    html: PostHtml
+    options: Options
+    directive_image: ImageAsset | None
+    body_images: tuple[ImageAsset, ...]
+
+
+def slug_for(project_content_dir: Path, path: Path) -> str:
+    """`content/a/b.md` -> 'a-b'; `content/b.md` -> 'b'."""
+    try:
+        relative = path.resolve().relative_to(project_content_dir.resolve())
+    except ValueError:
+        relative = Path(path.name)
+    return "-".join(relative.with_suffix("").parts)
+
+
+def _is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+class _ImageResolver:
+    """Resolve image references to files inside the project; note what is refused."""
+
+    def __init__(self, catalog: Catalog, shown: str):
+        self.roots = tuple(root.resolve() for root in catalog.project.trusted_roots)
+        self.shown = shown
+        self.problems: list[Diagnostic] = []
+        self.used: list[Path] = []
+
+    def resolve(self, src: str, alt: str, base_dir: Path, line: int) -> ImageAsset | None:
+        if not src:
+            self.problems.append(Diagnostic(self.shown, line, "image without a source ignored", Severity.WARNING))
+            return None
+        parts = urlsplit(src)
+        if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
+            self.problems.append(Diagnostic(self.shown, line, f"image '{src}' refused: slides use only files inside the project", Severity.WARNING))
+            return None
+        raw_path = Path(unquote(parts.path)) if parts.scheme == "file" else base_dir / unquote(src)
+        path = raw_path.resolve()
+        if not _is_inside(path, self.roots):
+            self.problems.append(Diagnostic(self.shown, line, f"image '{src}' refused: it is outside the project", Severity.WARNING))
+            return None
+        if not path.is_file():
+            self.problems.append(Diagnostic(self.shown, line, f"image not found: {src}"))
+            return None
+        self.used.append(path)
+        return _image_asset(path, alt, self.shown, line, self.problems)
+
+
+def _image_asset(path: Path, alt: str, shown: str, line: int, problems: list[Diagnostic]) -> ImageAsset | None:
+    if path.suffix.lower() == ".svg":
+        return ImageAsset(path, alt)
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError) as error:
+        problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: {error}"))
+        return None
+    return ImageAsset(path, alt, width, height)
+
+
+def _rewrite_images(html: str, resolved: dict[str, ImageAsset | None]) -> str:
+    """Point kept <img> at their files; drop refused ones."""
+
+    def replace(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        src_match = IMG_SRC.search(tag)
+        asset = resolved.get(src_match.group(1) if src_match else "")
+        if asset is None:
+            return ""
+        size = f' width="{asset.width}" height="{asset.height}"' if asset.width else ""
+        return IMG_SRC.sub(f'src="{asset.url}"', tag, count=1).replace("<img", f"<img{size}", 1)
+
+    return IMG_TAG.sub(replace, html)
+
+
+def _strip_empty_blocks(blocks: list[str]) -> list[str]:
+    return [block for block in blocks if plain_text(block).strip() or "<img" in block or "<hr" in block]
+
+
+def _layer_source(data: dict[str, Any], shown: str, line: int) -> LocatedYaml:
+    return LocatedYaml(data=data, path=shown, first_line=line, _lines={(): line})
+
+
+def _as_datetime(value: datetime | date | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time())
+
+
+def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown) -> ThreadPlan:
+    """Read, validate and plan one thread. Raises ConfigError (exit 2) or ThreadError (exit 1)."""
+    project = catalog.project
+    shown = project.relative(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ThreadError(Diagnostic(shown, None, f"not UTF-8 text: {error}")) from error
+    try:
+        source, problems = split_thread(text, shown)
+    except ThreadSyntaxError as error:
+        raise ConfigError(error.diagnostic) from error
+
+    front, schema_problems = validate_model(FrontMatter, source.front_matter, context="front matter")
+    problems += schema_problems
+    if front is None:
+        raise ConfigError(problems)
+
+    front_layer = front.option_layer()
+    problems += catalog.check_names(front_layer, source.front_matter, (), "front matter")
+    preset_layer: dict[str, Any] = {}
+    if front.preset is not None:
+        if front.preset in catalog.config.presets:
+            preset_layer = catalog.config.presets[front.preset].model_dump(exclude_unset=True)
+        else:
+            problems.append(
+                source.front_matter.diagnostic(("preset",), f"front matter: unknown preset '{front.preset}'{did_you_mean(front.preset, catalog.config.presets)}")
+            )
+    thread_layers = [catalog.base_layer(), preset_layer, front_layer]
+    options = resolve_options(thread_layers + [cli_layer])
+
+    profile = _profile(catalog, options)
+    resolver = _ImageResolver(catalog, shown)
+    avatar, logo = _brand_images(catalog, profile, options, resolver)
+
+    md_posts: list[PostEntry] = []
+    base_dir = path.parent
+    for post in source.posts:
+        directive_layer: dict[str, Any] = {}
+        title_override = ""
+        directive_image: ImageAsset | None = None
+        if post.directives:
+            directive_source = _layer_source(post.directives, shown, post.directive_line or post.line)
+            directives, directive_problems = validate_model(PostDirectives, directive_source, context="directive")
+            problems += directive_problems
+            if directives is not None:
+                directive_layer = directives.option_layer()
+                problems += catalog.check_names(directive_layer, directive_source, (), "directive")
+                title_override = directives.title or ""
+                if directives.image:
+                    directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
+        post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
+        rendered = render_post(md, post.markdown)
+        resolved = {ref.src: resolver.resolve(ref.src, ref.alt, base_dir, post.line) for ref in rendered.images}
+        blocks = tuple(_strip_empty_blocks([_rewrite_images(block, resolved) for block in rendered.blocks]))
+        title_html = render_inline(md, title_override) if title_override else rendered.title_html
+        body_images = tuple(asset for asset in resolved.values() if asset is not None)
+        md_posts.append(PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images))
+
+    problems += resolver.problems
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        config_like = [p for p in errors if "not found" not in p.message and "cannot read image" not in p.message]
+        raise (ConfigError if config_like else ThreadError)(errors)
+
+    title_plain = front.title or _derived_title(md_posts)
+    meta = ThreadMeta(
+        slug=front.slug or slug_for(project.content_dir, path),
+        source_path=path,
+        shown_path=shown,
+        title=title_plain,
+        title_html=render_inline(md, title_plain),
+        subtitle_html=render_inline(md, front.subtitle) if front.subtitle else "",
+        date=_as_datetime(front.date),
+        draft=front.draft,
+        source_url=front.source,
+        caption=front.caption,
+    )
+    slides, arrangement_problems = _arrange(front, source, options, md_posts)
+    if arrangement_problems:
+        raise ConfigError(arrangement_problems)
+    dependencies = [path] + resolver.used
+    if project.config_path.is_file():
+        dependencies.append(project.config_path)
+    return ThreadPlan(
+        meta=meta,
+        options=options,
+        canvas=options.resolved_canvas(),
+        theme=options.theme,
+        profile=profile,
+        avatar=avatar,
+        logo=logo,
+        slides=tuple(slides),
+        dependencies=tuple(dict.fromkeys(dependencies)),
+        warnings=tuple(p for p in problems if not p.is_error),
+    )
+
+
+def _profile(catalog: Catalog, options: Options) -> Profile | None:
+    profiles = catalog.config.profiles
+    if options.profile is not None:
+        return profiles[options.profile]
+    if len(profiles) == 1:
+        return next(iter(profiles.values()))
+    return None
+
+
+def _brand_images(catalog: Catalog, profile: Profile | None, options: Options, resolver: _ImageResolver) -> tuple[ImageAsset | None, ImageAsset | None]:
+    if profile is None:
+        return None, None
+    key = options.profile or next(iter(catalog.config.profiles))
+    line_source = catalog.config_source
+    images: list[ImageAsset | None] = []
+    for field_name in ("avatar", "logo"):
+        value = getattr(profile, field_name)
+        if not value:
+            images.append(None)
+            continue
+        before = len(resolver.problems)
+        asset = resolver.resolve(value, profile.name, catalog.project.root, line_source.line_of(("profiles", key, field_name)))
+        # brand images are named in carousel.yaml: point problems there
+        for index in range(before, len(resolver.problems)):
+            problem = resolver.problems[index]
+            resolver.problems[index] = Diagnostic(line_source.path, problem.line, f"profiles.{key}.{field_name}: {problem.message}", problem.severity)
+        images.append(asset)
+    return images[0], images[1]
+
+
+def _derived_title(md_posts: list[PostEntry]) -> str:
+    """A title for a thread without one: its first post's heading or first sentence."""
+    if not md_posts:
+        return "Untitled"
+    post_html = md_posts[0].html
+    text = plain_text(post_html.title_html or (post_html.blocks[0] if post_html.blocks else "")).strip()
+    first_sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return (first_sentence[:90].rsplit(" ", 1)[0] + "…") if len(first_sentence) > 90 else (first_sentence or "Untitled")
+
+
+def _post_slide(entries: list[PostEntry]) -> SlideSpec:
+    """One slide showing one or more posts (their blocks in order); the first post's options rule."""
+    first = entries[0]
+    options = first.options
+    blocks = [block for entry in entries for block in entry.html.blocks]
+    image = first.directive_image
+    body_images = [asset for entry in entries for asset in entry.body_images]
+    if image is None and options.layout in FEATURE_IMAGE_LAYOUTS and body_images:
+        image = body_images[0]
+        # the featured image is drawn by the layout: take it out of the text
+        blocks = [re.sub(rf'<img\b[^>]*src="{re.escape(image.url)}"[^>]*>', "", b, count=1) for b in blocks]
+        blocks = _strip_empty_blocks(blocks)
+    return SlideSpec(
+        kind="post",
+        layout=options.layout,
+        options=options,
+        post_numbers=tuple(entry.post.number for entry in entries),
+        title_html=first.html.title_html,
+        blocks=tuple(blocks),
+        image=image,
+    )
+
+
+def _arrange(front: FrontMatter, source: ThreadSource, options: Options, md_posts: list[PostEntry]) -> tuple[list[SlideSpec], list[Diagnostic]]:
+    """Cover, posts and outro in the default order or as `slides:` arranges them."""
+    problems: list[Diagnostic] = []
+    cover = SlideSpec(kind="cover", layout="cover", options=options)
+    outro = SlideSpec(kind="outro", layout="outro", options=options)
+    if front.slides is None:
+        slides = [cover] if options.cover.show else []
+        slides += [_post_slide([entry]) for entry in md_posts]
+        if options.outro.show:
+            slides.append(outro)
+        return slides, problems
+    slides = []
+    count = len(md_posts)
+    for index, item in enumerate(front.slides):
+        if item == "cover":
+            slides.append(cover)
+        elif item == "outro":
+            slides.append(outro)
+        else:
+            numbers = item if isinstance(item, list) else [item]
+            bad = [n for n in numbers if not 1 <= n <= count]
+            if bad or not numbers:
+                problems.append(source.front_matter.diagnostic(("slides", index), f"front matter: slides: no post {bad[0] if bad else '[]'} (the thread has {count} posts)"))
+                continue
+            slides.append(_post_slide([md_posts[n - 1] for n in numbers]))
+    return slides, problems
