@@ -1,0 +1,67 @@
+"""`carousel build`: build all (or the named) threads."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from generator.build import BuildRequest, ThreadResult, run_build
+from generator.catalog import validate_cli_layer
+from generator.cli.common import (
+    cli_layer, exits_on_carousel_error, override_options, parse_now, print_diagnostic, project_option, resolve_project,
+)
+
+
+def report_thread(result: ThreadResult) -> None:
+    """One line per thread, then its diagnostics."""
+    if result.outcome == "built":
+        notes = f" ({'; '.join(result.notes)})" if result.notes else ""
+        click.echo(f"built   {result.slug}: {result.slide_count} slides{notes}", err=True)
+    elif result.outcome == "skipped":
+        click.echo(f"skipped {result.slug}: {result.reason}", err=True)
+    else:
+        click.echo(f"failed  {result.slug}", err=True)
+    for diagnostic in result.diagnostics:
+        print_diagnostic(diagnostic)
+
+
+@click.command("build")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "format_option", default=None, metavar="LIST", help="Outputs, comma-separated: pdf,png,jpg.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Threads rendered in parallel (default: CPU count).")
+@click.option("--drafts", is_flag=True, help="Build drafts too.")
+@click.option("--future", is_flag=True, help="Build threads dated in the future too.")
+@click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates).")
+@click.option("--strict", is_flag=True, help="Treat warnings (overflow, refused resources, limits) as errors.")
+@click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+@override_options
+@project_option
+@exits_on_carousel_error
+def build_command(paths, format_option, out_dir, jobs, drafts, future, now_option, strict, force, project_dir, **overrides):
+    """Build all threads of content/, or the named thread files."""
+    started = time.perf_counter()
+    project = resolve_project(project_dir)
+    request = BuildRequest(
+        project=project,
+        out_dir=(out_dir or project.root / "output").resolve(),
+        now=parse_now(now_option),
+        selection=tuple(path.resolve() for path in paths),
+        cli_options=validate_cli_layer(cli_layer(format_option, **overrides)),
+        include_drafts=drafts,
+        include_future=future,
+        strict=strict,
+        force=force,
+        jobs=jobs or 1,
+    )
+    report = run_build(request, report_thread)
+    slides = sum(r.slide_count for r in report.results)
+    click.echo(
+        f"{report.count('built')} built, {report.count('skipped')} skipped, {report.count('failed')} failed; "
+        f"{slides} slides in {time.perf_counter() - started:.1f}s",
+        err=True,
+    )
+    sys.exit(report.exit_code)

@@ -1,0 +1,93 @@
+"""Helpers shared by the CLI commands: finding the project, option overrides, printing."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.errors import CarouselError, Diagnostic, Severity
+from generator.project import CONFIG_NAME, Project
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding carousel.yaml, else `start` itself."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return start
+
+
+def project_option(function: Callable) -> Callable:
+    return click.option(
+        "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Project folder (default: the nearest folder with carousel.yaml, else the current one).",
+    )(function)
+
+
+def resolve_project(project_dir: Path | None) -> Project:
+    return Project.at(project_dir if project_dir is not None else find_project_root(Path.cwd()))
+
+
+def override_options(function: Callable) -> Callable:
+    """Option overrides: the top layer of the cascade."""
+    for name, help_text in reversed(
+        [
+            ("theme", "Theme for every thread."),
+            ("layout", "Post layout for every slide."),
+            ("canvas", "Canvas preset (e.g. linkedin-square)."),
+            ("pattern", "Background pattern."),
+            ("profile", "Brand profile from carousel.yaml."),
+            ("fit", "split, shrink or off."),
+        ]
+    ):
+        function = click.option(f"--{name}", f"override_{name}", default=None, metavar="NAME", help=help_text)(function)
+    return function
+
+
+def cli_layer(format_option: str | None, **overrides: Any) -> dict[str, Any]:
+    """The raw CLI layer from flags that were given."""
+    layer = {key.removeprefix("override_"): value for key, value in overrides.items() if key.startswith("override_") and value is not None}
+    if format_option:
+        layer["formats"] = format_option
+    return layer
+
+
+def parse_now(value: str | None) -> datetime:
+    """--now TIME (ISO 8601), or the current time; naive times are taken as UTC."""
+    if value is None:
+        return datetime.now(timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter(f"'{value}' is not an ISO 8601 time like 2026-12-01T09:00:00+01:00", param_hint="--now") from error
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def print_diagnostic(diagnostic: Diagnostic) -> None:
+    if diagnostic.severity is Severity.WARNING:
+        where = diagnostic.path if diagnostic.line is None else f"{diagnostic.path}:{diagnostic.line}"
+        click.echo(f"{where}: warning: {diagnostic.message}", err=True)
+    else:
+        click.echo(str(diagnostic), err=True)
+
+
+def exits_on_carousel_error(function: Callable) -> Callable:
+    """Print a CarouselError's diagnostics and exit with its code (2 for config, 1 for a thread)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except CarouselError as error:
+            for diagnostic in error.diagnostics:
+                print_diagnostic(diagnostic)
+            sys.exit(error.exit_code)
+
+    return wrapper

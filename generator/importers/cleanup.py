@@ -1,0 +1,568 @@
+"""Text repair for imported posts. Every function is pure and does one thing.
+
+`clean_post` chains them in the order that matters (repair bytes before reading
+HTML, take links out before unescaping entities, ...); thread-level steps
+(`strip_thread_markers`, `dedupe_posts`) work on all posts at once.
+
+Links are taken out of the text early and replaced by one private-use character
+each (`link_token`), so that later steps, which only see `str`, cannot damage them.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import ftfy
+
+from generator.importers.model import Link
+
+# --------------------------------------------------------------------------- link tokens
+
+# Supplementary Private Use Area-A: never typed by people, one code point per link,
+# and neither whitespace nor a word character for the regular expressions below.
+_TOKEN_BASE = 0xF0000
+_TOKEN_RE = re.compile("[\U000F0000-\U000FFFFD]")
+
+
+def link_token(index: int) -> str:
+    """The character that stands for `links[index]` in a post's text."""
+    return chr(_TOKEN_BASE + index)
+
+
+def token_index(char: str) -> int:
+    """The link index a token character stands for."""
+    return ord(char) - _TOKEN_BASE
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Post text with link tokens, and the links they stand for."""
+
+    text: str
+    links: tuple[Link, ...] = ()
+
+    def with_link(self, link: Link) -> tuple["RichText", str]:
+        """A copy that knows one more link, and the token to put in the text for it."""
+        return RichText(self.text, self.links + (link,)), link_token(len(self.links))
+
+    def link_at(self, token: str) -> Link | None:
+        """The link a token character stands for (None for a stray private-use character)."""
+        index = token_index(token)
+        return self.links[index] if 0 <= index < len(self.links) else None
+
+    def render(self, show: Callable[[Link], str], text: Callable[[str], str] = lambda s: s) -> str:
+        """The text with `text()` applied between links and each link shown by `show()`."""
+        out: list[str] = []
+        last = 0
+        for match in _TOKEN_RE.finditer(self.text):
+            out.append(text(self.text[last : match.start()]))
+            link = self.link_at(match.group())
+            if link is not None:
+                out.append(show(link))
+            last = match.end()
+        out.append(text(self.text[last:]))
+        return "".join(out)
+
+    def plain(self) -> str:
+        """The text as read on the slide: each link replaced by its label."""
+        return self.render(lambda link: link.label)
+
+    def key(self) -> str:
+        """A comparison key: the text with each link written out in full."""
+        return self.render(lambda link: f"[{link.label}]({link.url})")
+
+
+def _sub_links(rich: RichText, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Link | str | None]) -> RichText:
+    """Replace each match by a new link token (Link), by text (str) or by nothing (None)."""
+    links = list(rich.links)
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(rich.text):
+        out.append(rich.text[last : match.start()])
+        made = make(match)
+        if isinstance(made, Link):
+            out.append(link_token(len(links)))
+            links.append(made)
+        elif isinstance(made, str):
+            out.append(made)
+        last = match.end()
+    out.append(rich.text[last:])
+    return RichText("".join(out), tuple(links))
+
+
+# --------------------------------------------------------------------------- mojibake
+
+
+def _build_tables() -> tuple[dict[str, tuple[tuple[int, float], ...]], tuple[int, ...]]:
+    """char -> possible (byte, penalty) of the mis-decoding seen in web-tool dumps.
+
+    Those tools read UTF-8 as cp1253 (Greek) and fill the bytes cp1253 leaves
+    undefined from cp1252; bytes undefined in both were dropped (or kept as C1
+    controls). Some also use ISO-8859-7's positions for a few characters, so those
+    get a second, slightly penalised, byte.
+    """
+    table: dict[str, list[tuple[int, float]]] = {}
+    lost: list[int] = []
+    for byte in range(0x80, 0x100):
+        for codec in ("cp1253", "cp1252"):
+            try:
+                char = bytes([byte]).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            table.setdefault(char, []).append((byte, 0.0))
+            break
+        else:
+            lost.append(byte)
+            table.setdefault(chr(byte), []).append((byte, 0.0))  # a C1 control kept by a sloppy decoder
+    for char, byte in (("\u2018", 0xA1), ("\u2019", 0xA2), ("\u0385", 0xB5), ("\u0386", 0xB6)):
+        table.setdefault(char, []).append((byte, 1.0))
+    return {char: tuple(options) for char, options in table.items()}, tuple(lost)
+
+
+_BYTE_OPTIONS, _LOST_BYTES = _build_tables()
+_MOJIBAKE_RUN = re.compile("[" + "".join(re.escape(c) for c in sorted(_BYTE_OPTIONS)) + "]{2,}")
+_INSERT_PENALTY = 2.0
+_KEEP_PENALTY = -1.0
+
+# Characters common in posts: only used to break ties between equally plausible readings.
+_COMMON = frozenset(
+    "💡🚀👇👉👈👆✅❌🧵📌🔥✨⚡💯❤🙏👏🤯📈📉🧠🛠⚙🔎🔍🔬📐🧩🤝🌀🎯📊📚📝💬👀😂🤣😊😍🥰😭😅😎🤔🙌💪🎉"
+    "👍👎⭐🌟💥💰🏆📣📢🔗🧪🤖💻📱⏳⌛🔑🔒🆕✍📖🗓➡⬇⬆"
+    "“”‘’—–…•→←↑↓€"
+)
+# Code points (and ranges) that are emoji; the rest of the symbol planes scores lower.
+_EMOJI_RANGES = (
+    (0x1F004, 0x1F004), (0x1F0CF, 0x1F0CF), (0x1F170, 0x1F251), (0x1F300, 0x1F64F), (0x1F680, 0x1F6FF),
+    (0x1F7E0, 0x1F7EB), (0x1F90C, 0x1F9FF), (0x1FA70, 0x1FAFF), (0x2600, 0x27BF),
+    (0x00A9, 0x00A9), (0x00AE, 0x00AE), (0x203C, 0x203C), (0x2049, 0x2049), (0x2122, 0x2122),
+    (0x2139, 0x2139), (0x2194, 0x2199), (0x21A9, 0x21AA), (0x231A, 0x231B), (0x2328, 0x2328),
+    (0x23CF, 0x23CF), (0x23E9, 0x23F3), (0x23F8, 0x23FA), (0x24C2, 0x24C2), (0x25AA, 0x25AB),
+    (0x25B6, 0x25B6), (0x25C0, 0x25C0), (0x25FB, 0x25FE), (0x2934, 0x2935), (0x2B05, 0x2B07),
+    (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55), (0x3030, 0x3030), (0x303D, 0x303D),
+    (0x3297, 0x3297), (0x3299, 0x3299),
+)
+
+
+def _is_emoji(cp: int) -> bool:
+    return any(low <= cp <= high for low, high in _EMOJI_RANGES)
+
+
+def _char_score(char: str) -> float | None:
+    """How plausible a decoded character is in a post; None when it cannot be text."""
+    if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
+        return None
+    cp = ord(char)
+    bonus = 1.5 if char in _COMMON else 0.0
+    if cp in (0xFE0F, 0x200D, 0x20E3):  # emoji presentation, joiner, keycap: glue of sequences
+        return 6.0
+    if 0x1F3FB <= cp <= 0x1F3FF or 0x1F1E6 <= cp <= 0x1F1FF or 0xE0020 <= cp <= 0xE007F:
+        return 5.0  # skin tones, flag letters, subdivision-flag tags
+    if _is_emoji(cp):
+        return 4.0 + bonus
+    if 0x2000 <= cp <= 0x2BFF or 0x3000 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xFF00 <= cp <= 0xFFEF:
+        return 3.0 + bonus
+    if 0x1F000 <= cp <= 0x1FAFF:
+        return 3.0
+    if 0x00A0 <= cp <= 0x052F:
+        return 2.0
+    return 1.0
+
+
+def _utf8_length(lead: int) -> int:
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+def _decode_one(data: bytes) -> str | None:
+    try:
+        char = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return char if len(char) == 1 else None
+
+
+def _sequences_at(options: Sequence[tuple[tuple[int, float], ...]], i: int) -> Iterable[tuple[str, int, float]]:
+    """Every (character, characters consumed, score) a UTF-8 sequence starting at i can give."""
+    n = len(options)
+    for lead, lead_penalty in options[i]:
+        length = _utf8_length(lead)
+        if not length:
+            continue
+        if i + length <= n:
+            for combo in itertools.product(*options[i + 1 : i + length]):
+                char = _decode_one(bytes([lead, *(b for b, _ in combo)]))
+                score = _char_score(char) if char else None
+                if score is not None:
+                    yield char, length, score - lead_penalty - sum(p for _, p in combo)
+        # One continuation byte was dropped by the mis-decoding (the bytes both code
+        # pages leave undefined): only for 3- and 4-byte symbols, never for letters.
+        if length >= 3 and i + length - 1 <= n:
+            for combo in itertools.product(*options[i + 1 : i + length - 1]):
+                present = [b for b, _ in combo]
+                penalty = lead_penalty + sum(p for _, p in combo) + _INSERT_PENALTY
+                for position in range(len(present) + 1):
+                    for lost in _LOST_BYTES:
+                        char = _decode_one(bytes([lead, *present[:position], lost, *present[position:]]))
+                        score = _char_score(char) if char else None
+                        # a joiner stands between two emoji, so inside the run on both sides
+                        if char == "\u200d" and (i == 0 or i + length - 1 >= n):
+                            continue
+                        if score is not None and score >= 3:
+                            yield char, length - 1, score - penalty
+
+
+def _decode_run(run: str) -> str | None:
+    """The best UTF-8 reading of a run of mis-decoded characters, or None if there is none.
+
+    Dynamic programming over the run: each step decodes one UTF-8 sequence, or keeps
+    a punctuation character that merely stands next to the mojibake. Greek letters
+    can never be kept as they are, so real Greek words (which do not decode) stay
+    untouched as a whole.
+    """
+    options = [_BYTE_OPTIONS[c] for c in run]
+    n = len(run)
+    best: list[tuple[float, str] | None] = [None] * (n + 1)
+    best[n] = (0.0, "")
+    for i in range(n - 1, -1, -1):
+        found: tuple[float, str] | None = None
+        candidates = list(_sequences_at(options, i))
+        if all(0x80 <= b <= 0xBF for b, _ in options[i]):
+            candidates.append((run[i], 1, _KEEP_PENALTY))  # punctuation beside the mojibake, kept
+        for char, consumed, score in candidates:
+            rest = best[i + consumed]
+            if rest is not None and (found is None or score + rest[0] > found[0]):
+                found = (score + rest[0], char + rest[1])
+        best[i] = found
+    result = best[0]
+    return result[1] if result is not None else None
+
+
+def repair_greek_mojibake(text: str) -> str:
+    """Repair UTF-8 that was read as cp1253 (+ cp1252 fallback), e.g. 'πŸš€' -> '🚀'.
+
+    ftfy does not fix this mix. Only runs that decode completely are replaced, so
+    real Greek ('Καλημέρα') and accented Latin ('café') are left as they are.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        decoded = _decode_run(match.group())
+        return decoded if decoded else match.group()
+
+    return _MOJIBAKE_RUN.sub(fix, text)
+
+
+def fix_mojibake(text: str) -> str:
+    """ftfy's encoding repair first, then the cp1253 repair ftfy cannot do."""
+    return repair_greek_mojibake(ftfy.fix_encoding(text))
+
+
+# --------------------------------------------------------------------------- characters and whitespace
+
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]")
+
+
+def normalize_characters(text: str) -> str:
+    """Unix newlines, tabs as spaces, no control characters or stray link tokens.
+
+    Zero-width *joiners* and variation selectors are kept: they hold emoji together.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _TOKEN_RE.sub("", text)
+    return _CONTROL.sub(lambda m: "\n" if m.group() in "\u2028\u2029" else "", text)
+
+
+def tidy_whitespace(text: str) -> str:
+    """No trailing spaces, at most one blank line in a row, no blank start or end."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def unescape_html(text: str) -> str:
+    """Resolve HTML entities exactly once ('&amp;amp;' becomes '&amp;', not '&')."""
+    return html.unescape(text)
+
+
+# --------------------------------------------------------------------------- links
+
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ANCHOR = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<label>.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SAFE_SCHEME = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+
+
+def html_breaks_to_newlines(text: str) -> str:
+    """`<br>` in pasted HTML is a line break."""
+    return _BREAK_TAG.sub("\n", text)
+
+
+def display_url(url: str) -> str:
+    """How a bare URL reads on a slide: without scheme and trailing slash."""
+    return re.sub(r"^https?://", "", url, flags=re.IGNORECASE).rstrip("/")
+
+
+def anchors_to_links(rich: RichText) -> RichText:
+    """`<a href="u">label</a>` -> a link; an anchor to an unsafe scheme keeps only its label."""
+
+    def make(match: re.Match[str]) -> Link | str:
+        label = unescape_html(_TAG.sub("", match.group("label")))
+        label = " ".join(label.split())
+        href_match = _HREF.search(match.group("attrs"))
+        href = unescape_html(next((g for g in href_match.groups() if g is not None), "")).strip() if href_match else ""
+        if not href or not _SAFE_SCHEME.match(href):
+            return label
+        return Link(label or display_url(href), href)
+
+    return _sub_links(rich, _ANCHOR, make)
+
+
+def expand_urls(rich: RichText, urls: Mapping[str, Link | None]) -> RichText:
+    """Replace short (t.co) URLs by the links they stand for; None drops the URL (media)."""
+    if not urls:
+        return rich
+    alternatives = "|".join(re.escape(u) for u in sorted(urls, key=len, reverse=True))
+    pattern = re.compile(rf"(?:{alternatives})(?![\w/])")
+    return _sub_links(rich, pattern, lambda m: urls[m.group()] or None)
+
+
+_BARE_URL = re.compile(r"(?<![\w@/])(?:https?://|www\.)[^\s<>\"'\U000F0000-\U000FFFFD]+", re.IGNORECASE)
+_TRAILING_PUNCTUATION = ".,;:!?…'\""
+
+
+def _trim_url(url: str) -> str:
+    """Trailing punctuation is the sentence's, not the URL's; a ')' only if unbalanced."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING_PUNCTUATION or (last == ")" and url.count("(") < url.count(")")):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def link_bare_urls(rich: RichText) -> RichText:
+    """Bare http(s):// and www. URLs become links labelled without their scheme."""
+    links = list(rich.links)
+    out: list[str] = []
+    last = 0
+    for match in _BARE_URL.finditer(rich.text):
+        url = _trim_url(match.group())
+        if not url:
+            continue
+        out.append(rich.text[last : match.start()])
+        target = url if re.match(r"https?://", url, re.IGNORECASE) else f"https://{url}"
+        out.append(link_token(len(links)))
+        links.append(Link(display_url(url), target))
+        last = match.start() + len(url)
+    out.append(rich.text[last:])
+    return RichText("".join(out), tuple(links))
+
+
+_MEDIA_URL = re.compile(
+    r"^(?:https?://)?(?:pic\.(?:twitter|x)\.com/\S+|(?:www\.)?(?:twitter|x)\.com/\w+/status/\d+/(?:photo|video)/\d+)$",
+    re.IGNORECASE,
+)
+_TRAILING_MEDIA_TEXT = re.compile(r"\s*(?:https?://)?pic\.(?:twitter|x)\.com/\S+\s*$", re.IGNORECASE)
+
+
+def is_media_url(url: str) -> bool:
+    """Whether a URL is X's link to a post's own photo or video."""
+    return bool(_MEDIA_URL.match(url.strip()))
+
+
+def drop_trailing_media_links(rich: RichText) -> RichText:
+    """X appends a link to the post's own media; on a slide the image itself is shown."""
+    text = rich.text
+    while True:
+        stripped = text.rstrip()
+        link = rich.link_at(stripped[-1]) if stripped and _TOKEN_RE.fullmatch(stripped[-1]) else None
+        if link is not None and is_media_url(link.url):
+            text = stripped[:-1]
+            continue
+        trimmed = _TRAILING_MEDIA_TEXT.sub("", stripped)
+        if trimmed != stripped:
+            text = trimmed
+            continue
+        return RichText(stripped, rich.links)
+
+
+# --------------------------------------------------------------------------- structure inside a post
+
+_INLINE_RULE = re.compile(r"[ \t]+-{3,}[ \t]+|^[ \t]*-{3,}[ \t]*$", re.MULTILINE)
+
+
+def inline_rules_to_breaks(text: str) -> str:
+    """' --- ' inside a post (a section break flattened by a web tool) -> a paragraph break.
+
+    A line holding only '---' would split the post in the thread file, so it becomes
+    a paragraph break too.
+    """
+    return _INLINE_RULE.sub("\n\n", text)
+
+
+def dedupe_lines(text: str) -> str:
+    """Drop a line that repeats the previous non-blank line (copy-paste doubling)."""
+    kept: list[str] = []
+    previous: str | None = None
+    for line in text.split("\n"):
+        key = " ".join(line.split())
+        if key and key == previous:
+            continue
+        if key:
+            previous = key
+        kept.append(line)
+    return "\n".join(kept)
+
+
+# --------------------------------------------------------------------------- thread-number markers
+
+# "1/", "1/n", "(1/9)", "🧵2/n.", "3/10:" -- standing alone (whitespace on both sides).
+MARKER = re.compile(
+    r"(?<!\S)(?:\U0001F9F5\s?)?(?P<open>\()?(?P<num>\d{1,3})/(?P<total>\d{1,3}|[nN])?(?(open)\))[.:)\]]?(?=\s|$)"
+)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A thread-number marker found in text."""
+
+    start: int
+    end: int
+    number: int
+    style: tuple[bool, str]  # (parenthesised, total as written: '' / 'n' / digits)
+
+
+def find_markers(text: str) -> list[Marker]:
+    """Every marker-looking `N/`, `N/M`, `(N/M)` in the text, in order."""
+    found = []
+    for match in MARKER.finditer(text):
+        total = (match.group("total") or "").lower()
+        number = int(match.group("num"))
+        if total.isdigit() and number > int(total):
+            continue  # "24/7" is not post 24 of 7
+        found.append(Marker(match.start(), match.end(), number, (bool(match.group("open")), total)))
+    return found
+
+
+def numbered_run(markers: Sequence[Marker]) -> list[Marker]:
+    """The longest sequence 1, 2, 3 ... of markers written the same way, in text order.
+
+    Numbers must run on exactly, which is what keeps "1/2 cup" and "24/7" as text.
+    """
+    best: list[Marker] = []
+    for index, first in enumerate(markers):
+        if first.number != 1:
+            continue
+        run = [first]
+        for marker in markers[index + 1 :]:
+            if marker.number == run[-1].number + 1 and marker.style == first.style:
+                run.append(marker)
+        if len(run) > len(best):
+            best = run
+    return best if len(best) >= 2 else []
+
+
+def _edge_marker(text: str) -> Marker | None:
+    """A marker that opens or closes a post's text."""
+    markers = find_markers(text)
+    if not markers:
+        return None
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    if markers[0].start == lead:
+        return markers[0]
+    if markers[-1].end == lead + len(stripped):
+        return markers[-1]
+    return None
+
+
+def strip_thread_markers(texts: Sequence[str]) -> list[str]:
+    """Remove "2/n"-style markers that open or close posts and count along the thread.
+
+    A marker is only taken for one when at least two posts carry the same style of
+    marker matching their position (with one fixed offset, for an unnumbered intro),
+    so a post that merely begins with "1/2 cup" keeps its text.
+    """
+    edges = [_edge_marker(text) for text in texts]
+    groups: Counter[tuple[int, tuple[bool, str]]] = Counter(
+        (position - marker.number, marker.style) for position, marker in enumerate(edges, 1) if marker
+    )
+    if not groups:
+        return list(texts)
+    (offset, style), count = max(groups.items(), key=lambda item: (item[1], -abs(item[0][0])))
+    if count < 2:
+        return list(texts)
+    result = []
+    for position, (text, marker) in enumerate(zip(texts, edges), 1):
+        if marker and marker.style == style and position - marker.number == offset:
+            text = (text[: marker.start] + " " + text[marker.end :]).strip()
+        result.append(text)
+    return result
+
+
+# --------------------------------------------------------------------------- whole posts and threads
+
+
+def clean_post(raw: str, urls: Mapping[str, Link | None] | None = None) -> RichText:
+    """Every per-post repair, in order: the text of one post ready for the writer.
+
+    `urls` maps short URLs found in the text to what they expand to (X entities);
+    a None value drops the URL (the post's own media link).
+    """
+    text = normalize_characters(raw)
+    text = _C1_CONTROL.sub("", fix_mojibake(text))  # after the repair, which reads them
+    text = html_breaks_to_newlines(text)
+    rich = anchors_to_links(RichText(text))
+    rich = expand_urls(rich, urls or {})
+    # entities may spell control characters; link tokens are kept
+    rich = RichText(_CONTROL.sub("", unescape_html(rich.text)), rich.links)
+    rich = link_bare_urls(rich)
+    rich = drop_trailing_media_links(rich)
+    text = inline_rules_to_breaks(rich.text)
+    text = dedupe_lines(text)
+    return RichText(tidy_whitespace(text), rich.links)
+
+
+def dedupe_posts(posts: Sequence[RichText]) -> list[int]:
+    """Indexes of the posts to keep: empty posts and repeats of an earlier post go."""
+    seen: set[str] = set()
+    keep = []
+    for index, post in enumerate(posts):
+        key = " ".join(post.key().split())
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        keep.append(index)
+    return keep
+
+
+def title_from(rich: RichText, limit: int = 90) -> str:
+    """A title from a post: its first line, else its first sentence, cut at a word.
+
+    Cuts only at spaces, so emoji sequences (ZWJ, skin tones, flags) stay whole.
+    """
+    text = rich.plain().strip()
+    first_line = text.split("\n", 1)[0].strip()
+    title = first_line
+    if len(title) > limit:
+        sentence = re.split(r"(?<=[.!?])\s+", title, maxsplit=1)[0]
+        title = sentence if len(sentence) >= 12 else title
+    if len(title) > limit:
+        cut = title[: limit + 1].rsplit(" ", 1)[0] if " " in title[: limit + 1] else title[:limit]
+        title = cut.rstrip(" ,;:-–—") + "…"
+    title = title.rstrip(" .:;,")
+    return title

@@ -1,0 +1,1 @@
+"""Rendering: slide plans -> HTML -> PDF -> PNG/JPEG."""

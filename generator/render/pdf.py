@@ -1,0 +1,86 @@
+"""HTML -> laid-out WeasyPrint document -> overflow measurement -> PDF bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+
+from generator.render.fetcher import ConfinedURLFetcher
+from generator.render.grid import Grid
+
+# Tolerance for rounding in layout positions, in CSS px.
+EPSILON = 0.5
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """A slide whose content does not fit its content area."""
+
+    index: int  # 1-based slide position
+    excess: float | None  # px past the content area, None when the end was not laid out at all
+
+
+@contextmanager
+def captured_weasyprint_log() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings instead of letting them print; they become build warnings."""
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect(level=logging.WARNING)
+    previous = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+def layout_document(html: str, base_url: Path, roots: tuple[Path, ...]) -> tuple[weasyprint.Document, list[str], list[str]]:
+    """Lay out the HTML. Returns the document, refused URLs and WeasyPrint's warnings."""
+    fetcher = ConfinedURLFetcher(roots)
+    with captured_weasyprint_log() as messages:
+        document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher).render()
+    return document, fetcher.refused, messages
+
+
+def find_overflows(document: weasyprint.Document, grid: Grid, slide_count: int) -> list[Overflow]:
+    """Slides whose content runs past the content area, from the layout's anchors.
+
+    Each slide's content is framed by `slide-N-start` / `slide-N-end` markers; a
+    small overflow adds no page in WeasyPrint, so geometry is what tells.
+    """
+    anchors: dict[str, tuple[float, ...]] = {}
+    for page in document.pages:
+        anchors.update(page.anchors)
+    overflows: list[Overflow] = []
+    for index in range(1, slide_count + 1):
+        start = anchors.get(f"slide-{index}-start")
+        end = anchors.get(f"slide-{index}-end")
+        if start is None or end is None:
+            overflows.append(Overflow(index, None))
+            continue
+        below = end[1] - grid.content_bottom
+        above = grid.content_top - start[1]
+        excess = max(below, above)
+        if excess > EPSILON:
+            overflows.append(Overflow(index, round(excess, 1)))
+    return overflows
+
+
+def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
+    """The PDF, byte-identical for the same input: fixed identifier, no dates."""
+    identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    with captured_weasyprint_log():
+        return document.write_pdf(pdf_identifier=identifier)
