@@ -66,8 +66,7 @@ class _ImageResolver:
 
     def resolve(self, src: str, alt: str, base_dir: Path, line: int) -> ImageAsset | None:
         if not src:
-            self.problems.append(Diagnostic(self.shown, line, "image without a source ignored", Severity.WARNING))
-            return None
+            return None  # the sanitiser dropped a refused URL; _refused_urls named it
         parts = urlsplit(src)
         if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
             self.problems.append(Diagnostic(self.shown, line, f"image '{src}' refused: slides use only files inside the project", Severity.WARNING))
@@ -111,6 +110,17 @@ def _rewrite_images(html: str, resolved: dict[str, ImageAsset | None]) -> str:
     return IMG_TAG.sub(replace, html)
 
 
+FOREIGN_URL = re.compile(r"""\b(?:file|ftp|gopher|smb|javascript|vbscript):[^\s)"'<>]*""", re.IGNORECASE)
+
+
+def _refused_urls(post: PostSource, shown: str) -> list[Diagnostic]:
+    """Name every URL with a scheme that slides never load (the sanitiser drops them)."""
+    return [
+        Diagnostic(shown, post.line, f"'{url}' refused: slides use only files inside the project", Severity.WARNING)
+        for url in dict.fromkeys(match.group(0) for match in FOREIGN_URL.finditer(post.markdown))
+    ]
+
+
 def _strip_empty_blocks(blocks: list[str]) -> list[str]:
     return [block for block in blocks if plain_text(block).strip() or "<img" in block or "<hr" in block]
 
@@ -140,11 +150,13 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
 
     front, schema_problems = validate_model(FrontMatter, source.front_matter, context="front matter")
     problems += schema_problems
+    # names are checked on the raw values too, so one run reports every mistake
+    raw_names = {key: value for key, value in source.front_matter.data.items() if key in ("theme", "layout", "profile") and isinstance(value, str)}
+    problems += catalog.check_names(raw_names, source.front_matter, (), "front matter")
     if front is None:
         raise ConfigError(problems)
 
     front_layer = front.option_layer()
-    problems += catalog.check_names(front_layer, source.front_matter, (), "front matter")
     preset_layer: dict[str, Any] = {}
     if front.preset is not None:
         if front.preset in catalog.config.presets:
@@ -163,6 +175,7 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     md_posts: list[PostEntry] = []
     base_dir = path.parent
     for post in source.posts:
+        problems += _refused_urls(post, shown)
         directive_layer: dict[str, Any] = {}
         title_override = ""
         directive_image: ImageAsset | None = None

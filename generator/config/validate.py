@@ -52,7 +52,7 @@ def _message(model: type[BaseModel], error: dict[str, Any], loc: tuple[Any, ...]
     if error["type"] == "extra_forbidden":
         container = _container_at(model, loc)
         choices = list(container.model_fields) if container else []
-        return f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), choices)}"
+        return f"unknown key '{dotted}'{did_you_mean(str(loc[-1]), choices)}"
     if error["type"] == "missing":
         return f"{dotted}: required key is missing"
     message = error["msg"].removeprefix("Value error, ")
@@ -81,7 +81,7 @@ def validate_model(
             seen.add(loc)
             message = _message(model, error, loc)
             if loc_prefix:
-                message = f"{'.'.join(map(str, loc_prefix))}.{message}" if error["type"] != "extra_forbidden" else message
+                message = f"{'.'.join(map(str, loc_prefix))}.{message}"
             if context:
                 message = f"{context}: {message}"
             diagnostics.append(source.diagnostic(loc_prefix + loc, message))

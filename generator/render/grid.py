@@ -53,6 +53,7 @@ class Grid:
             "--header-height": px(self.header_height),
             "--content-top": px(self.content_top),
             "--content-height": px(self.content_height),
+            "--content-width": px(self.content_width),
             "--footer-height": px(self.footer_height),
             "--title-size": px(self.title_size),
             "--body-size": px(self.body_size),
