@@ -1,0 +1,45 @@
+"""Markdown of a post: safe HTML, social tags, titles, blocks."""
+
+from generator.content.markdown import new_markdown, plain_text, render_post
+
+
+def render(text):
+    return render_post(new_markdown(), text)
+
+
+def test_leading_heading_becomes_the_title():
+    post = render("## Big idea\n\nBody text.")
+    assert post.title_html == "Big idea"
+    assert post.blocks == ("<p>Body text.</p>",)
+
+
+def test_hashtags_and_mentions_are_marked_but_not_in_code_or_emails():
+    html = render("Go #buildinpublic with @ada_l, mail a@b.com `#notatag`").body_html
+    assert '<span class="hashtag">#buildinpublic</span>' in html
+    assert '<span class="mention">@ada_l</span>' in html
+    assert "a@b.com" in html and 'class="mention">@b' not in html
+    assert "<code>#notatag</code>" in html
+
+
+def test_code_is_highlighted_with_pygments():
+    html = render("```python\ndef f():\n    return 1\n```").body_html
+    assert 'class="highlight"' in html and '<span class="k">def</span>' in html
+
+
+def test_raw_html_is_sanitised():
+    html = render('<script>alert(1)</script><iframe src="x"></iframe><b onclick="x()">bold</b>'
+                  '<a href="file:///etc/passwd" rel="attachment">a</a><img src="file:///etc/passwd">').body_html
+    for forbidden in ("script", "alert", "iframe", "onclick", "file:", "attachment"):
+        assert forbidden not in html
+    assert "<b>bold</b>" in html
+
+
+def test_blocks_and_images():
+    post = render("Para one.\n\n- a\n- b\n\n![Alt](images/x.png)")
+    assert len(post.blocks) == 3
+    assert post.blocks[1].startswith("<ul>")
+    assert [(i.src, i.alt) for i in post.images] == [("images/x.png", "Alt")]
+
+
+def test_plain_text():
+    assert plain_text("<p>a &amp; b <strong>c</strong></p>") == "a & b c"

@@ -1,0 +1,61 @@
+"""Helpers for tests: tmp_path projects and running the real CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+
+
+def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create a project: {relative path: text or bytes}. Text is dedented."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def run_carousel(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `carousel ARGS` in a fresh process inside the project, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=project, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def pdf_pages(path: Path) -> list[dict]:
+    """Each page of a PDF: size in CSS px and its text layer."""
+    document = pdfium.PdfDocument(path)
+    pages = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            width_pt, height_pt = page.get_size()
+            textpage = page.get_textpage()
+            pages.append({"width": round(width_pt / 0.75, 2), "height": round(height_pt / 0.75, 2), "text": textpage.get_text_range()})
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return pages
+
+
+def embedded_font_names(pdf_bytes: bytes) -> set[str]:
+    """BaseFont names of the fonts embedded in a PDF (subset prefixes removed)."""
+    import re
+
+    names = set()
+    for match in re.finditer(rb"/BaseFont\s*/([A-Za-z0-9+\-_.,#]+)", pdf_bytes):
+        name = match.group(1).decode("latin-1")
+        names.add(name.split("+", 1)[1] if "+" in name[:8] else name)
+    return names
