@@ -1,0 +1,146 @@
+"""`carousel build` through the real CLI: exit codes, messages, safety, reproducibility."""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import pdf_pages, run_carousel, write_project
+
+GOOD = """\
+    ---
+    title: A good thread
+    ---
+
+    First post with an emoji 🚀 and #tag.
+
+    ---
+
+    Second post.
+    """
+
+
+def test_bad_config_is_one_line_and_exit_2(tmp_path):
+    write_project(tmp_path, {"carousel.yaml": "defaults:\n  themee: paper\n", "content/a.md": GOOD})
+    result = run_carousel(tmp_path, "build")
+    assert result.returncode == 2
+    assert "carousel.yaml:2: unknown key 'defaults.themee' (did you mean 'theme'?)" in result.stderr
+    assert not (tmp_path / "output").exists()  # nothing written
+
+
+def test_bad_front_matter_names_file_line_and_suggestion(tmp_path):
+    write_project(tmp_path, {
+        "content/a.md": "---\ntitle: x\ntheme: papper\n---\n\nHello\n",
+        "content/b.md": GOOD,
+    })
+    result = run_carousel(tmp_path, "build")
+    assert result.returncode == 2
+    assert "content/a.md:3: front matter: unknown theme 'papper' (did you mean 'paper'?)" in result.stderr
+    assert (tmp_path / "output/b/b.pdf").is_file()  # the other thread was still built
+
+
+def test_missing_image_fails_that_thread_alone(tmp_path):
+    write_project(tmp_path, {
+        "content/broken.md": "---\ntitle: x\n---\n\nLook ![x](images/nope.png)\n",
+        "content/fine.md": GOOD,
+    })
+    result = run_carousel(tmp_path, "build")
+    assert result.returncode == 1
+    assert "content/broken.md:5: image not found: images/nope.png" in result.stderr
+    assert (tmp_path / "output/fine/fine.pdf").is_file()
+    assert not (tmp_path / "output/broken").exists()
+
+
+def test_failed_build_keeps_previous_output(tmp_path):
+    write_project(tmp_path, {"content/a.md": GOOD})
+    assert run_carousel(tmp_path, "build").returncode == 0
+    before = (tmp_path / "output/a/a.pdf").read_bytes()
+    write_project(tmp_path, {"content/a.md": "---\ntitle: x\n---\n\n![x](gone.png)\n"})
+    assert run_carousel(tmp_path, "build").returncode == 1
+    assert (tmp_path / "output/a/a.pdf").read_bytes() == before
+
+
+def test_output_is_byte_identical_between_runs(tmp_path):
+    write_project(tmp_path, {"content/a.md": GOOD})
+    first = run_carousel(tmp_path, "build", "--format", "pdf,png", "--out", "one", "--force")
+    second = run_carousel(tmp_path, "build", "--format", "pdf,png", "--out", "two", "--force")
+    assert first.returncode == second.returncode == 0
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert one == two and len(one) >= 5
+    for relative in one:
+        assert (tmp_path / "one" / relative).read_bytes() == (tmp_path / "two" / relative).read_bytes(), relative
+
+
+def test_manifest_lists_files_with_hashes(tmp_path):
+    write_project(tmp_path, {"content/a.md": GOOD})
+    assert run_carousel(tmp_path, "build", "--format", "pdf,jpg").returncode == 0
+    manifest = json.loads((tmp_path / "output/manifest.json").read_text())
+    entry = manifest["threads"]["a"]
+    assert entry["title"] == "A good thread" and entry["slides"] == 4 and entry["status"] == "due"
+    assert "a/a.pdf" in entry["files"] and "a/slides/01.jpg" in entry["files"]
+    assert all(len(digest) == 64 for digest in entry["files"].values())
+
+
+def test_cli_overrides_win_and_are_validated(tmp_path):
+    write_project(tmp_path, {"content/a.md": GOOD})
+    result = run_carousel(tmp_path, "build", "--canvas", "story")
+    assert result.returncode == 0, result.stderr
+    assert {(p["width"], p["height"]) for p in pdf_pages(tmp_path / "output/a/a.pdf")} == {(1080, 1920)}
+    result = run_carousel(tmp_path, "build", "--theme", "nosuch")
+    assert result.returncode == 2 and "unknown theme 'nosuch'" in result.stderr
+
+
+def test_drafts_and_future_threads_are_skipped_unless_asked(tmp_path):
+    write_project(tmp_path, {
+        "content/draft.md": "---\ntitle: d\ndraft: true\n---\n\nx\n",
+        "content/later.md": "---\ntitle: l\ndate: 2030-01-01T00:00:00Z\n---\n\nx\n",
+    })
+    result = run_carousel(tmp_path, "build", "--now", "2026-12-01T00:00:00Z")
+    assert result.returncode == 0
+    assert not (tmp_path / "output/draft").exists() and not (tmp_path / "output/later").exists()
+    result = run_carousel(tmp_path, "build", "--drafts", "--future", "--now", "2026-12-01T00:00:00Z")
+    assert (tmp_path / "output/draft/draft.pdf").is_file() and (tmp_path / "output/later/later.pdf").is_file()
+
+
+def test_file_urls_never_reach_the_output(tmp_path):
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
+    secret.write_text("TOPSECRET-CONTENTS-42\n")
+    url = secret.as_uri()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "escape.png").symlink_to(secret)
+    write_project(tmp_path, {
+        "content/evil.md": f"""\
+            ---
+            title: evil
+            ---
+
+            <img src="{url}"> ![p]({url}) [link]({url})
+            <a href="{url}" rel="attachment">attached</a>
+            <div style="background: url({url})">styled</div>
+            <style>.slide {{ background: url({url}) }}</style>
+            <link rel="stylesheet" href="{url}">
+
+            ![via symlink](escape.png)
+
+            ---
+
+            <!-- image: {secret} -->
+            text
+            """,
+    })
+    result = run_carousel(tmp_path, "build", "--format", "pdf,png")
+    assert result.returncode == 0, result.stderr
+    assert "refused" in result.stderr
+    for path in (tmp_path / "output").rglob("*"):
+        if path.is_file():
+            assert b"TOPSECRET" not in path.read_bytes(), path
+    text = " ".join(p["text"] for p in pdf_pages(tmp_path / "output/evil/evil.pdf"))
+    assert "TOPSECRET" not in text
+
+
+def test_check_validates_without_writing(tmp_path):
+    write_project(tmp_path, {"content/a.md": "---\ntitle: x\nlayout: qoute\n---\n\nx\n"})
+    result = run_carousel(tmp_path, "check")
+    assert result.returncode == 2
+    assert "content/a.md:3: front matter: unknown layout 'qoute' (did you mean 'quote'?)" in result.stderr
+    assert not (tmp_path / "output").exists()
