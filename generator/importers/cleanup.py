@@ -10,11 +10,11 @@ each (`link_token`), so that later steps, which only see `str`, cannot damage th
 
 from __future__ import annotations
 
+import codecs
 import html
 import itertools
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -122,6 +122,9 @@ def _build_tables() -> tuple[dict[str, tuple[tuple[int, float], ...]], tuple[int
             table.setdefault(chr(byte), []).append((byte, 0.0))  # a C1 control kept by a sloppy decoder
     for char, byte in (("\u2018", 0xA1), ("\u2019", 0xA2), ("\u0385", 0xB5), ("\u0386", 0xB6)):
         table.setdefault(char, []).append((byte, 1.0))
+    # most likely first (ties go to the first): 0x8F ends VS16 and skin tones, 0x8D the joiner
+    likely = [byte for byte in (0x8F, 0x8D, 0x90, 0x9D, 0x81) if byte in lost]
+    lost = likely + [byte for byte in lost if byte not in likely]
     return {char: tuple(options) for char, options in table.items()}, tuple(lost)
 
 
@@ -129,6 +132,7 @@ _BYTE_OPTIONS, _LOST_BYTES = _build_tables()
 _MOJIBAKE_RUN = re.compile("[" + "".join(re.escape(c) for c in sorted(_BYTE_OPTIONS)) + "]{2,}")
 _INSERT_PENALTY = 2.0
 _KEEP_PENALTY = -1.0
+_UNRECOVERABLE_PENALTY = -3.0
 
 # Characters common in posts: only used to break ties between equally plausible readings.
 _COMMON = frozenset(
@@ -184,6 +188,14 @@ def _utf8_length(lead: int) -> int:
     return 0
 
 
+def _valid_prefix(data: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode_one(data: bytes) -> str | None:
     try:
         char = data.decode("utf-8")
@@ -203,6 +215,8 @@ def _sequences_at(options: Sequence[tuple[tuple[int, float], ...]], i: int) -> I
             for combo in itertools.product(*options[i + 1 : i + length]):
                 char = _decode_one(bytes([lead, *(b for b, _ in combo)]))
                 score = _char_score(char) if char else None
+                if length == 2 and char and not 0xA0 <= ord(char) <= 0x52F:
+                    continue  # two-byte mojibake is of Latin, Greek or Cyrillic letters only
                 if score is not None:
                     yield char, length, score - lead_penalty - sum(p for _, p in combo)
         # One continuation byte was dropped by the mis-decoding (the bytes both code
@@ -220,6 +234,12 @@ def _sequences_at(options: Sequence[tuple[tuple[int, float], ...]], i: int) -> I
                             continue
                         if score is not None and score >= 3:
                             yield char, length - 1, score - penalty
+        # Two bytes of one emoji lost: it cannot be told which; drop what is left of it.
+        if length >= 3:
+            for k in range(1, min(length - 1, n - i - 1) + 1):
+                for combo in itertools.product(*options[i + 1 : i + 1 + k]):
+                    if _valid_prefix(bytes([lead, *(b for b, _ in combo)])):
+                        yield "", 1 + k, _UNRECOVERABLE_PENALTY
 
 
 def _decode_run(run: str) -> str | None:
@@ -245,7 +265,8 @@ def _decode_run(run: str) -> str | None:
                 found = (score + rest[0], char + rest[1])
         best[i] = found
     result = best[0]
-    return result[1] if result is not None else None
+    # a reading must explain the run better than leaving it alone
+    return result[1] if result is not None and result[0] > 0 else None
 
 
 def repair_greek_mojibake(text: str) -> str:
@@ -263,8 +284,14 @@ def repair_greek_mojibake(text: str) -> str:
 
 
 def fix_mojibake(text: str) -> str:
-    """ftfy's encoding repair first, then the cp1253 repair ftfy cannot do."""
-    return repair_greek_mojibake(ftfy.fix_encoding(text))
+    """ftfy's encoding repair, plus the cp1253 repair ftfy cannot do.
+
+    The cp1253 repair also runs before ftfy: on runs whose undefined bytes were
+    dropped, ftfy's own partial cp1253 guess garbles them ('” …' became '†…').
+    The repair only touches runs that decode completely, so the order does not
+    matter for anything else.
+    """
+    return repair_greek_mojibake(ftfy.fix_encoding(repair_greek_mojibake(text)))
 
 
 # --------------------------------------------------------------------------- characters and whitespace
@@ -490,27 +517,32 @@ def _edge_marker(text: str) -> Marker | None:
     return None
 
 
+def _increasing_run(items: Sequence[tuple[int, Marker]]) -> list[tuple[int, Marker]]:
+    """The longest subsequence whose numbers strictly increase along the posts."""
+    best: list[list[tuple[int, Marker]]] = []
+    for index, item in enumerate(items):
+        chains = [best[j] for j in range(index) if items[j][1].number < item[1].number]
+        best.append(max(chains, key=len, default=[]) + [item])
+    return max(best, key=len, default=[])
+
+
 def strip_thread_markers(texts: Sequence[str]) -> list[str]:
     """Remove "2/n"-style markers that open or close posts and count along the thread.
 
-    A marker is only taken for one when at least two posts carry the same style of
-    marker matching their position (with one fixed offset, for an unnumbered intro),
-    so a post that merely begins with "1/2 cup" keeps its text.
+    Markers count as thread numbers only when at least two posts carry the same style
+    of marker with numbers rising along the thread, so a post that merely begins with
+    "1/2 cup" keeps its text. Rising (not consecutive) numbers allow for a post lost
+    or dropped between them.
     """
-    edges = [_edge_marker(text) for text in texts]
-    groups: Counter[tuple[int, tuple[bool, str]]] = Counter(
-        (position - marker.number, marker.style) for position, marker in enumerate(edges, 1) if marker
-    )
-    if not groups:
+    edges = [(position, marker) for position, text in enumerate(texts) if (marker := _edge_marker(text))]
+    runs = [_increasing_run([e for e in edges if e[1].style == style]) for style in dict.fromkeys(m.style for _, m in edges)]
+    run = max(runs, key=len, default=[])
+    if len(run) < 2:
         return list(texts)
-    (offset, style), count = max(groups.items(), key=lambda item: (item[1], -abs(item[0][0])))
-    if count < 2:
-        return list(texts)
-    result = []
-    for position, (text, marker) in enumerate(zip(texts, edges), 1):
-        if marker and marker.style == style and position - marker.number == offset:
-            text = (text[: marker.start] + " " + text[marker.end :]).strip()
-        result.append(text)
+    result = list(texts)
+    for position, marker in run:
+        text = result[position]
+        result[position] = (text[: marker.start] + " " + text[marker.end :]).strip()
     return result
 
 
@@ -550,19 +582,26 @@ def dedupe_posts(posts: Sequence[RichText]) -> list[int]:
     return keep
 
 
+def _url_like(label: str) -> bool:
+    return " " not in label.strip() and ("/" in label or "." in label.strip(".…"))
+
+
 def title_from(rich: RichText, limit: int = 90) -> str:
     """A title from a post: its first line, else its first sentence, cut at a word.
 
-    Cuts only at spaces, so emoji sequences (ZWJ, skin tones, flags) stay whole.
+    Links that merely show a URL are left out, and so are a closing 🧵 or 👇. Cuts
+    only at spaces, so emoji sequences (ZWJ, skin tones, flags) stay whole.
     """
-    text = rich.plain().strip()
+    text = rich.render(lambda link: "" if _url_like(link.label) else link.label).strip()
     first_line = text.split("\n", 1)[0].strip()
-    title = first_line
+    # "(notes: <link>)" without its link is "(notes: )": drop what is left
+    title = re.sub(r"\(\s*(?:[^()\s]+:)?\s*\)", "", first_line)
+    title = " ".join(title.split())
     if len(title) > limit:
         sentence = re.split(r"(?<=[.!?])\s+", title, maxsplit=1)[0]
         title = sentence if len(sentence) >= 12 else title
     if len(title) > limit:
         cut = title[: limit + 1].rsplit(" ", 1)[0] if " " in title[: limit + 1] else title[:limit]
         title = cut.rstrip(" ,;:-–—") + "…"
-    title = title.rstrip(" .:;,")
+    title = re.sub(r"[\s\U0001F9F5\U0001F447\u2b07\ufe0f:;,.—–-]+$", "", title)
     return title

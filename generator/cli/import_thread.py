@@ -1,0 +1,73 @@
+"""`carousel import SOURCE`: a thread from X (pasted text, X API JSON, X archive) -> content/<slug>.md."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.common import project_option, resolve_project
+from generator.errors import CarouselError
+from generator.importers import ImportRequest, apply_plan, plan_import
+from generator.importers.detect import decode_bytes
+from generator.importers.model import SOURCE_KINDS
+
+
+def _print_error(error: CarouselError) -> None:
+    """`file:line: message` when the problem has a place, else `error: message`."""
+    for diagnostic in error.diagnostics:
+        if diagnostic.path and not diagnostic.path.startswith("--"):
+            click.echo(str(diagnostic), err=True)
+        elif diagnostic.path:  # an option: --slug, --thread
+            click.echo(f"error: {diagnostic.path}: {diagnostic.message}", err=True)
+        else:
+            click.echo(f"error: {diagnostic.message}", err=True)
+
+
+@click.command("import")
+@click.argument("source")
+@click.option(
+    "--from",
+    "kind",
+    type=click.Choice(["auto", *SOURCE_KINDS]),
+    default="auto",
+    show_default=True,
+    help="What SOURCE is: pasted text, an X API v2 JSON response, or an X account archive.",
+)
+@click.option("--thread", "thread_id", metavar="ID", help="Import only the thread holding this post (id or URL).")
+@click.option("--slug", metavar="S", help="File name of the thread: content/S.md (default: from its title).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@project_option
+def import_command(source: str, kind: str, thread_id: str | None, slug: str | None, force: bool, project_dir: Path | None) -> None:
+    """Turn a thread from X into content/<slug>.md (a draft).
+
+    SOURCE is a text file, an X API JSON file, an X archive folder, or '-' for
+    standard input. The author becomes a profile in carousel.yaml (an existing
+    one with the same handle is reused); archive images are copied to
+    content/images/<slug>/. Nothing is written when anything is wrong, and
+    existing files are kept unless --force.
+    """
+    stdin = None
+    if source == "-":
+        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+        stdin = decode_bytes(stream.read()) if stream is not None else sys.stdin.read()
+    project = resolve_project(project_dir).root
+    request = ImportRequest(source=source, project=project, kind=kind, thread_id=thread_id, slug=slug, force=force)
+    try:
+        plan = plan_import(request, stdin)
+        apply_plan(plan)
+    except CarouselError as error:
+        _print_error(error)
+        sys.exit(error.exit_code)
+    except OSError as error:
+        click.echo(f"error: {error.filename or ''}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    for warning in plan.warnings:
+        click.echo(warning, err=True)
+    for profile_id in plan.added_profiles:
+        click.echo(f"carousel.yaml: added profile '{profile_id}'")
+    for thread in plan.threads:
+        by = f" by {thread.handle}" if thread.handle else ""
+        images = f", {thread.images} image{'s' if thread.images != 1 else ''}" if thread.images else ""
+        click.echo(f"{thread.path.relative_to(project).as_posix()}: {thread.posts} post{'s' if thread.posts != 1 else ''}{by}{images} (draft)")

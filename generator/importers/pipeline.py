@@ -1,0 +1,229 @@
+"""`carousel import`: read a source, plan every file to write, then write them.
+
+Gather-then-write: `plan_import` reads and validates everything and renders every
+file in memory, raising before anything is written; `apply_plan` only writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import ConfigError, Diagnostic
+from generator.importers.cleanup import RichText, title_from
+from generator.importers.detect import decode_bytes, detect_path, detect_text
+from generator.importers.model import SOURCE_KINDS, ImportedThread, SourceError
+from generator.importers.text import parse_text
+from generator.importers.writer import (
+    add_profile,
+    atomic_write,
+    check_slug,
+    find_profile,
+    load_config_text,
+    new_profile_id,
+    slugify,
+    thread_markdown,
+)
+from generator.importers.x_api import parse_x_api
+from generator.importers.x_archive import parse_x_archive
+
+CONFIG_NAME = "carousel.yaml"
+# Archive media are copied to content/images/<slug>/, linked as images/<slug>/<file>.
+IMAGES_DIR = "images"
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What the user asked for on the command line."""
+
+    source: str
+    project: Path
+    kind: str = "auto"
+    thread_id: str | None = None
+    slug: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file to write: where, and its bytes."""
+
+    path: Path
+    data: bytes
+
+
+@dataclass(frozen=True)
+class PlannedThread:
+    """A thread as it will be written, for the command's report."""
+
+    path: Path
+    title: str
+    posts: int
+    handle: str | None
+    images: int
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything an import will write, computed before anything is written."""
+
+    project: Path
+    files: tuple[PlannedFile, ...]
+    threads: tuple[PlannedThread, ...]
+    added_profiles: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def thread_id_argument(value: str | None) -> str | None:
+    """--thread accepts a post id or a post URL (…/status/<id>)."""
+    if value is None:
+        return None
+    match = re.search(r"/status(?:es)?/(\d+)", value)
+    if match:
+        return match.group(1)
+    value = value.strip()
+    if not value.isdigit():
+        raise ConfigError(Diagnostic("--thread", None, f"'{value}' is not a post id or a post URL"))
+    return value
+
+
+def read_threads(request: ImportRequest, stdin: str | None = None) -> list[ImportedThread]:
+    """Read and parse the source into threads (no files touched)."""
+    if request.kind not in ("auto", *SOURCE_KINDS):
+        raise ConfigError(Diagnostic("--from", None, f"unknown source kind '{request.kind}'"))
+    thread_id = thread_id_argument(request.thread_id)
+    text: str | None
+    if request.source == "-":
+        where = "<stdin>"
+        path = None
+        text = stdin or ""
+        kind = detect_text(text) if request.kind == "auto" else request.kind
+    else:
+        path = Path(request.source)
+        where = request.source
+        if not path.exists():
+            raise SourceError.at(where, "no such file or folder")
+        text = None
+        if path.is_file():
+            try:
+                text = decode_bytes(path.read_bytes())
+            except OSError as error:
+                raise SourceError.at(where, f"cannot read: {error.strerror or error}") from error
+        kind = detect_path(path, text) if request.kind == "auto" else request.kind
+        if path.is_dir() and kind != "x-archive":
+            raise SourceError.at(where, f"is a folder: --from {kind} needs a file (a folder is read as an X archive)")
+
+    if kind == "text":
+        if thread_id is not None:
+            raise ConfigError(Diagnostic("--thread", None, "applies to X API and X archive sources, not to pasted text"))
+        return [parse_text(text or "", where)]
+    if kind == "x-api":
+        return [parse_x_api(text or "", where, thread_id)]
+    # standard input holds a tweets.js alone: no note-tweet.js, account or media then
+    return parse_x_archive(path, where, thread_id, text=text if path is None else None)
+
+
+def _title(thread: ImportedThread) -> str:
+    first = thread.posts[0]
+    title = title_from(RichText(first.text, first.links))
+    if title:
+        return title
+    return f"Thread by {thread.author.at_handle}" if thread.author else "Imported thread"
+
+
+def plan_import(request: ImportRequest, stdin: str | None = None) -> ImportPlan:
+    """Read the source and render every file the import writes. Raises before any write."""
+    project = request.project
+    if not project.is_dir():
+        raise ConfigError(Diagnostic(str(project), None, "the project folder does not exist"))
+    slug_option = check_slug(request.slug) if request.slug is not None else None
+    threads = [t for t in read_threads(request, stdin) if t.posts]
+    if not threads:
+        raise SourceError.at(request.source if request.source != "-" else "<stdin>", "not a thread: no post has any text or image")
+    if slug_option and len(threads) > 1:
+        raise ConfigError(
+            Diagnostic("--slug", None, f"names one thread, but the source holds {len(threads)} self-threads: choose one with --thread ID")
+        )
+
+    config_path = project / CONFIG_NAME
+    config_text = config_path.read_text(encoding="utf-8") if config_path.is_file() else None
+    config = load_config_text(config_text, CONFIG_NAME)
+    new_config_text = config_text
+    added: list[str] = []
+
+    content = project / "content"
+    files: list[PlannedFile] = []
+    planned: list[PlannedThread] = []
+    conflicts: list[Diagnostic] = []
+    used_slugs: set[str] = set()
+    warnings: list[str] = []
+    for thread in threads:
+        title = _title(thread)
+        slug = slug_option or slugify(title) or (f"thread-{thread.id}" if thread.id else "thread")
+        base, number = slug, 2
+        while slug in used_slugs:  # two threads of one archive with the same title
+            slug, number = f"{base}-{number}", number + 1
+        used_slugs.add(slug)
+
+        profile_id = None
+        if thread.author is not None:
+            profile_id = find_profile(config, thread.author)
+            if profile_id is None:
+                profile_id = new_profile_id(config, thread.author)
+                new_config_text = add_profile(new_config_text, config, profile_id, thread.author)
+                config = load_config_text(new_config_text, CONFIG_NAME)
+                added.append(profile_id)
+
+        image_sources: list[list[tuple[str, str]]] = []
+        image_count = 0
+        for post in thread.posts:
+            sources = []
+            for medium in post.media:
+                if medium.path is not None and medium.filename:
+                    target = content / IMAGES_DIR / slug / medium.filename
+                    data = medium.path.read_bytes()
+                    if target.exists() and target.read_bytes() != data and not request.force:
+                        conflicts.append(Diagnostic(_shown(target, project), None, "already exists (different): use --force to overwrite it"))
+                    files.append(PlannedFile(target, data))
+                    sources.append((medium.alt, f"{IMAGES_DIR}/{slug}/{medium.filename}"))
+                elif medium.url:
+                    sources.append((medium.alt, medium.url))
+            image_count += len(sources)
+            image_sources.append(sources)
+
+        markdown = thread_markdown(
+            title=title,
+            posts=thread.posts,
+            image_sources=image_sources,
+            profile=profile_id,
+            source=thread.source_url,
+            date=thread.date,
+        )
+        target = content / f"{slug}.md"
+        if target.exists() and not request.force:
+            conflicts.append(Diagnostic(_shown(target, project), None, "already exists: use --force to overwrite it"))
+        files.append(PlannedFile(target, markdown.encode("utf-8")))
+        planned.append(PlannedThread(target, title, len(thread.posts), thread.author.at_handle if thread.author else None, image_count))
+        warnings.extend(f"{_shown(target, project)}: warning: {w}" for w in thread.warnings)
+
+    if conflicts:
+        raise ConfigError(conflicts)
+    if new_config_text is not None and new_config_text != config_text:
+        files.insert(0, PlannedFile(config_path, new_config_text.encode("utf-8")))
+    return ImportPlan(project, tuple(files), tuple(planned), tuple(added), tuple(warnings))
+
+
+def _shown(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def apply_plan(plan: ImportPlan) -> None:
+    """Write the planned files (each atomically); identical files are left untouched."""
+    for planned in plan.files:
+        if planned.path.is_file() and planned.path.read_bytes() == planned.data:
+            continue
+        atomic_write(planned.path, planned.data)

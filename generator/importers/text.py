@@ -1,0 +1,135 @@
+"""Pasted text: web-tool post cards, numbered threads, `---` or blank-line separated posts.
+
+The web-tool shape (see ../shared/samples) is a page of interface text followed by
+post cards::
+
+    Drag Post #2
+    Display Name
+    @handle
+
+    The post's text.
+
+    Apply Image
+
+Everything before the first card is interface text and is dropped, as are the
+interface words inside cards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from generator.importers.cleanup import (
+    Marker,
+    find_markers,
+    fix_mojibake,
+    normalize_characters,
+    numbered_run,
+)
+from generator.importers.model import Author, ImportedPost, ImportedThread, SourceError
+from generator.importers.posts import finish_posts
+
+CARD_START = re.compile(r"^[ \t]*Drag Post #(\d+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+HANDLE_LINE = re.compile(r"^@([A-Za-z0-9_]{1,15})$")
+# Buttons of the web tools whose text ends up in a copied page.
+INTERFACE_LINES = frozenset(
+    {"apply image", "apply text", "insert image", "insert text", "add image", "remove image", "replace image", "use image"}
+)
+SEPARATOR_LINE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE)
+
+
+def _is_interface(line: str) -> bool:
+    return " ".join(line.split()).lower() in INTERFACE_LINES
+
+
+def split_cards(text: str) -> tuple[Author | None, list[str]]:
+    """Post cards -> (the thread's author, each card's text), in card-number order.
+
+    Cards by another handle than the thread's (replies by others) are skipped.
+    """
+    starts = list(CARD_START.finditer(text))
+    cards: list[tuple[int, int, str | None, str | None, str]] = []
+    for order, match in enumerate(starts):
+        end = starts[order + 1].start() if order + 1 < len(starts) else len(text)
+        lines = text[match.end() : end].split("\n")
+        name, handle, body_lines = _card_header(lines)
+        body = "\n".join(line for line in body_lines if not _is_interface(line))
+        cards.append((int(match.group(1)), order, name, handle, body))
+    cards.sort(key=lambda card: (card[0], card[1]))
+    handles = Counter(card[3].lower() for card in cards if card[3])
+    if not handles:
+        return None, [card[4] for card in cards]
+    # the thread's author posts the first card (else: the most frequent handle)
+    first = next((card for card in cards if card[3]), None)
+    author_key = first[3].lower() if first and first[3] else handles.most_common(1)[0][0]
+    author_card = next(card for card in cards if card[3] and card[3].lower() == author_key)
+    author = Author(name=author_card[2] or author_card[3] or "", handle=author_card[3] or "")
+    bodies = [card[4] for card in cards if card[3] is None or card[3].lower() == author_key]
+    return author, bodies
+
+
+def _card_header(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """(name, handle, remaining lines) of one card: the name line, then the @handle line."""
+    filled = [index for index, line in enumerate(lines) if line.strip()][:2]
+    for position, index in enumerate(filled):
+        handle = HANDLE_LINE.match(lines[index].strip())
+        if handle:
+            name = lines[filled[0]].strip() if position == 1 else None
+            return name, handle.group(1), lines[index + 1 :]
+    return None, None, lines
+
+
+def _header_author(text: str) -> tuple[Author | None, str]:
+    """A plain paste may start with "Name" and "@handle" lines: take them as the author."""
+    lines = text.split("\n")
+    filled = [index for index, line in enumerate(lines) if line.strip()][:2]
+    if filled and HANDLE_LINE.match(lines[filled[0]].strip()):
+        handle = lines[filled[0]].strip()[1:]
+        return Author(handle, handle), "\n".join(lines[filled[0] + 1 :])
+    if len(filled) == 2 and HANDLE_LINE.match(lines[filled[1]].strip()):
+        name = lines[filled[0]].strip()
+        if len(name) <= 50 and "://" not in name:
+            handle = lines[filled[1]].strip()[1:]
+            return Author(name, handle), "\n".join(lines[filled[1] + 1 :])
+    return None, text
+
+
+def split_numbered(text: str, run: list[Marker]) -> list[str]:
+    """Cut text at a run of thread numbers, which open posts ("1/ ...") or close them ("... 1/5")."""
+    before = text[: run[0].start].strip()
+    after = text[run[-1].end :].strip()
+    if before and not after:  # numbers close their posts
+        bounds = [0] + [marker.end for marker in run]
+        return [text[bounds[i] : run[i].start] for i in range(len(run))]
+    pieces = [before] if before else []
+    for index, marker in enumerate(run):
+        end = run[index + 1].start if index + 1 < len(run) else len(text)
+        pieces.append(text[marker.end : end])
+    return pieces
+
+
+def split_plain(text: str) -> list[str]:
+    """Posts of a paste without cards: `---` lines, else a numbered run, else blank lines."""
+    if SEPARATOR_LINE.search(text):
+        return SEPARATOR_LINE.split(text)
+    run = numbered_run(find_markers(text))
+    if run:
+        return split_numbered(text, run)
+    return re.split(r"\n[ \t]*\n", text)
+
+
+def parse_text(raw: str, where: str) -> ImportedThread:
+    """A pasted thread -> ImportedThread. Raises SourceError when there is no post text."""
+    text = fix_mojibake(normalize_characters(raw))
+    if not text.strip():
+        raise SourceError.at(where, "empty: there is no thread text to import")
+    if CARD_START.search(text):
+        author, bodies = split_cards(text)
+    else:
+        author, rest = _header_author(text)
+        bodies = split_plain(rest)
+    posts = finish_posts([ImportedPost(text=body) for body in bodies])
+    if not posts:
+        raise SourceError.at(where, "not a thread: no post text found")
+    return ImportedThread(posts=tuple(posts), author=author)

@@ -1,0 +1,297 @@
+"""Render an imported thread as `content/<slug>.md`, and the file-system side of importing.
+
+Rendering is deterministic (same thread, same bytes). Post text is escaped so that
+the slide shows what the author typed: Markdown syntax the author did not mean
+(a line starting with '#', '1.', '-', '>' ...; '*', '_', '`', '[', raw '<') is
+escaped, while #hashtags and @mentions stay plain for the renderer to style. Line
+breaks inside a paragraph are kept as single newlines: posts are rendered with
+Python-Markdown's nl2br extension.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import ConfigError, Diagnostic
+from generator.importers.cleanup import RichText
+from generator.importers.model import Author, ImportedPost, Link
+
+# --------------------------------------------------------------------------- Markdown escaping
+
+_INLINE = re.compile(
+    r"(?P<tag>(?<![\w&/#@.])[#@][^\W_][\w]*)"  # a #hashtag or @mention: left as typed
+    r"|(?P<backslash>\\)"
+    r"|(?P<special>[*`\[\]])"
+    r"|(?P<lt><)"
+    r"|(?P<amp>&(?=#?\w+;))"  # '&amp;' typed by the author must not turn into '&'
+    r"|(?P<underscore>_)"
+)
+_TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+
+
+def _escape_inline(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "tag":
+            return value
+        if kind == "lt":
+            return "&lt;"
+        if kind == "amp":
+            return "&amp;"
+        if kind == "underscore":
+            # Python-Markdown leaves intraword underscores alone (snake_case)
+            before = text[match.start() - 1] if match.start() > 0 else " "
+            after = text[match.end()] if match.end() < len(text) else " "
+            return value if before.isalnum() and after.isalnum() else "\\_"
+        return "\\" + value
+
+    return _INLINE.sub(escape, text)
+
+
+def _escape_line_start(line: str) -> str:
+    """Escape what would make a block of a line: heading, list, quote, rule, fence, table."""
+    if line.startswith("#"):
+        return "\\" + line
+    if re.match(r"\d+\.(\s|$)", line):
+        return re.sub(r"^(\d+)\.", r"\1\\.", line)
+    if re.match(r"[-+](\s|$)", line) or re.fullmatch(r"-+\s*", line):
+        return "\\" + line
+    if line.startswith(">"):
+        return "\\" + line
+    if re.fullmatch(r"=+\s*", line):
+        return "&#61;" + line[1:]  # a setext heading underline otherwise
+    if line.startswith("~~~"):
+        return "&#126;" + line[1:]  # a code fence otherwise
+    if _TABLE_RULE.fullmatch(line):
+        return line.replace("-", "\\-", 1)
+    return line
+
+
+def _escape_url(url: str) -> str:
+    return re.sub(r"[\s()<>]", lambda m: "%{:02X}".format(ord(m.group())), url)
+
+
+def link_markdown(link: Link) -> str:
+    """`[label](url)` with the label escaped and the URL safe inside parentheses."""
+    label = " ".join(link.label.split()) or link.url
+    return f"[{_escape_inline(label)}]({_escape_url(link.url)})"
+
+
+def post_markdown(text: str, links: Sequence[Link]) -> str:
+    """A post's text (with link tokens) as Markdown that reads as the author wrote it."""
+    rich = RichText(text, tuple(links))
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = []
+        for line in paragraph.split("\n"):
+            # leading spaces would make an indented code block
+            line = line.strip()
+            if not line:
+                continue
+            escaped = RichText(line, rich.links).render(link_markdown, _escape_inline)
+            # an author's '!' right before a link would make it an image
+            escaped = escaped.replace("![", "\\![") if "!" in line else escaped
+            lines.append(_escape_line_start(escaped))
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def image_markdown(alt: str, src: str) -> str:
+    """`![alt](src)` for one image of a post."""
+    alt = " ".join(alt.split())
+    return f"![{_escape_inline(alt)}]({_escape_url(src)})"
+
+
+# --------------------------------------------------------------------------- the thread file
+
+
+def _yaml_value(value: Any) -> str:
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=2**31 - 1)
+    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def front_matter(fields: Sequence[tuple[str, Any]]) -> str:
+    """YAML front matter in the given key order; None values are left out."""
+    lines = ["---"]
+    for key, value in fields:
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            lines.append(f"{key}: {value.isoformat()}")
+        else:
+            lines.append(f"{key}: {_yaml_value(value)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def thread_markdown(
+    *,
+    title: str,
+    posts: Sequence[ImportedPost],
+    image_sources: Sequence[Sequence[tuple[str, str]]],
+    profile: str | None,
+    source: str | None,
+    date: datetime | None,
+) -> str:
+    """The whole thread file: front matter, then posts separated by `---` lines."""
+    head = front_matter(
+        [("title", title), ("profile", profile), ("source", source), ("date", date), ("draft", True)]
+    )
+    bodies = []
+    for post, images in zip(posts, image_sources):
+        parts = [post_markdown(post.text, post.links)] if post.text.strip() else []
+        parts += [image_markdown(alt, src) for alt, src in images]
+        bodies.append("\n\n".join(part for part in parts if part))
+    return head + "\n" + "\n\n---\n\n".join(bodies) + "\n"
+
+
+def slugify(title: str, limit: int = 60) -> str:
+    """An ASCII file name from a title: lower case words joined by '-', cut at a word."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug or (words[0][:limit] if words else "")
+
+
+SLUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def check_slug(slug: str) -> str:
+    """A user's --slug: a plain file name without folders (an '.md' suffix is dropped)."""
+    slug = slug.removesuffix(".md")
+    if not SLUG_PATTERN.match(slug) or ".." in slug:
+        raise ConfigError(Diagnostic("--slug", None, f"'{slug}' is not a valid slug: use letters, digits, '-', '_' and '.'"))
+    return slug
+
+
+# --------------------------------------------------------------------------- profiles in carousel.yaml
+
+
+def _norm_handle(handle: Any) -> str:
+    return str(handle or "").strip().lstrip("@").lower()
+
+
+def load_config_text(text: str | None, shown: str) -> dict[str, Any]:
+    """carousel.yaml's data ({} when missing or empty); a one-line error when unreadable."""
+    if not text or not text.strip():
+        return {}
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise ConfigError(Diagnostic(shown, (mark.line + 1) if mark else None, f"invalid YAML: {error.problem or error}")) from error
+    except yaml.YAMLError as error:
+        raise ConfigError(Diagnostic(shown, None, f"invalid YAML: {error}")) from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(Diagnostic(shown, 1, "carousel.yaml must be a mapping of keys to values"))
+    profiles = data.get("profiles")
+    if profiles is not None and not isinstance(profiles, dict):
+        raise ConfigError(Diagnostic(shown, None, "'profiles' must be a mapping of profile ids to profiles"))
+    return data
+
+
+def find_profile(config: dict[str, Any], author: Author) -> str | None:
+    """The id of the profile whose handle is the author's (case and '@' ignored)."""
+    for profile_id, profile in (config.get("profiles") or {}).items():
+        if isinstance(profile, dict) and _norm_handle(profile.get("handle")) == _norm_handle(author.handle):
+            return str(profile_id)
+    return None
+
+
+def new_profile_id(config: dict[str, Any], author: Author) -> str:
+    """A free profile id made from the handle."""
+    base = re.sub(r"[^a-z0-9_-]", "", author.handle.lower()) or "author"
+    taken = {str(key) for key in (config.get("profiles") or {})}
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def add_profile(text: str | None, config: dict[str, Any], profile_id: str, author: Author) -> str:
+    """carousel.yaml's text with one more profile, the rest kept as written (comments too).
+
+    The entry is inserted as text at the end of the `profiles:` block; when the file
+    is written in a way that cannot be extended so (flow style), it is loaded and
+    dumped again with its key order kept.
+    """
+    fields = {"name": author.name, "handle": author.at_handle}
+    expected = dict(config)
+    expected["profiles"] = {**(config.get("profiles") or {}), profile_id: fields}
+    inserted = _insert_profile_text(text or "", profile_id, fields)
+    try:
+        if inserted is not None and yaml.safe_load(inserted) == expected:
+            return inserted
+    except yaml.YAMLError:
+        pass
+    return yaml.safe_dump(expected, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def _insert_profile_text(text: str, profile_id: str, fields: dict[str, str]) -> str | None:
+    lines = text.split("\n") if text else []
+    if lines and lines[-1] == "":
+        lines.pop()
+    start = next((i for i, line in enumerate(lines) if re.match(r"^profiles\s*:\s*(#.*)?$", line)), None)
+    if start is None:
+        if any(re.match(r"^profiles\s*:", line) for line in lines):
+            return None  # `profiles: {...}` in flow style
+        indent = "  "
+        block = ([""] if lines and lines[-1].strip() else []) + ["profiles:"]
+        return "\n".join(lines + block + _profile_lines(profile_id, fields, indent)) + "\n"
+    end = start + 1
+    last_content = start
+    child_indent = None
+    while end < len(lines):
+        line = lines[end]
+        if line.strip() and not line.startswith((" ", "\t")) and not line.lstrip().startswith("#"):
+            break
+        if line.strip():
+            last_content = end
+            if child_indent is None and not line.lstrip().startswith("#"):
+                child_indent = line[: len(line) - len(line.lstrip())]
+        end += 1
+    indent = child_indent if child_indent and "\t" not in child_indent else "  "
+    new = _profile_lines(profile_id, fields, indent)
+    return "\n".join(lines[: last_content + 1] + new + lines[last_content + 1 :]) + "\n"
+
+
+def _profile_lines(profile_id: str, fields: dict[str, str], indent: str) -> list[str]:
+    key = profile_id if re.fullmatch(r"[A-Za-z0-9_-]+", profile_id) else json.dumps(profile_id)
+    return [f"{indent}{key}:"] + [f"{indent * 2}{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in fields.items()]
+
+
+# --------------------------------------------------------------------------- files
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

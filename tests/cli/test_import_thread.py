@@ -1,0 +1,201 @@
+"""`carousel import` end to end: each source into a tmp project, errors, --force, and a real build."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "import"
+SAMPLES = (REPO_ROOT.parent / "shared" / "samples").resolve()
+
+
+def run(project: Path, *args: str, stdin: bytes | None = None):
+    result = CliRunner().invoke(main, ["import", *args, "--project", str(project)], input=stdin)
+    return result
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_text_import_writes_thread_and_profile(tmp_path):
+    result = run(tmp_path, str(FIXTURES / "text" / "web-tool-dump.txt"))
+    assert result.exit_code == 0, result.output
+    thread = tmp_path / "content" / "five-habits-that-made-our-small-team-ship-faster-a-thread.md"
+    text = thread.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Five habits that made our small team ship faster — a thread\nprofile: lena_ships\ndraft: true\n---\n")
+    assert text.count("\n\n---\n\n") == 5
+    assert "[example.org/flags](https://example.org/flags?team=1&v=2)" in text
+    config = yaml.safe_load((tmp_path / "carousel.yaml").read_text(encoding="utf-8"))
+    assert config == {"profiles": {"lena_ships": {"name": "Lena Okafor 🌱", "handle": "@lena_ships"}}}
+    assert "6 posts by @lena_ships" in result.output
+
+
+def test_existing_profile_is_used_and_config_untouched(tmp_path):
+    config = "# studio\nprofiles:\n  lena:\n    name: Lena\n    handle: '@LENA_SHIPS'\n"
+    (tmp_path / "carousel.yaml").write_text(config, encoding="utf-8")
+    assert run(tmp_path, str(FIXTURES / "text" / "web-tool-dump.txt")).exit_code == 0
+    assert (tmp_path / "carousel.yaml").read_text(encoding="utf-8") == config
+    assert "\nprofile: lena\n" in next((tmp_path / "content").glob("*.md")).read_text(encoding="utf-8")
+
+
+def test_x_api_import(tmp_path):
+    result = run(tmp_path, str(FIXTURES / "x-api" / "conversation.json"))
+    assert result.exit_code == 0, result.output
+    (thread,) = (tmp_path / "content").glob("*.md")
+    text = thread.read_text(encoding="utf-8")
+    assert "source: https://x.com/devi_builds/status/1800000000000000101\ndate: 2025-02-03T08:00:00+00:00\n" in text
+    assert "![CI pipeline \\[after\\]](https://pbs.twimg.com/media/FixturePipeline.jpg)" in text
+    assert "1\\. Key the cache" in text and "\\# Not a heading" in text
+    assert "Edit: the diagram" not in text and "Which runner" not in text and "self-hosted" not in text
+
+
+def test_x_archive_import_copies_media(tmp_path):
+    result = run(tmp_path, str(FIXTURES / "x-archive"))
+    assert result.exit_code == 0, result.output
+    threads = sorted((tmp_path / "content").glob("*.md"))
+    assert len(threads) == 2
+    clinic = tmp_path / "content" / "three-lessons-from-ten-years-of-writing-software-for-small.md"
+    link = "images/three-lessons-from-ten-years-of-writing-software-for-small/1700000000000000001-FxClinicA1.png"
+    assert f"![]({link})" in clinic.read_text(encoding="utf-8")
+    assert (clinic.parent / link).read_bytes() == (FIXTURES / "x-archive" / "data" / "tweets_media" / "1700000000000000001-FxClinicA1.png").read_bytes()
+    assert "image not in the archive" in result.output  # the one missing image is reported
+
+
+def test_archive_thread_and_slug_options(tmp_path):
+    result = run(tmp_path, str(FIXTURES / "x-archive"), "--thread", "https://x.com/kofi_writes/status/1700000000000000013", "--slug", "naming")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "content").glob("*.md")] == ["naming.md"]
+    assert (tmp_path / "content" / "images" / "naming" / "1700000000000000012-FxNamingB2.png").is_file()
+
+
+def test_slug_with_several_threads_is_refused(tmp_path):
+    result = run(tmp_path, str(FIXTURES / "x-archive"), "--slug", "one")
+    assert result.exit_code == 2 and "--thread" in result.output
+    assert not (tmp_path / "content").exists()
+
+
+def test_standard_input(tmp_path):
+    result = run(tmp_path, "-", stdin=(FIXTURES / "text" / "numbered.txt").read_bytes())
+    assert result.exit_code == 0, result.output
+    (thread,) = (tmp_path / "content").glob("*.md")
+    assert thread.read_text(encoding="utf-8").count("\n\n---\n\n") == 3
+    assert not (tmp_path / "carousel.yaml").exists()  # no author, no profile
+
+
+def test_same_source_twice_gives_the_same_files_and_needs_force(tmp_path):
+    source = str(FIXTURES / "x-archive")
+    assert run(tmp_path, source).exit_code == 0
+    first = snapshot(tmp_path)
+    again = run(tmp_path, source)
+    assert again.exit_code == 2
+    assert "already exists: use --force to overwrite it" in again.output
+    assert snapshot(tmp_path) == first
+    forced = run(tmp_path, source, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert snapshot(tmp_path) == first
+
+
+def test_edited_file_is_kept_without_force(tmp_path):
+    source = str(FIXTURES / "text" / "numbered.txt")
+    assert run(tmp_path, source).exit_code == 0
+    (thread,) = (tmp_path / "content").glob("*.md")
+    thread.write_text("my edits", encoding="utf-8")
+    assert run(tmp_path, source).exit_code == 2
+    assert thread.read_text(encoding="utf-8") == "my edits"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "options", "message"),
+    [
+        ("empty.txt", b"", [], r"empty\.txt: empty"),
+        ("blank.txt", b"\n  \n", [], "empty"),
+        ("cut.json", b'{"data": [{"id": "1", "text": "hel', [], r"cut\.json:1: truncated JSON"),
+        ("odd.json", b'{"hello": "world"}', [], "not an X API v2 response"),
+        ("ui.txt", b"Drag Post #1\nName\n@someone\n\nApply Image\n", [], "not a thread"),
+        ("plain.txt", b"just text", ["--from", "x-api"], "invalid JSON"),
+        ("plain.txt", b"just text", ["--thread", "12"], "error: --thread"),
+        ("plain.txt", b"just text", ["--slug", "../evil"], "error: --slug"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_writes_nothing(tmp_path, name, content, options, message):
+    source = tmp_path / "in" / name
+    source.parent.mkdir()
+    source.write_bytes(content)
+    project = tmp_path / "project"
+    project.mkdir()
+    result = run(project, str(source), *options)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and re.search(message, lines[0]), lines
+    assert snapshot(project) == {}
+
+
+def test_archive_without_tweets_js_and_missing_source(tmp_path):
+    (tmp_path / "archive" / "data").mkdir(parents=True)
+    result = run(tmp_path, str(tmp_path / "archive"))
+    assert result.exit_code == 2 and "no data/tweets.js" in result.output
+    result = run(tmp_path, str(tmp_path / "nope.txt"))
+    assert result.exit_code == 2 and "no such file" in result.output
+    assert not (tmp_path / "content").exists()
+
+
+def test_folder_given_as_text_is_refused(tmp_path):
+    result = run(tmp_path, str(FIXTURES / "x-archive"), "--from", "text")
+    assert result.exit_code == 2 and "folder" in result.output
+
+
+# --------------------------------------------------------------------------- the shared samples
+
+
+def _sample(name: str) -> Path:
+    path = SAMPLES / name
+    if not path.is_file():
+        pytest.skip(f"sample {path} is not available")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "handle"),
+    [("thread-dump-self-attention.txt", "@akshay_pachaar"), ("thread-dump-rank1-patch.txt", "@rohanpaul_ai")],
+)
+def test_sample_imports_to_nine_posts(tmp_path, name, handle):
+    result = run(tmp_path, str(_sample(name)))
+    assert result.exit_code == 0, result.output
+    (thread,) = (tmp_path / "content").glob("*.md")
+    text = thread.read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]  # after the front matter
+    assert body.count("\n\n---\n\n") == 8
+    assert "Drag Post" not in text and "Apply Image" not in text and "πŸ" not in text and "β€" not in text
+    assert re.search(r"\[[^\]]+\]\(https://[^)]+\)", text)
+    assert f"9 posts by {handle}" in result.output
+
+
+def test_samples_build_into_carousels_without_warnings(tmp_path):
+    if not (REPO_ROOT / "generator" / "cli" / "build.py").is_file():
+        pytest.skip("the build command (generator/cli/build.py) does not exist yet")
+    for name in ("thread-dump-self-attention.txt", "thread-dump-rank1-patch.txt"):
+        assert run(tmp_path, str(_sample(name))).exit_code == 0
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--drafts"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "warning" not in output.lower(), output
+    assert len(list((tmp_path / "output").rglob("*.pdf"))) == 2
