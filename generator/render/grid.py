@@ -63,7 +63,15 @@ class Grid:
             "--radius": px(4 * self.unit),
             "--radius-small": px(2 * self.unit),
             "--avatar-size": px(self.header_height),
+            # the cover's hook: larger than a slide title, less so on short canvases
+            "--hook-size": px(round(self.title_size * (1.4 if self.height >= 1.2 * self.width else 1.25), 2)),
+            # the tallest an image inside text may be
+            "--media-height": px(self.snap_down(self.content_height * 0.5)),
         }
+
+    def snap_down(self, value: float) -> float:
+        """A length rounded down to the grid unit."""
+        return math.floor(value / self.unit + 1e-9) * self.unit
 
 
 def grid_for(canvas: Canvas, typography: Typography) -> Grid:

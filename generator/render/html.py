@@ -22,8 +22,15 @@ from generator.render.grid import Grid, grid_for
 from generator.render.patterns import pattern_css
 from generator.themes import Theme
 
-CENTRED_LAYOUTS = {"cover", "outro", "quote"}
+CENTRED_LAYOUTS = {"cover", "outro", "quote", "tweet"}
 ATTRIBUTION = re.compile(r"^\s*<p>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.DOTALL)
+# the space before a block's last short word (WeasyPrint has no `text-wrap: balance`)
+LAST_WORD = re.compile(r" ((?:<(?:a|b|strong|em|i|code|span)\b[^>]*>)?[^\s<>]{1,12}(?:</(?:a|b|strong|em|i|code|span)>)*[.,;:!?…)\u201d\"']*)(?=\s*(?:</(?:p|li|h[1-6]|blockquote)>|$))")
+
+
+def no_widow(html: str) -> Markup:
+    """Tie the last word of each paragraph, list item and heading to the one before it."""
+    return Markup(LAST_WORD.sub("\u00a0\\1", html))
 
 
 @lru_cache(maxsize=8)
@@ -96,8 +103,8 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid) -> list[
                 index=index,
                 total=len(slides),
                 spec=spec,
-                title=Markup(spec.title_html),
-                body=Markup("\n".join(blocks)),
+                title=no_widow(spec.title_html),
+                body=no_widow("\n".join(blocks)),
                 attribution=attribution,
                 step=step,
                 image=spec.image,
@@ -141,8 +148,8 @@ def render_html(env: Environment, project: Project, plan: ThreadPlan, theme: The
     }
     context: dict[str, Any] = {
         "thread": plan.meta,
-        "title": Markup(plan.meta.title_html),
-        "subtitle": Markup(plan.meta.subtitle_html),
+        "title": no_widow(plan.meta.title_html),
+        "subtitle": no_widow(plan.meta.subtitle_html),
         "profile": plan.profile,
         "avatar": plan.avatar,
         "logo": plan.logo,
