@@ -37,6 +37,7 @@ Constraints (read before calling):
 from __future__ import annotations
 
 import ctypes
+import functools
 import ctypes.util
 import hashlib
 import os
@@ -398,3 +399,22 @@ def add_emoji_presentation(text: str, emoji_only: frozenset[int]) -> str:
             if not following or ord(following) not in _NO_SELECTOR_BEFORE:
                 out.append(VARIATION_SELECTOR_16)
     return "".join(out)
+
+
+def configure_for_project(project_root: Path, builtin_fonts: Path, cache_dir: Path) -> list[str]:
+    """Set up the font environment for one project: built-in fonts plus its own.
+
+    Returns notices for the user (e.g. how to make PDF writing faster), to show once.
+    """
+    font_dirs = [builtin_fonts]
+    project_fonts = find_project_fonts(project_root / "themes", project_root)
+    if project_fonts:
+        font_dirs.append(stage_project_fonts(project_fonts, cache_dir))
+    configure_font_environment(font_dirs, cache_dir)
+    return [] if harfbuzz_subset_available() else [harfbuzz_subset_hint()]
+
+
+@functools.lru_cache(maxsize=4)
+def emoji_only_for(font_dirs: tuple[Path, ...]) -> frozenset[int]:
+    """`emoji_only_code_points` computed once per process for a set of font folders."""
+    return emoji_only_code_points(font_dirs)

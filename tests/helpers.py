@@ -52,10 +52,6 @@ def pdf_pages(path: Path) -> list[dict]:
 
 def embedded_font_names(pdf_bytes: bytes) -> set[str]:
     """BaseFont names of the fonts embedded in a PDF (subset prefixes removed)."""
-    import re
+    from tests.pdfread import embedded_fonts
 
-    names = set()
-    for match in re.finditer(rb"/BaseFont\s*/([A-Za-z0-9+\-_.,#]+)", pdf_bytes):
-        name = match.group(1).decode("latin-1")
-        names.add(name.split("+", 1)[1] if "+" in name[:8] else name)
-    return names
+    return {font.base_font for font in embedded_fonts(pdf_bytes)}

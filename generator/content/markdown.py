@@ -16,6 +16,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from generator.fonts import add_emoji_presentation
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "del", "ins", "mark", "sub", "sup", "small",
     "code", "pre", "span", "div", "a", "ul", "ol", "li", "blockquote", "hr",
@@ -172,10 +174,17 @@ def split_blocks(html: str) -> tuple[list[str], list[ImageRef]]:
     return splitter.blocks, splitter.images
 
 
+def _emoji_safe(html: str) -> str:
+    """Give emoji-only symbols (✔ ☺ ✈ …) emoji presentation: avoids a wide gap Pango leaves before them."""
+    from generator.fonts import builtin_font_dir, emoji_only_for
+
+    return add_emoji_presentation(html, emoji_only_for((builtin_font_dir(),)))
+
+
 def render_post(md: markdown.Markdown, text: str) -> PostHtml:
     """Render one post's Markdown: safe HTML, leading heading split off as the title."""
     md.reset()
-    html = sanitize(md.convert(text))
+    html = _emoji_safe(sanitize(md.convert(text)))
     title_html = ""
     heading = LEADING_HEADING.match(html)
     if heading:
@@ -188,7 +197,7 @@ def render_post(md: markdown.Markdown, text: str) -> PostHtml:
 def render_inline(md: markdown.Markdown, text: str) -> str:
     """Markdown of a one-line field (title, subtitle, action) as safe inline HTML."""
     md.reset()
-    html = sanitize(md.convert(text)).strip()
+    html = _emoji_safe(sanitize(md.convert(text))).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from generator.caption import build_caption
 from generator.errors import Diagnostic, Severity, ThreadError
+from generator.fonts import configure_for_project
 from generator.model import ThreadPlan
 from generator.project import Project
 from generator.render.grid import grid_for
@@ -14,6 +15,7 @@ from generator.render.pdf import find_overflows, layout_document, pdf_bytes
 from generator.render.raster import rasterise
 from generator.themes import Theme, contrast_ratio, load_theme
 
+CACHE_DIR_NAME = ".carousel-cache"
 INSTAGRAM_MAX_SLIDES = 20
 LINKEDIN_MAX_PAGES = 300
 LINKEDIN_MAX_BYTES = 100 * 1024 * 1024
@@ -35,6 +37,9 @@ class Renderer:
 
     def __init__(self, project: Project):
         self.project = project
+        # WeasyPrint reads FONTCONFIG_FILE for every document, so configuring here (in
+        # every process that renders) is enough to see only vendored and project fonts.
+        self.notices: list[str] = configure_for_project(project.root, project.builtin / "themes" / "fonts", project.root / CACHE_DIR_NAME / "fonts")
         self.environment = new_environment(project)
         self._themes: dict[str, Theme] = {}
 
