@@ -30,6 +30,7 @@ class ThreadArtifacts:
     slide_count: int
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...] = ()
+    html: str = ""  # the final HTML handed to WeasyPrint (for benchmarks and debugging)
 
 
 class Renderer:
@@ -87,7 +88,7 @@ class Renderer:
                 for number, image in enumerate(rasterise(pdf, plan.canvas, image_format), start=1):
                     files[f"slides/{number:02d}.{image_format}"] = image
         files["caption.txt"] = build_caption(plan).encode("utf-8")
-        return ThreadArtifacts(plan.meta.slug, files, len(document.pages), tuple(warnings))
+        return ThreadArtifacts(plan.meta.slug, files, len(document.pages), tuple(warnings), html=html)
 
 
 def _platform_limits(plan: ThreadPlan, pages: int, shown: str) -> list[Diagnostic]:
