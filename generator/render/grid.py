@@ -6,11 +6,23 @@ reference (8 px on a 1080 px slide), so nothing is placed by eye.
 
 from __future__ import annotations
 
+import html as html_lib
 import math
+import re
 from dataclasses import dataclass
 
 from generator.canvas import Canvas
 from generator.config.schema import Typography
+
+# The share of the content area's height an image may take in each layout: (at least,
+# at most). Between the two, the image gets what the slide's text leaves (media_room).
+MEDIA_SHARE: dict[str, tuple[float, float]] = {
+    "image": (0.2, 0.6),
+    "split": (0.14, 0.45),
+    "tweet": (0.1, 0.45),
+    "classic": (0.14, 0.45),
+    "numbered": (0.14, 0.4),
+}
 
 SIDE_MARGIN = 0.074  # ≥ 7 % of the width (DESIGN: ≥ 76 px at 1080)
 EDGE_BAND = 0.05  # nothing important in the outer 5 % top and bottom
@@ -41,6 +53,11 @@ class Grid:
     def content_width(self) -> float:
         return self.width - 2 * self.margin_x
 
+    @property
+    def hook_size(self) -> float:
+        """The cover's hook: larger than a slide title, less so on short canvases."""
+        return round(self.title_size * (1.4 if self.height >= 1.2 * self.width else 1.25), 2)
+
     def css_variables(self) -> dict[str, str]:
         """The grid as CSS custom properties for the layouts' stylesheet."""
         px = lambda value: f"{value:g}px"  # noqa: E731
@@ -63,11 +80,16 @@ class Grid:
             "--radius": px(4 * self.unit),
             "--radius-small": px(2 * self.unit),
             "--avatar-size": px(self.header_height),
-            # the cover's hook: larger than a slide title, less so on short canvases
-            "--hook-size": px(round(self.title_size * (1.4 if self.height >= 1.2 * self.width else 1.25), 2)),
+            "--hook-size": px(self.hook_size),
             # the tallest an image inside text may be
             "--media-height": px(self.snap_down(self.content_height * 0.5)),
         }
+
+    def media_room(self, layout: str, used: float) -> float:
+        """The height an image gets in a layout: what the text and furniture (`used` px)
+        leave of the content area, within the layout's share of it (MEDIA_SHARE)."""
+        low, high = MEDIA_SHARE.get(layout, (0.14, 0.45))
+        return self.snap_down(min(max(self.content_height - used, low * self.content_height), high * self.content_height))
 
     def snap_down(self, value: float) -> float:
         """A length rounded down to the grid unit."""
@@ -102,3 +124,59 @@ def grid_for(canvas: Canvas, typography: Typography) -> Grid:
         body_size=round(typography.body * canvas.scale, 2),
         meta_size=meta,
     )
+
+
+# Average advance of English text, in em, per vendored family (bold for display use,
+# regular for text), and in capitals: measured on the font files. Used to estimate how
+# many lines a text takes, so layouts can give an image the room the text leaves.
+CHAR_EM: dict[str, tuple[float, float]] = {
+    "Inter": (0.49, 0.58),
+    "Lato": (0.45, 0.56),
+    "League Spartan": (0.46, 0.54),
+    "Noto Serif": (0.51, 0.60),
+    "Open Sans": (0.50, 0.56),
+    "TeX Gyre Pagella": (0.46, 0.60),
+    "JetBrains Mono": (0.60, 0.60),
+}
+DEFAULT_CHAR_EM = (0.52, 0.60)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|tr)>|<br\s*/?>|\n", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class TextMeasure:
+    """Rough heights of text in a theme's fonts: greedy wrapping, average glyph widths.
+
+    An estimate, on the safe side; the renderer measures the real overflow.
+    """
+
+    text_font: str
+    display_font: str
+    uppercase_titles: bool = False
+
+    @staticmethod
+    def _lines(text: str, width: float, size: float, em: float) -> int:
+        usable = max(width * 0.92, size)  # greedy wrapping wastes part of each line
+        return max(1, math.ceil(len(text) * em * size / usable))
+
+    def _height(self, html: str, width: float, size: float, line_height: float, em: float, gap_em: float) -> float:
+        chunks = [html_lib.unescape(_TAG.sub("", part)).strip() for part in _BLOCK_END.split(str(html))]
+        chunks = [chunk for chunk in chunks if chunk]
+        if not chunks:
+            return 0.0
+        lines = sum(self._lines(chunk, width, size, em) for chunk in chunks)
+        return lines * size * line_height + (len(chunks) - 1) * gap_em * size
+
+    def body(self, html: str, width: float, size: float, line_height: float = 1.45) -> float:
+        """Height of prose (paragraphs, list items) at `size` px in `width` px."""
+        em = CHAR_EM.get(self.text_font, DEFAULT_CHAR_EM)[0]
+        return self._height(html, width, size, line_height, em, 0.7)
+
+    def title(self, html: str, width: float, size: float, line_height: float = 1.15, gap_em: float = 0) -> float:
+        """Height of a display-type title at `size` px in `width` px."""
+        regular, capitals = CHAR_EM.get(self.display_font, DEFAULT_CHAR_EM)
+        return self._height(html, width, size, line_height, capitals if self.uppercase_titles else regular, gap_em)
+
+    def display(self, html: str, width: float, size: float, line_height: float = 1.25, gap_em: float = 0.5) -> float:
+        """Height of running text set in the display face (a quote), never in capitals."""
+        return self._height(html, width, size, line_height, CHAR_EM.get(self.display_font, DEFAULT_CHAR_EM)[0], gap_em)

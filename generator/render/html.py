@@ -18,12 +18,12 @@ from pygments.formatters import HtmlFormatter
 from generator.content.markdown import plain_text
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
-from generator.render.grid import Grid, grid_for
+from generator.render.grid import Grid, TextMeasure, grid_for
 from generator.render.patterns import pattern_css
 from generator.themes import Theme
 
 CENTRED_LAYOUTS = {"cover", "outro", "quote", "tweet"}
-ATTRIBUTION = re.compile(r"^\s*<p>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.DOTALL)
+ATTRIBUTION = re.compile(r"^\s*<p\b[^>]*>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.DOTALL)
 # the space before a block's last short word (WeasyPrint has no `text-wrap: balance`)
 LAST_WORD = re.compile(r" ((?:<(?:a|b|strong|em|i|code|span)\b[^>]*>)?[^\s<>]{1,12}(?:</(?:a|b|strong|em|i|code|span)>)*[.,;:!?…)\u201d\"']*)(?=\s*(?:</(?:p|li|h[1-6]|blockquote)>|$))")
 
@@ -155,6 +155,7 @@ def render_html(env: Environment, project: Project, plan: ThreadPlan, theme: The
         "logo": plan.logo,
         "canvas": plan.canvas,
         "grid": grid,
+        "measure": TextMeasure(theme.fonts["text"], theme.fonts["display"], theme.title_transform == "uppercase"),
         "theme": theme,
         "slides": views,
         "patterns": patterns,

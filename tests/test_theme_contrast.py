@@ -1,0 +1,61 @@
+"""Every built-in theme meets the contrast figures of DESIGN.md (WCAG ratios)."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.project import Project
+from generator.themes import available_themes, contrast_ratio, load_theme
+
+# (foreground role, background role, minimum ratio): DESIGN.md "Colour"
+REQUIREMENTS = [
+    ("text", "background", 4.5),  # body text
+    ("muted", "background", 4.5),  # muted text carries text too (handles, captions, footer)
+    ("accent", "background", 3.0),  # accent marks, hashtags, step numbers
+    ("accent_contrast", "accent", 4.5),  # text on accent fills (swipe pill)
+    ("text", "surface", 4.5),  # text on cards and code
+    ("muted", "surface", 4.5),  # handles on the tweet and profile cards
+    ("accent", "surface", 3.0),  # links and hashtags inside cards
+]
+
+
+def _builtin_project(tmp_path) -> Project:
+    return Project.at(tmp_path)  # an empty project sees only the built-in themes
+
+
+def _themes(tmp_path) -> list[str]:
+    return sorted(set(available_themes(_builtin_project(tmp_path))))
+
+
+def test_there_are_at_least_eight_themes_light_and_dark(tmp_path):
+    project = _builtin_project(tmp_path)
+    names = _themes(tmp_path)
+    assert len(names) >= 8, names
+    modes = {load_theme(project, name).mode for name in names}
+    assert modes == {"light", "dark"}
+
+
+def test_some_theme_extends_another(tmp_path):
+    project = _builtin_project(tmp_path)
+    extended = [name for name in _themes(tmp_path) if sum(path.name == "theme.yaml" for path in load_theme(project, name).source_files) > 1]
+    assert extended, "no built-in theme uses `extends:`"
+
+
+@pytest.mark.parametrize("foreground, background, minimum", REQUIREMENTS)
+def test_every_builtin_theme_meets_the_contrast_figures(tmp_path, foreground, background, minimum):
+    project = _builtin_project(tmp_path)
+    failures = []
+    for name in _themes(tmp_path):
+        colours = load_theme(project, name).colours
+        ratio = contrast_ratio(colours[foreground], colours[background])
+        if ratio < minimum:
+            failures.append(f"{name}: {foreground} {colours[foreground]} on {background} {colours[background]} is {ratio:.2f}:1")
+    assert not failures, f"needs {minimum}:1 — " + "; ".join(failures)
+
+
+def test_each_theme_uses_at_most_two_families_plus_mono(tmp_path):
+    project = _builtin_project(tmp_path)
+    for name in _themes(tmp_path):
+        fonts = load_theme(project, name).fonts
+        assert len({fonts["display"], fonts["text"]}) <= 2
+        assert fonts["mono"] == "JetBrains Mono"
