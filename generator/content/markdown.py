@@ -181,10 +181,20 @@ def _emoji_safe(html: str) -> str:
     return add_emoji_presentation(html, emoji_only_for((builtin_font_dir(),)))
 
 
+# WeasyPrint breaks lines badly when an inline element follows a space at the end of a
+# line (it can strand one word on a line of its own; Kozea/WeasyPrint#1614, #2025).
+# Moving the space inside the element gives the same text and correct breaks.
+SPACE_BEFORE_INLINE = re.compile(r" (<(?:em|strong|b|i|a|span|mark|s|del|u|ins|sub|sup|small|abbr)\b[^>]*>)")
+
+
+def _spaces_into_inline(html: str) -> str:
+    return SPACE_BEFORE_INLINE.sub(r"\1 ", html)
+
+
 def render_post(md: markdown.Markdown, text: str) -> PostHtml:
     """Render one post's Markdown: safe HTML, leading heading split off as the title."""
     md.reset()
-    html = _emoji_safe(sanitize(md.convert(text)))
+    html = _spaces_into_inline(_emoji_safe(sanitize(md.convert(text))))
     title_html = ""
     heading = LEADING_HEADING.match(html)
     if heading:
@@ -197,7 +207,7 @@ def render_post(md: markdown.Markdown, text: str) -> PostHtml:
 def render_inline(md: markdown.Markdown, text: str) -> str:
     """Markdown of a one-line field (title, subtitle, action) as safe inline HTML."""
     md.reset()
-    html = _emoji_safe(sanitize(md.convert(text))).strip()
+    html = _spaces_into_inline(_emoji_safe(sanitize(md.convert(text)))).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
