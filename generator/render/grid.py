@@ -156,8 +156,22 @@ class TextMeasure:
 
     @staticmethod
     def _lines(text: str, width: float, size: float, em: float) -> int:
-        usable = max(width * 0.92, size)  # greedy wrapping wastes part of each line
-        return max(1, math.ceil(len(text) * em * size / usable))
+        """Lines of greedy wrapping, word by word (a word wider than the line breaks)."""
+        advance = em * size * 1.03  # a little on the safe side
+        lines, filled = 1, 0.0
+        for word in text.replace("\u00a0", "\u2060").split():
+            length = len(word) * advance
+            needed = length if filled == 0 else filled + advance + length
+            if needed <= width:
+                filled = needed
+                continue
+            if filled > 0:
+                lines += 1
+            while length > width:  # broken across lines
+                lines += 1
+                length -= width
+            filled = length
+        return lines
 
     def _height(self, html: str, width: float, size: float, line_height: float, em: float, gap_em: float) -> float:
         chunks = [html_lib.unescape(_TAG.sub("", part)).strip() for part in _BLOCK_END.split(str(html))]
@@ -180,3 +194,27 @@ class TextMeasure:
     def display(self, html: str, width: float, size: float, line_height: float = 1.25, gap_em: float = 0.5) -> float:
         """Height of running text set in the display face (a quote), never in capitals."""
         return self._height(html, width, size, line_height, CHAR_EM.get(self.display_font, DEFAULT_CHAR_EM)[0], gap_em)
+
+
+_SVG_VIEWBOX = re.compile(r"""viewBox\s*=\s*["']\s*[-\d.eE+]+[\s,]+[-\d.eE+]+[\s,]+([\d.eE+]+)[\s,]+([\d.eE+]+)\s*["']""")
+_SVG_SIZE = re.compile(r"""<svg\b[^>]*?\bwidth\s*=\s*["']\s*([\d.]+)(?:px)?\s*["'][^>]*?\bheight\s*=\s*["']\s*([\d.]+)(?:px)?\s*["']""", re.DOTALL)
+
+
+def image_ratio(image) -> float | None:
+    """Width / height of an image: from its pixels, or for SVG from its viewBox (or its
+    width and height attributes). None when it cannot be told."""
+    if image is None:
+        return None
+    if image.width and image.height:
+        return image.width / image.height
+    try:
+        head = image.path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return None
+    for pattern in (_SVG_VIEWBOX, _SVG_SIZE):
+        match = pattern.search(head)
+        if match:
+            width, height = float(match.group(1)), float(match.group(2))
+            if width > 0 and height > 0:
+                return width / height
+    return None
