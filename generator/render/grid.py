@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as html_lib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from generator.canvas import Canvas
@@ -218,3 +219,15 @@ def image_ratio(image) -> float | None:
             if width > 0 and height > 0:
                 return width / height
     return None
+
+
+def text_direction(html: str) -> str:
+    """"rtl" when the text's first strong character is right-to-left (Arabic, Hebrew...),
+    else "ltr": layouts set it as `dir` on the text, so that RTL posts align right."""
+    for char in html_lib.unescape(_TAG.sub(" ", str(html))):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"

@@ -18,7 +18,7 @@ from pygments.formatters import HtmlFormatter
 from generator.content.markdown import plain_text
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
-from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio
+from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, text_direction
 from generator.render.patterns import pattern_css
 from generator.themes import Theme
 
@@ -157,6 +157,7 @@ def render_html(env: Environment, project: Project, plan: ThreadPlan, theme: The
         "grid": grid,
         "measure": TextMeasure(theme.fonts["text"], theme.fonts["display"], theme.title_transform == "uppercase"),
         "image_ratio": image_ratio,
+        "text_direction": text_direction,
         "theme": theme,
         "slides": views,
         "patterns": patterns,
