@@ -17,7 +17,6 @@ from generator.importers.model import SOURCE_KINDS, ImportedThread, SourceError
 from generator.importers.text import parse_text
 from generator.importers.writer import (
     add_profile,
-    atomic_write,
     check_slug,
     find_profile,
     load_config_text,
@@ -27,6 +26,7 @@ from generator.importers.writer import (
 )
 from generator.importers.x_api import parse_x_api
 from generator.importers.x_archive import parse_x_archive
+from generator.output import atomic_write
 
 CONFIG_NAME = "carousel.yaml"
 # Archive media are copied to content/images/<slug>/, linked as images/<slug>/<file>.

@@ -11,9 +11,7 @@ Python-Markdown's nl2br extension.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
@@ -277,21 +275,3 @@ def _insert_profile_text(text: str, profile_id: str, fields: dict[str, str]) -> 
 def _profile_lines(profile_id: str, fields: dict[str, str], indent: str) -> list[str]:
     key = profile_id if re.fullmatch(r"[A-Za-z0-9_-]+", profile_id) else json.dumps(profile_id)
     return [f"{indent}{key}:"] + [f"{indent * 2}{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in fields.items()]
-
-
-# --------------------------------------------------------------------------- files
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
