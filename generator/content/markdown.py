@@ -13,8 +13,10 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 from generator.fonts import add_emoji_presentation
 
@@ -50,15 +52,25 @@ class _TagProcessor(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
         element = etree.Element("span")
         element.set("class", self.css_class)
-        element.text = self.prefix + m.group(1)
+        element.text = AtomicString(self.prefix + m.group(1))  # not processed again
         return element, m.start(0), m.end(0)
+
+
+class _SpacedHashHeaderProcessor(HashHeaderProcessor):
+    """ATX headings need a space after the hashes (as in CommonMark), so a post that
+    starts a line with `#hashtag`, as posts on X do, keeps its hashtag."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?:[ \t]+(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?))?[ \t]*#*(?:\n|$)")
 
 
 class SocialTagsExtension(Extension):
     """Wrap #hashtags and @mentions in spans the themes colour with the accent."""
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        md.parser.blockprocessors.register(_SpacedHashHeaderProcessor(md.parser), "hashheader", 70)
         md.inlinePatterns.register(_TagProcessor(HASHTAG, "hashtag", "#"), "hashtag", 65)
+        # an escaped `\#tag` (the importer writes one at a line start) is still a hashtag
+        md.inlinePatterns.register(_TagProcessor(r"\\#([^\W_]\w*)", "hashtag", "#"), "escaped_hashtag", 185)
         md.inlinePatterns.register(_TagProcessor(MENTION, "mention", "@"), "mention", 64)
 
 

@@ -51,3 +51,12 @@ def test_space_before_inline_elements_moves_inside_them():
     assert "the<em> decision</em>" in html and "and<strong> this</strong>" in html
     assert " <code>code</code>" in html
     assert plain_text(html) == "only the decision and this, code too"
+
+
+def test_hashtag_at_line_start_is_not_a_heading():
+    post = render("#buildinpublic starts this line\n\\#escaped too\n\n## But this is a title")
+    assert post.title_html == ""
+    first = post.blocks[0]
+    assert first.startswith("<p>") and first.count('class="hashtag"') == 2
+    assert post.blocks[1] == "<h2>But this is a title</h2>"  # not leading, so not the slide title
+    assert render("# Heading\n\nBody").title_html == "Heading"
