@@ -25,6 +25,9 @@ MEDIA_SHARE: dict[str, tuple[float, float]] = {
     "numbered": (0.14, 0.4),
 }
 
+# The quote layout's sizes, largest first: (em of the body size, line height).
+QUOTE_SIZES: tuple[tuple[float, float], ...] = ((2.4, 1.1), (2.0, 1.15), (1.7, 1.18), (1.45, 1.22), (1.25, 1.28), (1.1, 1.34), (1.0, 1.38))
+
 SIDE_MARGIN = 0.074  # ≥ 7 % of the width (DESIGN: ≥ 76 px at 1080)
 EDGE_BAND = 0.05  # nothing important in the outer 5 % top and bottom
 
@@ -91,6 +94,20 @@ class Grid:
         leave of the content area, within the layout's share of it (MEDIA_SHARE)."""
         low, high = MEDIA_SHARE.get(layout, (0.14, 0.45))
         return self.snap_down(min(max(self.content_height - used, low * self.content_height), high * self.content_height))
+
+    def quote_type(self, measure: "TextMeasure", body_html: str, body_size: float, kicker: bool = False, continued: bool = False) -> tuple[float, float]:
+        """The quote layout's text size (in em of the body size) and line height: the
+        largest of QUOTE_SIZES whose text, with the quotation mark above it (3 em of the
+        quote's size, 0.42 of it tall), the kicker and the attribution, fits the content
+        area; the smallest when none does."""
+        unit = self.unit
+        room = self.content_height - (8 * unit if continued else 0) - (self.meta_size * 1.3 + 4 * unit if kicker else 0)
+        room -= 8 * unit + self.meta_size * 1.3 + 2 * unit  # attribution
+        for scale, leading in QUOTE_SIZES:
+            mark = 3 * scale * body_size * 0.42 + 3 * unit
+            if measure.display(body_html, self.content_width, body_size * scale, leading) + mark <= room:
+                return scale, leading
+        return QUOTE_SIZES[-1]
 
     def snap_down(self, value: float) -> float:
         """A length rounded down to the grid unit."""
