@@ -74,10 +74,16 @@ class Theme:
     source_files: tuple[Path, ...]  # everything it was made from (for caches and watch)
 
     def with_accent(self, accent: str | None) -> "Theme":
-        """The theme with a brand accent colour in place of its own."""
+        """The theme with a brand accent colour in place of its own.
+
+        Text on accent fills switches to whichever of the theme's accent contrast,
+        white or near-black reads best on the new accent.
+        """
         if not accent:
             return self
-        colours = dict(self.colours, accent=accent)
+        candidates = (self.colours["accent_contrast"], "#ffffff", "#111111")
+        on_accent = max(candidates, key=lambda colour: contrast_ratio(colour, accent))
+        colours = dict(self.colours, accent=accent, accent_contrast=on_accent)
         return Theme(**{**self.__dict__, "colours": colours})
 
 

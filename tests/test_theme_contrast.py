@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.project import Project
@@ -59,3 +61,14 @@ def test_each_theme_uses_at_most_two_families_plus_mono(tmp_path):
         fonts = load_theme(project, name).fonts
         assert len({fonts["display"], fonts["text"]}) <= 2
         assert fonts["mono"] == "JetBrains Mono"
+
+
+def test_a_profile_accent_gets_readable_text_on_it():
+    from generator.project import Project
+    from generator.themes import contrast_ratio, load_theme
+
+    theme = load_theme(Project.at(Path(__file__).resolve().parents[1]), "paper")
+    for accent in ("#e4572e", "#ffd400", "#1f4fd1", "#00a86b"):
+        branded = theme.with_accent(accent)
+        assert branded.colours["accent"] == accent
+        assert contrast_ratio(branded.colours["accent_contrast"], accent) >= 4.5, accent
