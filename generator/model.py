@@ -42,6 +42,7 @@ class SlideSpec:
     image: ImageAsset | None = None
     continued: bool = False  # a continuation of the previous slide's post (set by fitting)
     body_scale: float = 1.0  # < 1 when fitting shrank the text
+    title_scale: float = 1.0  # < 1 when fitting shrank the title (cover hook, post title)
 
     def with_changes(self, **changes) -> "SlideSpec":
         return replace(self, **changes)

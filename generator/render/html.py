@@ -7,6 +7,7 @@ are escaped; post bodies arrive already sanitised (see content.markdown).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -59,6 +60,7 @@ class SlideView:
     image: ImageAsset | None
     title_size: float
     body_size: float
+    fit_style: str = ""  # extra custom properties for a slide whose title fitting shrank
 
     @property
     def kind(self) -> str:
@@ -108,11 +110,20 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid) -> list[
                 attribution=attribution,
                 step=step,
                 image=spec.image,
-                title_size=round(grid.title_size * spec.body_scale, 2),
+                title_size=round(grid.title_size * spec.title_scale, 2),
                 body_size=round(grid.body_size * spec.body_scale, 2),
+                fit_style=_scaled_hook(grid, spec.title_scale),
             )
         )
     return views
+
+
+def _scaled_hook(grid: Grid, scale: float) -> str:
+    """The cover hook size for a title shrunk by fitting (empty when not shrunk)."""
+    hook = grid.css_variables().get("--hook-size")
+    if scale == 1.0 or not hook or not hook.endswith("px"):
+        return ""
+    return f"--hook-size: {round(float(hook[:-2]) * scale, 2):g}px;"
 
 
 def theme_variables(theme: Theme) -> dict[str, str]:
@@ -127,8 +138,15 @@ def theme_variables(theme: Theme) -> dict[str, str]:
     return {**colours, **fonts}
 
 
-def render_html(env: Environment, project: Project, plan: ThreadPlan, theme: Theme, slides: tuple[SlideSpec, ...] | None = None) -> str:
-    """The complete HTML of a thread's carousel (all slides, one page each)."""
+def render_html(
+    env: Environment, project: Project, plan: ThreadPlan, theme: Theme, slides: tuple[SlideSpec, ...] | None = None,
+    only: Collection[int] | None = None,
+) -> str:
+    """The complete HTML of a thread's carousel (all slides, one page each).
+
+    `only` keeps just the slides at those 1-based positions (fitting re-renders the
+    slides it changed); each is the same page as in the whole document.
+    """
     slides = plan.slides if slides is None else slides
     grid = grid_for(plan.canvas, plan.options.typography)
     views = _views(plan, slides, grid)
@@ -145,6 +163,7 @@ def render_html(env: Environment, project: Project, plan: ThreadPlan, theme: The
     patterns = {
         view.index: pattern_css(view.options.pattern.name, theme.colours["text"], theme.colours["accent"], grid.unit)
         for view in views
+        if only is None or view.index in only
     }
     context: dict[str, Any] = {
         "thread": plan.meta,
@@ -159,7 +178,7 @@ def render_html(env: Environment, project: Project, plan: ThreadPlan, theme: The
         "image_ratio": image_ratio,
         "text_direction": text_direction,
         "theme": theme,
-        "slides": views,
+        "slides": views if only is None else [view for view in views if view.index in only],
         "patterns": patterns,
         "centred_layouts": CENTRED_LAYOUTS,
         "stylesheet": Markup(root_css + "\n".join(layout_css) + "\n" + pygments_css(code_style) + "\n" + "\n".join(theme_css)),

@@ -9,9 +9,9 @@ from generator.errors import Diagnostic, Severity, ThreadError
 from generator.fonts import configure_for_project
 from generator.model import ThreadPlan
 from generator.project import Project
-from generator.render.grid import grid_for
 from generator.render.html import new_environment, render_html
-from generator.render.pdf import find_overflows, layout_document, pdf_bytes
+from generator.render.fit import fit_slides
+from generator.render.pdf import pdf_bytes
 from generator.render.raster import rasterise
 from generator.themes import Theme, contrast_ratio, load_theme
 
@@ -62,17 +62,15 @@ class Renderer:
         accent = plan.profile.accent if plan.profile else None
         if accent and contrast_ratio(accent, theme.colours["background"]) < 3:
             warnings.append(Diagnostic(shown, None, f"profile accent {accent} has contrast {contrast_ratio(accent, theme.colours['background']):.1f}:1 on theme '{theme.name}' (needs 3:1)", Severity.WARNING))
-        html = self.html(plan)
-        document, refused, log = layout_document(html, plan.meta.source_path.parent, self.project.trusted_roots)
-        warnings += [Diagnostic(shown, None, f"resource refused: {url}", Severity.WARNING) for url in dict.fromkeys(refused)]
-        warnings += [Diagnostic(shown, None, f"renderer: {message}", Severity.WARNING) for message in log if "refused" not in message]
-        grid = grid_for(plan.canvas, plan.options.typography)
-        for overflow in find_overflows(document, grid, len(plan.slides)):
-            slide = plan.slides[overflow.index - 1]
-            amount = f"by {overflow.excess:g}px" if overflow.excess is not None else "past the page"
-            warnings.append(Diagnostic(shown, None, f"slide {overflow.index} ({slide.label}) overflows {amount}", Severity.WARNING))
-        if len(document.pages) != len(plan.slides):
-            warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(plan.slides)} planned slides", Severity.WARNING))
+        # fitting lays the slides out (as often as it must) and measures every one
+        fitted = fit_slides(self, plan)
+        html, document = fitted.html, fitted.document
+        warnings += [Diagnostic(shown, None, f"resource refused: {url}", Severity.WARNING) for url in dict.fromkeys(fitted.refused)]
+        warnings += [Diagnostic(shown, None, f"renderer: {message}", Severity.WARNING) for message in fitted.log if "refused" not in message]
+        for index, problem in fitted.problems:
+            warnings.append(Diagnostic(shown, None, f"slide {index} ({fitted.slides[index - 1].label}) {problem}", Severity.WARNING))
+        if len(document.pages) != len(fitted.slides):
+            warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(fitted.slides)} slides", Severity.WARNING))
         warnings += _platform_limits(plan, len(document.pages), shown)
         pdf = pdf_bytes(document, identity=html)
         if len(pdf) > LINKEDIN_MAX_BYTES:
@@ -88,7 +86,7 @@ class Renderer:
                 for number, image in enumerate(rasterise(pdf, plan.canvas, image_format), start=1):
                     files[f"slides/{number:02d}.{image_format}"] = image
         files["caption.txt"] = build_caption(plan).encode("utf-8")
-        return ThreadArtifacts(plan.meta.slug, files, len(document.pages), tuple(warnings), html=html)
+        return ThreadArtifacts(plan.meta.slug, files, len(document.pages), tuple(warnings), notes=fitted.notes, html=html)
 
 
 def _platform_limits(plan: ThreadPlan, pages: int, shown: str) -> list[Diagnostic]:

@@ -1,0 +1,420 @@
+"""A cheap guess of how tall a post's blocks are on a slide, from their text alone.
+
+The guess lets the fitting stage plan splits *before* any layout: it reads the advance
+widths of the theme's own font files (fontTools, no shaping), breaks lines greedily at
+the body width, and stacks lines and margins the way `layouts/_base.css` does. It is
+only a guess: WeasyPrint's layout decides (see `generator.render.fit`), and the fitting
+stage scales the guess by what the layout measured.
+
+Heights come as **lines**: the bottom of each line (or image) relative to the block's
+top and the number of units (see `split`) up to the end of that line, so a cut at any
+unit offset has a height.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from generator.render.split import VOID_TAGS, is_unit_char, tokenize
+
+FONT_SUFFIXES = (".ttf", ".otf")
+FALLBACK_ADVANCE = 0.55  # em, for characters no known font covers
+EMOJI_ADVANCE = 1.25  # em: Noto Color Emoji's advance (2550/2048)
+ARABIC_JOINING = 0.8  # measured: Arabic set joined takes ~80 % of its isolated forms' advances
+LINE_HEIGHT = 1.45  # .slide
+PARAGRAPH_GAP = 0.7  # em, .prose p / ul / blockquote margin-bottom
+ITEM_GAP = 0.3  # em, .prose li margin-bottom
+LIST_INDENT = 1.35  # em, ul padding-left + li padding-left
+CODE_SIZE = 0.72  # em, pre font-size
+CODE_LINE_HEIGHT = 1.5
+INLINE_CODE_SIZE = 0.84
+HEADING_SIZES = {"h1": 1.5, "h2": 1.3, "h3": 1.1, "h4": 1.1, "h5": 1.0, "h6": 1.0}
+BOLD_TAGS = frozenset({"strong", "b", "th"})
+BLOCK_TAGS = frozenset({
+    "p", "li", "ul", "ol", "blockquote", "pre", "div", "figure", "figcaption", "table",
+    "thead", "tbody", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dd", "dt",
+})
+
+
+# --- font metrics -------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class FontMetrics:
+    """Advance widths of one face, in em, by character."""
+
+    advances: dict[int, float]
+    fallbacks: tuple["FontMetrics", ...] = ()
+
+    def advance(self, char: str) -> float:
+        code = ord(char)
+        width = self.advances.get(code)
+        if width is not None:
+            return width
+        for fallback in self.fallbacks:
+            width = fallback.advances.get(code)
+            if width is not None:
+                # joined (contextual) Arabic forms are narrower than the isolated ones in the cmap
+                return width * ARABIC_JOINING if 0x0600 <= code <= 0x08FF else width
+        if _is_emoji(code):
+            return EMOJI_ADVANCE
+        if unicodedata.combining(char) or char in "\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f":
+            return 0.0
+        return FALLBACK_ADVANCE
+
+    def width(self, text: str) -> float:
+        return sum(self.advance(char) for char in text)
+
+
+def _is_emoji(code: int) -> bool:
+    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1F1E6 <= code <= 0x1F1FF
+
+
+GENERIC = FontMetrics({})
+
+
+@lru_cache(maxsize=8)
+def _font_index(folders: tuple[Path, ...]) -> dict[tuple[str, int, bool], Path]:
+    """(family lower-case, weight, italic) -> font file, for every font under the folders."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    index: dict[tuple[str, int, bool], Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() not in FONT_SUFFIXES or path.stat().st_size > 5_000_000:
+                continue  # the colour emoji font is huge and has a fixed advance anyway
+            try:
+                with TTFont(path, lazy=True) as font:
+                    names = font["name"]
+                    family = names.getDebugName(16) or names.getDebugName(1)
+                    weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+                    italic = bool(font["OS/2"].fsSelection & 1) if "OS/2" in font else False
+            except (TTLibError, OSError, KeyError, AttributeError):
+                continue
+            if family:
+                index.setdefault((family.lower(), weight, italic), path)
+    return index
+
+
+@lru_cache(maxsize=64)
+def _load_advances(path: Path) -> dict[int, float]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        upem = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        cmap = font.getBestCmap() or {}
+        return {code: metrics[glyph][0] / upem for code, glyph in cmap.items() if glyph in metrics}
+
+
+@lru_cache(maxsize=64)
+def font_metrics(family: str, weight: int, folders: tuple[Path, ...]) -> FontMetrics:
+    """Metrics of the face closest to (family, weight), upright; generic when unknown."""
+    index = _font_index(folders)
+    faces = [(w, path) for (name, w, italic), path in index.items() if name == family.lower() and not italic]
+    fallbacks = tuple(
+        FontMetrics(_load_advances(path))
+        for (name, w, italic), path in sorted(index.items())
+        if name in ("noto sans hebrew", "noto sans arabic", "inter") and w == 400 and not italic and name != family.lower()
+    )
+    if not faces:
+        return FontMetrics({}, fallbacks)
+    _, path = min(faces, key=lambda face: (abs(face[0] - weight), face[0]))
+    return FontMetrics(_load_advances(path), fallbacks)
+
+
+# --- the box model of a slide's body ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """What the estimate needs to know about where a body is set."""
+
+    width: float  # px, the body's content width
+    body_size: float  # px
+    text: FontMetrics = GENERIC
+    bold: FontMetrics = GENERIC
+    mono: FontMetrics = GENERIC
+    display: FontMetrics = GENERIC
+    unit: float = 8.0  # the grid unit, px
+    media_height: float = 1e9  # px, the tallest an image inside text may be
+    line_height: float = LINE_HEIGHT
+
+
+@dataclass
+class BlockEstimate:
+    """A block's guessed lines and margins.
+
+    lines: (unit_end, bottom, pad, height): units up to the end of the line, its bottom
+    (px from the block's top), the padding/borders of the boxes still open around it
+    (closed below it when the block is cut there) and the line's own height.
+    """
+
+    lines: list[tuple[int, float, float, float]] = field(default_factory=list)
+    height: float = 0.0
+    margin_top: float = 0.0
+    margin_bottom: float = 0.0
+    units: int = 0
+
+
+@dataclass
+class _Style:
+    size: float
+    metrics: FontMetrics
+    indent: float
+    line_height: float
+    pre: bool = False
+    tag: str = ""
+    pad: float = 0.0  # bottom padding + border of the enclosing boxes inside the block
+
+
+_WORD = re.compile(r"\S+|\s+")
+_EMOJI_CHARS = "\U0001F000-\U0001FAFF\u2600-\u27BF"
+_EMOJI_SPLIT = re.compile(f"[{_EMOJI_CHARS}][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*|[^{_EMOJI_CHARS}]+")
+_EMOJI_ANY = re.compile(f"[{_EMOJI_CHARS}]")
+
+
+def _has_emoji(text: str) -> bool:
+    return _EMOJI_ANY.search(text) is not None
+_PRE_PART = re.compile(r"\n|[^\S\n]+|\S+")
+
+
+class _Estimator:
+    def __init__(self, typeset: Typeset):
+        self.t = typeset
+        self.lines: list[tuple[int, float, float, float]] = []
+        self.y = 0.0
+        self.units = 0
+        self.pending_margin = 0.0  # collapsed margin before the next block content
+        self.first_content = True
+        self.run: list[tuple[str, _Style]] = []  # inline text waiting to be broken into lines
+        self.margin_top = 0.0
+
+    # vertical rhythm
+    def _advance_margin(self, margin: float) -> None:
+        self.pending_margin = max(self.pending_margin, margin)
+
+    def _place(self, height: float, units: int, pad: float = 0.0) -> None:
+        if self.first_content:
+            self.margin_top = self.pending_margin
+            self.first_content = False
+        else:
+            self.y += self.pending_margin
+        self.pending_margin = 0.0
+        self.y += height
+        self.units += units
+        self.lines.append((self.units, self.y, pad, height))
+
+    def space(self, height: float) -> None:
+        """Padding or a border: room without a line."""
+        self._place(height, 0)
+        self.lines.pop()
+
+    def flush(self) -> None:
+        """Break the waiting inline run into lines (greedy, like WeasyPrint)."""
+        if not self.run:
+            return
+        style = self.run[0][1]
+        width = max(self.t.width - style.indent, self.t.body_size * 2)
+        line_width = 0.0
+        line_units = 0
+        line_height = style.size * style.line_height
+        started = False
+        pending_space = 0.0
+        for text, piece_style in self.run:
+            if piece_style.size <= style.size * 1.2:
+                line_height = max(line_height, piece_style.size * style.line_height)
+            parts = _PRE_PART.findall(text) if piece_style.pre else _WORD.findall(text)
+            for part in parts:
+                if part == "\n" and piece_style.pre:
+                    self._place(line_height, line_units, style.pad)
+                    line_width, line_units, started, pending_space = 0.0, 0, False, 0.0
+                    continue
+                if part.isspace():
+                    if piece_style.pre:
+                        pending_space += piece_style.metrics.width(part) * piece_style.size
+                    elif started:
+                        pending_space = piece_style.metrics.advance(" ") * piece_style.size
+                    continue
+                # emoji (like ideographs) may break from their neighbours without a space
+                for segment in (_EMOJI_SPLIT.findall(part) if not piece_style.pre and _has_emoji(part) else (part,)):
+                    word_width = piece_style.metrics.width(segment) * piece_style.size
+                    word_units = sum(1 for char in segment if is_unit_char(char))
+                    if started and line_width + pending_space + word_width > width:
+                        self._place(line_height, line_units, style.pad)
+                        line_width, line_units, pending_space = 0.0, 0, 0.0
+                        started = False
+                    line_width += pending_space
+                    pending_space = 0.0
+                    while line_width + word_width > width and word_units > 1:
+                        # a word wider than the line breaks anywhere
+                        fraction = max(0.0, (width - line_width) / word_width)
+                        taken = max(1, int(word_units * fraction))
+                        self._place(line_height, line_units + taken, style.pad)
+                        line_units = 0
+                        line_width = 0.0
+                        word_width -= word_width * taken / word_units
+                        word_units -= taken
+                    line_width += word_width
+                    line_units += word_units
+                    started = True
+        if started or line_units:
+            self._place(line_height, line_units, style.pad)
+        self.run = []
+
+    def image(self, raw: str, pad: float) -> None:
+        self.flush()
+        natural_w = _attribute_number(raw, "width")
+        natural_h = _attribute_number(raw, "height")
+        width = self.t.width
+        if natural_w and natural_h:
+            shown_w = min(natural_w, width)
+            height = shown_w * natural_h / natural_w
+            if height > self.t.media_height:
+                height = self.t.media_height
+        else:
+            height = min(width * 0.6, self.t.media_height)
+        margin = 4 * self.t.unit
+        self._advance_margin(margin)
+        self._place(height, 1, pad)
+        self._advance_margin(margin)
+
+
+def _attribute_number(raw: str, name: str) -> float | None:
+    match = re.search(rf'\b{name}\s*=\s*"?(\d+(?:\.\d+)?)', raw)
+    return float(match.group(1)) if match else None
+
+
+def estimate_block(fragment: str, typeset: Typeset) -> BlockEstimate:
+    """Guess the lines of one block set in the body (see the module doc)."""
+    return _estimate_block(fragment, typeset)
+
+
+@lru_cache(maxsize=2048)
+def _estimate_block(fragment: str, typeset: Typeset) -> BlockEstimate:
+    est = _Estimator(typeset)
+    size = typeset.body_size
+    style_stack: list[_Style] = [_Style(size, typeset.text, 0.0, typeset.line_height)]
+    tag_stack: list[str] = []
+    for token in tokenize(fragment):
+        current = style_stack[-1]
+        if token.kind == "text":
+            if current.pre or token.text.strip() or (est.run and est.run[-1][0] and not est.run[-1][0][-1].isspace()):
+                est.run.append((token.text, current))
+            continue
+        tag = token.tag
+        if token.kind == "void":
+            if tag == "img":
+                est.image(token.raw, current.pad)
+            elif tag == "br":
+                est.flush()
+            elif tag == "hr":
+                est.flush()
+                est._advance_margin(6 * typeset.unit)
+                est._place(typeset.unit, 0)
+                est._advance_margin(6 * typeset.unit)
+            continue
+        if token.kind == "start":
+            tag_stack.append(tag)
+            if tag in BLOCK_TAGS:
+                est.flush()
+                new = _block_style(tag, current, typeset)
+                est._advance_margin(_margin_top(tag, new, typeset))
+                if tag == "pre":
+                    est.space(4 * typeset.unit)  # top padding
+                style_stack.append(new)
+            else:
+                style_stack.append(_inline_style(tag, current, typeset))
+            continue
+        # end tag
+        if tag in tag_stack:
+            while tag_stack and tag_stack[-1] != tag:
+                tag_stack.pop()
+                if len(style_stack) > 1:
+                    style_stack.pop()
+            tag_stack.pop()
+            closing = style_stack.pop() if len(style_stack) > 1 else current
+            if tag in BLOCK_TAGS:
+                est.flush()
+                if tag == "pre":
+                    est.space(4 * typeset.unit)  # bottom padding
+                est._advance_margin(_margin_bottom(tag, closing, typeset))
+    est.flush()
+    return BlockEstimate(
+        lines=est.lines or [(est.units, est.y, 0.0, est.y)],
+        height=est.y,
+        margin_top=est.margin_top,
+        margin_bottom=est.pending_margin,
+        units=est.units,
+    )
+
+
+def _block_style(tag: str, parent: _Style, typeset: Typeset) -> _Style:
+    size, indent, metrics, line_height, pre = parent.size, parent.indent, parent.metrics, parent.line_height, parent.pre
+    if tag in ("ul", "ol"):
+        indent += LIST_INDENT * size
+    elif tag == "blockquote":
+        indent += 6 * typeset.unit
+    elif tag == "pre":
+        size = parent.size * CODE_SIZE
+        metrics = typeset.mono
+        line_height = CODE_LINE_HEIGHT
+        indent += 10 * typeset.unit
+        pre = True
+        return _Style(size, metrics, indent, line_height, pre, tag, parent.pad + 4 * typeset.unit)
+    elif tag in HEADING_SIZES:
+        size = parent.size * HEADING_SIZES[tag]
+        metrics = typeset.display
+        line_height = 1.2
+    elif tag == "table":
+        size = parent.size * 0.85
+    elif tag == "th":
+        metrics = typeset.bold
+    return _Style(size, metrics, indent, line_height, pre, tag, parent.pad)
+
+
+def _inline_style(tag: str, parent: _Style, typeset: Typeset) -> _Style:
+    if tag in BOLD_TAGS:
+        return _Style(parent.size, typeset.bold, parent.indent, parent.line_height, parent.pre, tag, parent.pad)
+    if tag == "code" and not parent.pre:
+        return _Style(parent.size * INLINE_CODE_SIZE, typeset.mono, parent.indent, parent.line_height, parent.pre, tag, parent.pad)
+    return _Style(parent.size, parent.metrics, parent.indent, parent.line_height, parent.pre, tag, parent.pad)
+
+
+def _margin_top(tag: str, style: _Style, typeset: Typeset) -> float:
+    if tag in HEADING_SIZES:
+        return style.size * 1.0
+    if tag == "pre":
+        return 0.0
+    return 0.0
+
+
+def _margin_bottom(tag: str, style: _Style, typeset: Typeset) -> float:
+    if tag in ("p", "ul", "ol", "blockquote", "table", "div"):
+        return PARAGRAPH_GAP * style.size if tag != "div" else 0.7 * typeset.body_size
+    if tag == "li":
+        return ITEM_GAP * style.size
+    if tag in HEADING_SIZES:
+        return 0.4 * style.size
+    if tag == "pre":
+        return 0.0
+    return 0.0
+
+
+def text_height(text: str, width: float, size: float, metrics: FontMetrics, line_height: float) -> float:
+    """Height of a plain text set in one paragraph (titles)."""
+    typeset = Typeset(width=width, body_size=size, text=metrics, line_height=line_height)
+    return estimate_block(f"<p>{_escape(text)}</p>", typeset).height
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_ = VOID_TAGS  # re-exported for callers that build typesets

@@ -1,0 +1,301 @@
+"""Reading a laid-out slide: WeasyPrint's own boxes, measured against the content area.
+
+Nothing here counts characters to guess a size: every number comes from the layout
+tree of the rendered page (`page._page_box`). For each slide it tells
+
+* how far anything inside the content area reaches past it (a slide is `overflow:
+  hidden`, so whatever reaches past it is lost text), and whether the content was cut
+  off at the bottom of the page (WeasyPrint does not lay out what falls past it);
+* where the body starts (below the title, the "continued" mark, a quote mark...) and
+  how much the layout puts after it (an image, an attribution);
+* every line of the body, as (block, units up to the end of the line, bottom): the
+  fitting stage maps a line back to a place in the source HTML (see `split`).
+
+Blocks are recognised by the `data-fit-block` attribute the fitting stage puts on the
+root element of every body block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.render.grid import Grid
+from generator.render.split import count_units
+
+EPSILON = 0.5  # px of rounding tolerated in layout positions
+
+
+@dataclass
+class BodyLine:
+    """One line (or image) of the body, in page coordinates."""
+
+    block: int  # index in the slide's blocks
+    unit_end: int  # units of the block up to the end of this line
+    bottom: float  # bottom of the line (or image)
+    pad: float = 0.0  # padding + border of the boxes around it inside its block (closed below it by a cut)
+    height: float = 0.0  # the line's own height
+
+
+@dataclass
+class SlideGeometry:
+    """What the layout of one slide says about its content area."""
+
+    index: int  # 1-based position in the carousel
+    content_top: float
+    content_bottom: float
+    top: float  # highest edge of anything in the content area
+    bottom: float  # lowest edge
+    right_excess: float  # px past the right edge of the content area (unbreakable content)
+    truncated: bool  # content ran off the page: WeasyPrint laid out only part of it
+    frame_top: float | None = None  # where the content's frame starts
+    body_top: float | None = None  # top of the first body block (border box)
+    body_bottom: float | None = None  # bottom of the last body block laid out
+    end_y: float | None = None  # the end marker (all content laid out above it)
+    body_width: float | None = None
+    body_font_size: float | None = None
+    lines: list[BodyLine] = field(default_factory=list)
+    block_tops: dict[int, float] = field(default_factory=dict)
+    block_bottoms: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def capacity(self) -> float:
+        return self.content_bottom - self.content_top
+
+    @property
+    def overflow(self) -> float:
+        """px of content past the content area (0 when it fits)."""
+        below = self.bottom - self.content_bottom
+        above = self.content_top - self.top
+        excess = max(below, above, 0.0)
+        if self.truncated:
+            excess = max(excess, self.bottom - self.content_bottom, EPSILON * 2)
+        return excess
+
+    @property
+    def fits(self) -> bool:
+        return self.overflow <= EPSILON and self.right_excess <= EPSILON
+
+    @property
+    def lead(self) -> float | None:
+        """Height above the body: title, continued mark, layout furniture."""
+        if self.body_top is None or self.frame_top is None:
+            return None
+        return self.body_top - self.frame_top
+
+    @property
+    def trail(self) -> float | None:
+        """Height the layout puts after the body (known only when all was laid out)."""
+        if self.end_y is None or self.body_bottom is None or self.truncated:
+            return None
+        return max(0.0, self.end_y - self.body_bottom)
+
+    @property
+    def used(self) -> float:
+        """Height the content takes: between the frame's markers when all was laid out."""
+        if self.frame_top is not None and self.end_y is not None and not self.truncated:
+            return max(0.0, self.end_y - self.frame_top)
+        top = min(self.top, self.frame_top if self.frame_top is not None else self.top)
+        return self.bottom - top
+
+
+def _is_pseudo(box) -> bool:
+    return "::" in (getattr(box, "element_tag", "") or "")
+
+
+def _classes(box) -> str:
+    element = getattr(box, "element", None)
+    if element is None:
+        return ""
+    return element.get("class") or ""
+
+
+def _border_bottom(box) -> float:
+    return box.border_box_y() + box.border_height()
+
+
+def _pad_bottom(box) -> float:
+    return (box.padding_bottom or 0) + (box.border_bottom_width or 0)
+
+
+def measure_page(page, index: int, grid: Grid, section=None) -> SlideGeometry:
+    """Measure the content area of one laid-out slide (of its section on the page, if given)."""
+    from weasyprint.formatting_structure import boxes
+
+    geometry = SlideGeometry(
+        index=index,
+        content_top=grid.content_top,
+        content_bottom=grid.content_bottom,
+        top=grid.content_top,
+        bottom=grid.content_top,
+        right_excess=0.0,
+        truncated=False,
+    )
+    content = _find_content(section if section is not None else page._page_box)
+    if content is None:
+        return geometry
+    content_right = grid.margin_x + grid.content_width
+    page_height = page.height
+    found_any = False
+    counts: dict[int, int] = {}
+
+    def add(block: int, units: int, bottom: float, pad: float, height: float) -> None:
+        counts[block] = counts.get(block, 0) + units
+        geometry.lines.append(BodyLine(block, counts[block], bottom, pad, height))
+
+    def visit(box, block: int | None, pads: float, pseudo: bool) -> None:
+        nonlocal found_any
+        element = getattr(box, "element", None)
+        classes = _classes(box)
+        is_block_root = False
+        if element is not None and isinstance(box, (boxes.BlockLevelBox, boxes.BlockContainerBox)) and not isinstance(box, boxes.LineBox):
+            marker = element.get("data-fit-block")
+            if marker is not None and marker.isdigit() and (block is None or int(marker) != block):
+                block = int(marker)
+                pads = 0.0
+                is_block_root = True
+                geometry.block_tops.setdefault(block, box.border_box_y())
+                if geometry.body_top is None:
+                    geometry.body_top = box.border_box_y()
+        pseudo = pseudo or _is_pseudo(box)
+        if "slide__marker" in classes:
+            identifier = (element.get("id") or "") if element is not None else ""
+            if identifier.endswith("-start"):
+                geometry.frame_top = box.position_y  # shifted with the content when it is centred
+            elif identifier.endswith("-end"):
+                geometry.end_y = box.position_y
+            return
+        if isinstance(box, boxes.LineBox):
+            found_any = True
+            top, bottom = box.position_y, box.position_y + box.height
+            geometry.top = min(geometry.top, top)
+            geometry.bottom = max(geometry.bottom, bottom)
+            units = _line_units(box)
+            for right in _inline_rights(box):
+                geometry.right_excess = max(geometry.right_excess, right - content_right)
+            if block is not None and not pseudo:
+                add(block, units, bottom, pads, box.height)
+            return
+        is_block_level = isinstance(box, (boxes.BlockLevelBox, boxes.TableCellBox, boxes.TableRowBox, boxes.TableRowGroupBox))
+        if is_block_level or isinstance(box, boxes.ReplacedBox):
+            height = box.border_height()
+            if height > 0 or isinstance(box, boxes.ReplacedBox):
+                found_any = True
+                geometry.top = min(geometry.top, box.border_box_y())
+                geometry.bottom = max(geometry.bottom, _border_bottom(box))
+                geometry.right_excess = max(geometry.right_excess, box.border_box_x() + box.border_width() - content_right)
+        if isinstance(box, boxes.ReplacedBox) and block is not None and not pseudo:
+            add(block, 1, _border_bottom(box), pads, box.border_height())
+            return
+        if is_block_root and geometry.body_width is None:
+            parent_width = box.width if box.width is not None else None
+            geometry.body_width = parent_width
+            geometry.body_font_size = box.style["font_size"]
+        child_pads = pads + (_pad_bottom(box) if block is not None and is_block_level else 0.0)
+        for child in getattr(box, "children", ()) or ():
+            visit(child, block, child_pads, pseudo)
+        if is_block_root:
+            bottom = _border_bottom(box)
+            geometry.block_bottoms[block] = bottom
+            geometry.body_bottom = bottom if geometry.body_bottom is None else max(geometry.body_bottom, bottom)
+            add(block, 0, bottom, 0.0, 0.0)
+
+    for child in content.children:
+        visit(child, None, 0.0, False)
+    if not found_any:
+        geometry.bottom = geometry.top
+    if geometry.bottom >= page_height - EPSILON or (geometry.end_y is None and found_any):
+        geometry.truncated = True
+    return geometry
+
+
+def _line_units(line) -> int:
+    """Units drawn on a line box (pseudo-elements such as list markers excluded)."""
+    from weasyprint.formatting_structure import boxes
+
+    total = 0
+    stack = [line]
+    while stack:
+        box = stack.pop()
+        if _is_pseudo(box):
+            continue
+        if isinstance(box, boxes.TextBox):
+            total += count_units(box.text)
+        elif isinstance(box, boxes.ReplacedBox):
+            total += 1
+        elif isinstance(box, boxes.InlineBlockBox):
+            total += _block_units(box)
+        else:
+            stack.extend(getattr(box, "children", ()) or ())
+    return total
+
+
+def _block_units(box) -> int:
+    from weasyprint.formatting_structure import boxes
+
+    total = 0
+    for child in getattr(box, "children", ()) or ():
+        if isinstance(child, boxes.LineBox):
+            total += _line_units(child)
+        else:
+            total += _block_units(child)
+    return total
+
+
+def _inline_rights(line):
+    from weasyprint.formatting_structure import boxes
+
+    stack = list(getattr(line, "children", ()) or ())
+    while stack:
+        box = stack.pop()
+        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+            yield box.position_x + box.margin_width()
+        else:
+            stack.extend(getattr(box, "children", ()) or ())
+
+
+def _find_content(box):
+    """The `.slide__content` box of a page."""
+    stack = [box]
+    while stack:
+        current = stack.pop()
+        if "slide__content" in _classes(current).split():
+            return current
+        stack.extend(reversed(getattr(current, "children", ()) or ()))
+    return None
+
+
+def measure_document(pages, grid: Grid, first_index: int = 1) -> list[SlideGeometry]:
+    """Measure every page of a laid-out document (one slide per page)."""
+    return [measure_page(page, first_index + offset, grid) for offset, page in enumerate(pages)]
+
+
+def slide_sections(page) -> list[tuple[int, object]]:
+    """The slides (1-based index from their `slide-N` id, section box) drawn on a page."""
+    found: list[tuple[int, object]] = []
+    stack = [page._page_box]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and "slide" in _classes(box).split():
+            identifier = element.get("id") or ""
+            if identifier.startswith("slide-") and identifier[6:].isdigit():
+                found.append((int(identifier[6:]), box))
+                continue
+        stack.extend(reversed(getattr(box, "children", ()) or ()))
+    return found
+
+
+def measure_slides(pages, grid: Grid) -> dict[int, tuple[object, SlideGeometry]]:
+    """Each slide's page and geometry, found by its id, whatever page it landed on.
+
+    A slide whose content spills onto a further page (WeasyPrint continues a centred,
+    table-based frame there) is measured on its first page and marked truncated.
+    """
+    measured: dict[int, tuple[object, SlideGeometry]] = {}
+    for page in pages:
+        for index, section in slide_sections(page):
+            if index in measured:
+                measured[index][1].truncated = True  # it continues on this page: spilled
+                continue
+            measured[index] = (page, measure_page(page, index, grid, section))
+    return measured
