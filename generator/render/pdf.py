@@ -56,26 +56,23 @@ def layout_document(html: str, base_url: Path, roots: tuple[Path, ...]) -> tuple
 
 
 def find_overflows(document: weasyprint.Document, grid: Grid, slide_count: int) -> list[Overflow]:
-    """Slides whose content runs past the content area, from the layout's anchors.
+    """Slides whose content runs past the content area, measured from the layout tree.
 
-    Each slide's content is framed by `slide-N-start` / `slide-N-end` markers; a
-    small overflow adds no page in WeasyPrint, so geometry is what tells.
+    The `slide-N-start` / `-end` anchors alone miss content that runs off the page
+    (WeasyPrint drops it, and the end marker with it) or out of a box shrunk to fit:
+    see `geometry.measure_slides`, which walks every line and box of each slide.
     """
-    anchors: dict[str, tuple[float, ...]] = {}
-    for page in document.pages:
-        anchors.update(page.anchors)
+    from generator.render.geometry import measure_slides
+
+    measured = measure_slides(document.pages, grid)
     overflows: list[Overflow] = []
     for index in range(1, slide_count + 1):
-        start = anchors.get(f"slide-{index}-start")
-        end = anchors.get(f"slide-{index}-end")
-        if start is None or end is None:
+        if index not in measured:
             overflows.append(Overflow(index, None))
             continue
-        below = end[1] - grid.content_bottom
-        above = grid.content_top - start[1]
-        excess = max(below, above)
-        if excess > EPSILON:
-            overflows.append(Overflow(index, round(excess, 1)))
+        geometry = measured[index][1]
+        if not geometry.fits:
+            overflows.append(Overflow(index, round(max(geometry.overflow, geometry.right_excess), 1)))
     return overflows
 
 

@@ -265,6 +265,8 @@ def _reopen(stack: list[tuple[Token, int]], mid_item: bool) -> list[Token]:
             following_items = [t for t, _ in stack[depth + 1 :] if t.tag == "li"]
             number = _ordered_list_start(raw) + items_before - (1 if following_items else 0)
             raw = _with_attribute(raw, "start", str(number))
+            # WeasyPrint reads no presentational `start`: the counter says it
+            raw = _with_attribute(raw, "style", f"counter-reset: list-item {number - 1}")
         elif token.tag == "li" and mid_item:
             # the rest of an item: no second bullet (or number) for it
             raw = _with_attribute(raw, "style", "list-style-type: none")

@@ -28,7 +28,7 @@ from generator.render.split import (
     split_at, split_code_lines, split_items, split_paragraphs, split_sentences, split_words,
 )
 from tests.fixtures.fit.corpus import CANVASES, EMOJI, paragraph, write_corpus
-from tests.helpers import REPO_ROOT, run_carousel, write_project
+from tests.helpers import REPO_ROOT, pdf_pages, run_carousel, write_project
 
 FONTS = (REPO_ROOT / "themes" / "fonts",)
 
@@ -103,14 +103,14 @@ def test_split_items_between_list_items_keeps_numbering():
     block = '<ol start="3">\n<li>one two</li>\n<li>three four</li>\n<li>five</li>\n</ol>'
     head, tail = split_items(block, max_units=9)
     assert head == '<ol start="3">\n<li>one two</li></ol>'
-    assert tail == '<ol start="4"><li>three four</li>\n<li>five</li>\n</ol>'
+    assert tail == '<ol start="4" style="counter-reset: list-item 3"><li>three four</li>\n<li>five</li>\n</ol>'
 
 
 def test_split_inside_a_list_item_continues_without_a_second_marker():
     block = "<ol>\n<li>one two</li>\n<li>three four</li>\n</ol>"
     head, tail = split_at(block, 11)  # after 'three'
     assert head == "<ol>\n<li>one two</li>\n<li>three</li></ol>"
-    assert tail == '<ol start="2"><li style="list-style-type: none">four</li>\n</ol>'
+    assert tail == '<ol start="2" style="counter-reset: list-item 1"><li style="list-style-type: none">four</li>\n</ol>'
 
 
 def test_split_code_lines_repeats_the_fence_and_keeps_indentation():
@@ -508,3 +508,16 @@ def test_same_input_same_bytes_after_fitting(tmp_path):
     first = (root / "output" / "same" / "same.pdf").read_bytes()
     assert run_carousel(root, "build", "--force").returncode == 0
     assert (root / "output" / "same" / "same.pdf").read_bytes() == first
+
+
+def test_an_ordered_list_split_over_slides_keeps_counting(tmp_path):
+    rng = random.Random(28)
+    items = "\n".join(f"{number}. {paragraph(rng, rng.choice([40, 160, 320]))}" for number in range(1, 31))
+    root = _project(tmp_path, {"numbers": _thread(items, "cover: false\n")})
+    result = run_carousel(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    pages = pdf_pages(root / "output" / "numbers" / "numbers.pdf")
+    assert len(pages) > 2
+    # list markers hang left of the text: read them from the whole page
+    markers = [int(n) for page in pages for n in re.findall(r"(?m)^(\d+)\. *\r?$", page["text"])]
+    assert markers == list(range(1, 31))
