@@ -728,7 +728,7 @@ def fit_slides(renderer, plan: ThreadPlan) -> FitResult:
     pages = [fitter.rendered[index].page for index in range(1, len(slides) + 1)]
     geometries = [fitter.rendered[index].geometry for index in range(1, len(slides) + 1)]
     html = render_html(renderer.environment, renderer.project, plan, fitter.theme, tuple(slides))
-    if all(page is not None for page in pages) and not any(g.truncated and not g.fits for g in geometries):
+    if slides and all(page is not None for page in pages) and not any(g.truncated and not g.fits for g in geometries):
         document = fitter.documents[0].copy(pages)
     else:
         # something spilled onto pages of its own: ship the plain layout of the final slides
