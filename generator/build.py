@@ -1,27 +1,42 @@
-"""The build pipeline: discover → parse & validate → plan → render → export → write.
+"""The build pipeline: discover → parse & validate → plan → key → render → write.
 
 Every thread is validated before anything is written; a thread that fails is
 reported with all its problems while the others are still built.
+
+Builds are incremental: each thread gets a key hashing everything its output
+depends on (generator.cache); a thread whose key matches the cache and whose
+output files are intact is not rendered, and nothing of it is rewritten. Threads
+that must be rendered go to a render backend (generator.parallel): this process,
+or warm worker processes for `-j N`. Files are written by this process only,
+atomically, and only when their bytes changed; so is the manifest.
+
+`Builder` keeps the state between builds (file hashes, the cache, the workers),
+which `carousel watch` reuses for every rebuild; `run_build` is one full build.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from generator import __version__
+from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, KeyContext, ThreadDeps, ThreadKey, output_stats
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity
 from generator.model import ThreadPlan
-from generator.output import read_manifest, write_manifest, write_thread_files
+from generator.output import atomic_write, read_manifest, sha256, write_manifest
+from generator.parallel import RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.project import Project
 from generator.threads import load_thread, slug_for
 
-Outcome = Literal["built", "skipped", "failed"]
+Outcome = Literal["built", "skipped", "failed", "removed"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +51,14 @@ class BuildRequest:
     include_drafts: bool = False
     include_future: bool = False
     strict: bool = False
-    force: bool = False
-    jobs: int = 1
+    force: bool = False  # render everything, ignoring the cache (which is still updated)
+    jobs: int = 1  # worker processes; the CLI defaults to the CPU count
+    use_cache: bool = True  # read and write the build cache at all
+    cache_dir: Path | None = None  # default: <project>/.carousel-cache
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.project.root / CACHE_DIR_NAME
 
 
 @dataclass
@@ -52,6 +73,8 @@ class ThreadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     exit_code: int = 0
     notes: tuple[str, ...] = ()
+    cached: bool = False  # "built", but up to date: nothing was rendered or written
+    summary: dict[str, Any] | None = None  # manifest fields of a thread not planned (up to date by its stamp)
 
 
 @dataclass
@@ -66,16 +89,24 @@ class BuildReport:
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
 
+    def count_rendered(self) -> int:
+        return sum(1 for r in self.results if r.outcome == "built" and not r.cached)
+
+    def count_cached(self) -> int:
+        return sum(1 for r in self.results if r.outcome == "built" and r.cached)
+
 
 Reporter = Callable[[ThreadResult], None]
+Planned = tuple[Path, ThreadPlan | None, ThreadResult | None]
 
 
-def plan_threads(catalog: Catalog, request: BuildRequest) -> list[tuple[Path, ThreadPlan | None, ThreadResult | None]]:
+def plan_threads(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] | None = None) -> list[Planned]:
     """Parse, validate and plan every selected thread (no rendering, no writing)."""
     project = catalog.project
-    paths = list(request.selection) if request.selection else project.discover_threads()
+    if paths is None:
+        paths = list(request.selection) if request.selection else project.discover_threads()
     markdown = new_markdown()
-    planned: list[tuple[Path, ThreadPlan | None, ThreadResult | None]] = []
+    planned: list[Planned] = []
     for path in paths:
         slug = slug_for(project.content_dir, path)
         try:
@@ -87,56 +118,346 @@ def plan_threads(catalog: Catalog, request: BuildRequest) -> list[tuple[Path, Th
     return planned
 
 
-def _skip_reason(plan: ThreadPlan, request: BuildRequest) -> str:
-    status = plan.status(request.now)
+def _skip_reason(plan: ThreadPlan, request: BuildRequest, now: datetime) -> str:
+    reason = _skip_reason_of(plan.status(now), request)
+    if reason == "scheduled":
+        return f"scheduled for {plan.meta.date.isoformat() if plan.meta.date else '?'} (use --future)"
+    return reason
+
+
+def _skip_reason_of(status: str, request: BuildRequest) -> str:
     if status == "draft" and not request.include_drafts:
         return "draft (use --drafts)"
     if status == "scheduled" and not request.include_future:
-        return f"scheduled for {plan.meta.date.isoformat() if plan.meta.date else '?'} (use --future)"
+        return "scheduled"
     return ""
 
 
-def run_build(request: BuildRequest, report_thread: Reporter | None = None) -> BuildReport:
-    """Build the request. Raises ConfigError (exit 2) when nothing can be built."""
-    from generator.render.thread import Renderer  # imports WeasyPrint: only when rendering
+def _plan_meta(plan: ThreadPlan) -> dict[str, Any]:
+    """What the manifest needs of a plan, kept in the cache for threads that are not planned."""
+    return {
+        "title": plan.meta.title,
+        "date": plan.meta.date.isoformat() if plan.meta.date else None,
+        "draft": plan.meta.draft,
+        "canvas": plan.canvas.name,
+        "theme": plan.theme,
+    }
 
+
+def _summary_from_meta(meta: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+    """The manifest fields of a thread from its cached meta (status computed as ThreadPlan.status does)."""
+    try:
+        date = datetime.fromisoformat(meta["date"]) if meta.get("date") else None
+        shell = SimpleNamespace(meta=SimpleNamespace(draft=bool(meta["draft"]), date=date))
+        status = ThreadPlan.status(shell, now)  # type: ignore[arg-type]
+        return {"title": meta["title"], "status": status, "date": meta.get("date"), "canvas": meta["canvas"], "theme": meta["theme"]}
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+class Builder:
+    """Builds threads of one project into one output folder, keeping state between builds.
+
+    `progress` (generator.progress.BuildProgress) shows threads as they finish;
+    `report_thread` is called with every result too. `backend`, when given, is used
+    (and kept) for every build; otherwise each build picks one and closes it.
+    """
+
+    def __init__(self, request: BuildRequest, *, backend: Any = None, progress: Any = None, report_thread: Reporter | None = None):
+        self.request = request
+        self.project = request.project
+        self.out_dir = request.out_dir
+        self.backend = backend
+        self.progress = progress
+        self.report_thread = report_thread
+        self.force = request.force
+        self.generation = 0  # bumped when layouts/themes change: renderers are renewed
+        self.hasher = FileHasher()
+        self.deps: dict[Path, ThreadDeps] = {}  # by thread file: what its output was last found to depend on
+        self.global_diagnostics: list[Diagnostic] = []
+        self._noticed = False
+        if request.use_cache:
+            # --force bypasses the entries but keeps them: a forced build of one thread keeps the others'
+            self.cache = BuildCache.open(request.resolved_cache_dir, self.project.relative(request.resolved_cache_dir))
+        else:
+            self.cache = BuildCache.disabled()
+        for warning in self.cache.warnings:
+            self.note(warning)
+
+    # reporting
+    def note(self, diagnostic: Diagnostic) -> None:
+        self.global_diagnostics.append(diagnostic)
+        if self.progress is not None:
+            self.progress.note(diagnostic)
+
+    def _report(self, result: ThreadResult, *, advance: bool = False) -> None:
+        if self.progress is not None:
+            self.progress.thread_done(result, advance=advance)
+        if self.report_thread is not None:
+            self.report_thread(result)
+
+    def key_context(self, catalog: Catalog) -> KeyContext:
+        return KeyContext(
+            self.project, catalog.layouts, self.hasher, strict=self.request.strict,
+            theme_names=catalog.themes, cli_options=self.request.cli_options,
+        )
+
+    def _up_to_date_unplanned(self, context: KeyContext, path: Path, now: datetime) -> ThreadResult | None:
+        """The result of a thread whose stamp shows it unchanged since its output was written."""
+        shown = self.project.relative(path)
+        slug = self.cache.slug_of_source(shown)
+        entry = self.cache.entries.get(slug) if slug is not None else None
+        if entry is None or entry.stamp is None or entry.deps is None or not entry.meta:
+            return None
+        if context.stamp(path, entry.deps) != entry.stamp:
+            return None
+        summary = _summary_from_meta(entry.meta, now)
+        if summary is None or _skip_reason_of(summary["status"], self.request):
+            return None  # planning says why it is skipped now
+        if self.cache.lookup(slug, entry.key, self.out_dir) is None:
+            return None
+        self.deps[path] = entry.deps
+        return ThreadResult(
+            slug, shown, "built", slide_count=entry.slides, files=dict(entry.files),
+            diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, summary=summary,
+        )
+
+    # building
+    def build(self, catalog: Catalog, paths: list[Path], manifest_threads: dict[str, Any], now: datetime) -> list[ThreadResult]:
+        """Build threads: up-to-date ones are reused, the others rendered and written.
+
+        A thread whose stamp matches is not even planned; the others are planned and
+        keyed, and rendered when their key has no intact output. Updates
+        `manifest_threads` (slug -> entry) in place; returns results in the order of `paths`.
+        """
+        request = self.request
+        context = self.key_context(catalog)
+        results: list[ThreadResult | None] = [None] * len(paths)
+        to_plan: list[int] = []
+        for index, path in enumerate(paths):
+            fast = None if self.force else self._up_to_date_unplanned(context, path, now)
+            if fast is not None:
+                results[index] = fast
+            else:
+                to_plan.append(index)
+        # the thread files' bytes as they were before planning read them (a save during the
+        # build then shows as a changed stamp next time, never the other way round)
+        sources = {index: self.hasher.sha256(paths[index]) for index in to_plan}
+        backend = self.backend
+        if backend is None and len(to_plan) >= 2 and request.jobs >= 2:
+            # likely to render several: start the workers now, they import while we plan
+            backend = make_backend(self.project, request.jobs, len(to_plan))
+        try:
+            return self._build_planned(catalog, paths, to_plan, sources, results, context, manifest_threads, now, backend)
+        finally:
+            if backend is not None and backend is not self.backend:
+                backend.close()
+
+    def _build_planned(
+        self, catalog: Catalog, paths: list[Path], to_plan: list[int], sources: dict[int, str | None],
+        results: list[ThreadResult | None], context: KeyContext, manifest_threads: dict[str, Any], now: datetime, backend: Any,
+    ) -> list[ThreadResult]:
+        request = self.request
+        planned_list = plan_threads(catalog, request, [paths[index] for index in to_plan]) if to_plan else []
+        keys: dict[int, ThreadKey] = {}
+        stamps: dict[int, str | None] = {}
+        jobs: list[RenderJob] = []
+        for index, (path, plan, failure) in zip(to_plan, planned_list):
+            if failure is not None:
+                results[index] = failure
+                continue
+            assert plan is not None
+            shown = plan.meta.shown_path
+            reason = _skip_reason(plan, request, now)
+            if reason:
+                results[index] = ThreadResult(plan.meta.slug, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
+                continue
+            key = keys[index] = context.key(plan)
+            stamp = stamps[index] = context.stamp(path, key.deps, source_digest=sources[index])
+            self.deps[path] = key.deps
+            entry = None if self.force else self.cache.lookup(plan.meta.slug, key.key, self.out_dir)
+            if entry is not None:
+                if entry.stamp != stamp or entry.deps != key.deps or entry.source != shown or entry.meta != _plan_meta(plan):
+                    # unchanged output, changed inputs (e.g. a comment in carousel.yaml): remember the new stamp
+                    self.cache.store(plan.meta.slug, dataclasses.replace(entry, source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan)))
+                results[index] = ThreadResult(
+                    plan.meta.slug, shown, "built", plan=plan, slide_count=entry.slides, files=dict(entry.files),
+                    diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True,
+                )
+                continue
+            jobs.append(RenderJob(index, plan, request.strict, self.generation))
+
+        if self.progress is not None:
+            self.progress.start(len(jobs))
+        try:
+            for result in results:
+                if result is not None:
+                    self._record(result, manifest_threads, now)
+            if jobs and not self._noticed:
+                self._noticed = True
+                for notice in render_notices():
+                    if self.progress is not None:
+                        self.progress.echo(f"note: {notice}")
+            if jobs:
+                if len(planned_list) > 20:
+                    release_memory()  # what planning left behind (Markdown, YAML, font tables)
+                renderer = backend or make_backend(self.project, request.jobs, len(jobs))
+                try:
+                    for job, outcome in renderer.render_many(jobs):
+                        result = self._finish(job, outcome, keys[job.index], stamps[job.index])
+                        results[job.index] = result
+                        self._record(result, manifest_threads, now, advance=True)
+                finally:
+                    if renderer is not backend:
+                        renderer.close()
+        finally:
+            if self.progress is not None:
+                self.progress.stop()
+        return [result for result in results if result is not None]
+
+    def _record(self, result: ThreadResult, manifest_threads: dict[str, Any], now: datetime, *, advance: bool = False) -> None:
+        previous = manifest_threads.get(result.slug)
+        manifest_threads[result.slug] = _manifest_entry(result, previous if isinstance(previous, dict) else None, now)
+        self._report(result, advance=advance)
+
+    def _finish(self, job: RenderJob, outcome: RenderOutcome, key: ThreadKey, stamp: str | None) -> ThreadResult:
+        plan = job.plan
+        slug, shown = plan.meta.slug, plan.meta.shown_path
+        if not outcome.ok:
+            # a failed build leaves the previous output (and its cache entry) in place
+            return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=outcome.diagnostics, exit_code=outcome.exit_code)
+        artifacts = outcome.artifacts
+        files = write_changed_files(self.out_dir, slug, artifacts.files)
+        if key.key is not None:
+            self.cache.store(slug, CacheEntry(
+                key=key.key, out_dir=str(self.out_dir), files=files, stats=output_stats(self.out_dir, files),
+                slides=artifacts.slide_count, diagnostics=list(artifacts.warnings), notes=list(artifacts.notes),
+                source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan),
+            ))
+        return ThreadResult(
+            slug, shown, "built", plan=plan, slide_count=artifacts.slide_count,
+            files=files, diagnostics=list(artifacts.warnings), notes=tuple(artifacts.notes),
+        )
+
+    # removing what no longer has a source
+    def prune(self, manifest_threads: dict[str, Any], current: Iterable[ThreadResult], sources: Iterable[str]) -> list[ThreadResult]:
+        """Remove the output of threads that are gone (or now build under another slug).
+
+        `sources` are the thread files that exist (as shown: content/x.md). An entry is
+        removed when its source is not among them, or when its source now plans to a
+        different slug. Only files the manifest lists are deleted.
+        """
+        current = list(current)
+        current_slugs = {r.slug for r in current}
+        planned_slug = {r.shown_path: r.slug for r in current if r.plan is not None or r.cached}
+        existing = set(sources)
+        removed: list[ThreadResult] = []
+        for slug in sorted(manifest_threads):
+            if slug in current_slugs:
+                continue
+            entry = manifest_threads[slug]
+            source = entry.get("source") if isinstance(entry, dict) else None
+            if source in existing and planned_slug.get(source, slug) == slug:
+                continue  # its source exists but did not plan (it failed): keep its output
+            if isinstance(entry, dict):
+                remove_thread_files(self.out_dir, slug, entry.get("files") or {})
+            del manifest_threads[slug]
+            self.cache.forget(slug)
+            reason = f"{source} was deleted" if source not in existing else f"{source} now builds as '{planned_slug.get(source)}'"
+            result = ThreadResult(slug, str(source), "removed", reason=reason)
+            removed.append(result)
+            self._report(result)
+        return removed
+
+    def write_manifest(self, manifest_threads: dict[str, Any]) -> None:
+        """Write output/manifest.json, unless it already holds exactly this."""
+        manifest = {"generator": f"carousel-studio {__version__}", "threads": manifest_threads}
+        if read_manifest(self.out_dir) != manifest or not (self.out_dir / "manifest.json").is_file():
+            write_manifest(self.out_dir, manifest)
+
+    def finish(self, manifest_threads: dict[str, Any]) -> None:
+        self.write_manifest(manifest_threads)
+        self.cache.save()
+
+    def close(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+            self.backend = None
+
+    # one full build
+    def build_all(self, catalog: Catalog) -> BuildReport:
+        request = self.request
+        paths = list(request.selection) if request.selection else self.project.discover_threads()
+        previous = read_manifest(self.out_dir).get("threads", {})
+        manifest_threads: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
+        results = self.build(catalog, paths, manifest_threads, request.now)
+        if not request.selection:
+            sources = [self.project.relative(path) for path in self.project.discover_threads()]
+            results += self.prune(manifest_threads, results, sources)
+        self.finish(manifest_threads)
+        return BuildReport(results, list(self.global_diagnostics))
+
+
+def run_build(request: BuildRequest, report_thread: Reporter | None = None, *, progress: Any = None) -> BuildReport:
+    """Build the request. Raises ConfigError (exit 2) when nothing can be built."""
     catalog = load_catalog(request.project)
     problems = cli_layer_problems(catalog, request.cli_options)
     if problems:
         raise ConfigError(problems)
-    renderer = Renderer(request.project)
-    results: list[ThreadResult] = []
-    manifest = read_manifest(request.out_dir)
-    threads: dict[str, Any] = dict(manifest.get("threads", {})) if request.selection else {}
-
-    for path, plan, failure in plan_threads(catalog, request):
-        result = failure
-        if result is None:
-            assert plan is not None
-            result = _render_one(renderer, plan, request)
-        results.append(result)
-        threads[result.slug] = _manifest_entry(result, threads.get(result.slug), request.now)
-        if report_thread:
-            report_thread(result)
-
-    write_manifest(request.out_dir, {"generator": f"carousel-studio {__version__}", "threads": threads})
-    return BuildReport(results)
-
-
-def _render_one(renderer, plan: ThreadPlan, request: BuildRequest) -> ThreadResult:
-    shown = plan.meta.shown_path
-    reason = _skip_reason(plan, request)
-    if reason:
-        return ThreadResult(plan.meta.slug, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
+    builder = Builder(request, progress=progress, report_thread=report_thread)
     try:
-        artifacts = renderer.render(plan, strict=request.strict)
-    except CarouselError as error:
-        return ThreadResult(plan.meta.slug, shown, "failed", plan=plan, diagnostics=error.diagnostics, exit_code=error.exit_code)
-    files = write_thread_files(request.out_dir, plan.meta.slug, artifacts.files)
-    return ThreadResult(
-        plan.meta.slug, shown, "built", plan=plan, slide_count=artifacts.slide_count,
-        files=files, diagnostics=list(artifacts.warnings), notes=artifacts.notes,
-    )
+        return builder.build_all(catalog)
+    finally:
+        builder.close()
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+def write_changed_files(out_dir: Path, slug: str, files: dict[str, bytes]) -> dict[str, str]:
+    """Write a thread's files under `out_dir/<slug>/`, each atomically and only if its bytes changed.
+
+    An unchanged file keeps its inode and mtime (a PDF viewer does not reload it).
+    Slide images no longer produced are removed. Returns {path relative to out_dir: sha256}.
+    """
+    thread_dir = out_dir / slug
+    written: dict[str, str] = {}
+    for relative, data in sorted(files.items()):
+        path = thread_dir / relative
+        digest = sha256(data)
+        if not _same_bytes(path, data, digest):
+            atomic_write(path, data)
+        written[f"{slug}/{relative}"] = digest
+    slides_dir = thread_dir / "slides"
+    if slides_dir.is_dir():
+        for stale in sorted(slides_dir.iterdir()):
+            if stale.is_file() and f"slides/{stale.name}" not in files:
+                stale.unlink()
+    return written
+
+
+def _same_bytes(path: Path, data: bytes, digest: str) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def remove_thread_files(out_dir: Path, slug: str, files: Iterable[str]) -> None:
+    """Delete a thread's output files (only those listed, only inside out_dir) and its empty folders."""
+    root = out_dir.resolve()
+    for relative in files:
+        path = (out_dir / relative).resolve()
+        if root in path.parents and path.is_file():
+            path.unlink()
+    thread_dir = out_dir / slug
+    for folder in (thread_dir / "slides", thread_dir):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
@@ -148,6 +469,8 @@ def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: 
         "errors": [str(d) for d in result.diagnostics if d.is_error],
         "notes": list(result.notes),
     }
+    if plan is None and result.summary is not None:
+        entry.update(result.summary)
     if plan is not None:
         entry.update(
             title=plan.meta.title,

@@ -11,21 +11,16 @@ import click
 from generator.build import BuildRequest, ThreadResult, run_build
 from generator.catalog import validate_cli_layer
 from generator.cli.common import (
-    cli_layer, exits_on_carousel_error, override_options, parse_now, print_diagnostic, project_option, resolve_project,
+    cli_layer, exits_on_carousel_error, override_options, parse_now, project_option, resolve_project,
 )
+from generator.parallel import default_jobs
+from generator.progress import BuildProgress, result_lines, summary_line
 
 
 def report_thread(result: ThreadResult) -> None:
-    """One line per thread, then its diagnostics."""
-    if result.outcome == "built":
-        notes = f" ({'; '.join(result.notes)})" if result.notes else ""
-        click.echo(f"built   {result.slug}: {result.slide_count} slides{notes}", err=True)
-    elif result.outcome == "skipped":
-        click.echo(f"skipped {result.slug}: {result.reason}", err=True)
-    else:
-        click.echo(f"failed  {result.slug}", err=True)
-    for diagnostic in result.diagnostics:
-        print_diagnostic(diagnostic)
+    """One line per thread, then its diagnostics (to stderr)."""
+    for line in result_lines(result):
+        click.echo(line, err=True)
 
 
 @click.command("build")
@@ -37,7 +32,7 @@ def report_thread(result: ThreadResult) -> None:
 @click.option("--future", is_flag=True, help="Build threads dated in the future too.")
 @click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates).")
 @click.option("--strict", is_flag=True, help="Treat warnings (overflow, refused resources, limits) as errors.")
-@click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+@click.option("--force", is_flag=True, help="Render every thread, ignoring the build cache (.carousel-cache/).")
 @override_options
 @project_option
 @exits_on_carousel_error
@@ -55,13 +50,12 @@ def build_command(paths, format_option, out_dir, jobs, drafts, future, now_optio
         include_future=future,
         strict=strict,
         force=force,
-        jobs=jobs or 1,
+        jobs=jobs or default_jobs(),
     )
-    report = run_build(request, report_thread)
-    slides = sum(r.slide_count for r in report.results)
-    click.echo(
-        f"{report.count('built')} built, {report.count('skipped')} skipped, {report.count('failed')} failed; "
-        f"{slides} slides in {time.perf_counter() - started:.1f}s",
-        err=True,
-    )
+    progress = BuildProgress(sys.stderr)
+    try:
+        report = run_build(request, progress=progress)
+    finally:
+        progress.stop()
+    click.echo(summary_line(report, time.perf_counter() - started), err=True)
     sys.exit(report.exit_code)

@@ -1,0 +1,576 @@
+"""The incremental build cache and the dependency key of a thread's output.
+
+A thread's output is a function of:
+
+* its plan (source, front matter, post directives, the resolved options from
+  carousel.yaml and the command line, profile, slide arrangement), serialised
+  canonically; carousel.yaml itself is *not* hashed, so editing it only invalidates
+  the threads whose resolved options changed;
+* the content of every file the plan references (the thread file, images, avatar,
+  logo);
+* the layout files it may use: every file of the layouts search path except the
+  `<layout>.html/.css` of layouts none of its slides use (unless a used template
+  names them statically);
+* every file of the themes along its `extends:` chain, in the project and built in;
+* every font under `themes/fonts/` and `themes/*/fonts/` (fonts are global to the
+  renderer through fontconfig);
+* the generator: its version, a hash of the package's own source files and the
+  versions of the libraries that shape the output; and `--strict`.
+
+`.carousel-cache/builds.json` records, per slug, the key of the output last written
+and the files written (with sha256 and stat), so a build of an unchanged repository
+renders nothing and rewrites nothing. The cache is only a shortcut: an entry is used
+only when its key matches *and* the output files on disk are still the ones written.
+
+Planning 200 threads costs seconds (Markdown, YAML, validation), so an entry also
+holds a *stamp*: a hash of the inputs of the plan itself (the thread file's bytes,
+carousel.yaml's bytes, the command-line options, the names of the available themes
+and layouts) plus the same file, layout, theme and font material as the key, using
+the dependencies recorded the last time. An equal stamp implies an equal plan and so
+an equal key: the thread is up to date without being planned. A different stamp
+(say carousel.yaml changed) only means the thread is planned and keyed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.errors import CarouselError, Diagnostic, Severity
+from generator.model import ThreadPlan
+from generator.output import atomic_write
+from generator.project import Project
+
+CACHE_DIR_NAME = ".carousel-cache"
+CACHE_FILE_NAME = "builds.json"
+CACHE_FORMAT = 1
+CACHE_TOOL = "carousel-studio build cache"
+
+# Post layouts live beside cover/outro; files named after a layout a thread does not
+# use are the only layout files it does not depend on.
+SPECIAL_LAYOUTS = ("cover", "outro")
+LAYOUT_SUFFIXES = (".html", ".css")
+
+# Libraries whose version can change the bytes of an output.
+OUTPUT_LIBRARIES = (
+    "weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pypdfium2", "pillow",
+    "markdown", "jinja2", "pygments", "nh3", "ftfy", "pydantic", "pyyaml",
+)
+
+
+# --- the generator's fingerprint ---------------------------------------------------
+
+
+def _package_dir() -> Path:
+    import generator
+
+    return Path(generator.__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def generator_fingerprint() -> str:
+    """Version, source files of the `generator` package and library versions, hashed.
+
+    Any change to the rendering code (by anyone) invalidates every cached output.
+    """
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    digest.update(f"carousel-studio {__version__}\0python {sys.version_info[:2]}\0".encode())
+    for name in OUTPUT_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    package = _package_dir()
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file() or path.suffix in (".pyc", ".pyo"):
+            continue
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+# --- hashing files, memoised by stat -----------------------------------------------
+
+
+def _stat_signature(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+class FileHasher:
+    """sha256 of files, remembered while a file's stat is unchanged (fonts are large)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+
+    def sha256(self, path: Path) -> str | None:
+        """The file's sha256, or None when it does not exist or cannot be read."""
+        try:
+            stat = path.stat()
+        except OSError:
+            self._memo.pop(path, None)
+            return None
+        signature = _stat_signature(stat)
+        remembered = self._memo.get(path)
+        if remembered is not None and remembered[0] == signature:
+            return remembered[1]
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        self._memo[path] = (signature, digest)
+        return digest
+
+
+# --- a canonical form of a plan ----------------------------------------------------
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able form of a plan (dataclasses, pydantic models, paths, …), stable across processes."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return canonical(value.value)
+    if isinstance(value, (Path, os.PathLike)):
+        return os.fspath(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"@": type(value).__name__, **{f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump):
+        return {"@": type(value).__name__, **canonical(model_dump(mode="json"))}
+    if isinstance(value, dict):
+        return {str(key): canonical(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((canonical(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    return repr(value)
+
+
+# --- the dependencies of a thread --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreadDeps:
+    """What a thread's output depends on, in the terms watch mode maps changes with."""
+
+    files: frozenset[Path]  # the thread file, images, avatar, logo (absolute)
+    layouts_unused: frozenset[str]  # layout file names (e.g. "quote.css") it does not use
+    themes: tuple[str, ...]  # theme names along its extends chain
+
+    def uses_layout_file(self, name: str) -> bool:
+        return name not in self.layouts_unused
+
+    def uses_theme_dir(self, theme: str) -> bool:
+        return theme in self.themes
+
+
+@dataclass(frozen=True)
+class ThreadKey:
+    key: str | None  # None: the key could not be computed (the render will report why)
+    deps: ThreadDeps
+
+
+def _files_under(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"})
+
+
+def _is_font_relative(parts: tuple[str, ...]) -> bool:
+    if not parts:
+        return False
+    in_fonts_folder = parts[0] == "fonts" or (len(parts) > 1 and parts[1] == "fonts")
+    return in_fonts_folder or parts[-1].lower().endswith(tuple(FONT_SUFFIXES))
+
+
+def font_files(project: Project) -> list[Path]:
+    """Every font of the themes search path: all of themes/fonts/, themes/*/fonts/, and any
+    font file elsewhere under themes/ (generator.fonts makes a project's fonts global)."""
+    found: list[Path] = []
+    for themes in project.themes.folders:
+        found += [path for path in _files_under(themes) if _is_font_relative(path.relative_to(themes).parts)]
+    return found
+
+
+def is_font_path(project: Project, path: Path) -> bool:
+    """Whether a path is a font (or a fonts folder) of the themes search path."""
+    for themes in project.themes.folders:
+        try:
+            parts = path.relative_to(themes).parts
+        except ValueError:
+            continue
+        return _is_font_relative(parts)
+    return False
+
+
+class KeyContext:
+    """Computes thread keys for one state of a project (re-create it after changes).
+
+    Directory listings, parsed themes and template references are memoised for the
+    life of the context; file hashes through the (longer-lived) FileHasher.
+    """
+
+    def __init__(
+        self, project: Project, layout_names: Iterable[str], hasher: FileHasher, *, strict: bool,
+        fingerprint: str | None = None, theme_names: Iterable[str] = (), cli_options: dict[str, Any] | None = None,
+    ):
+        self.project = project
+        self.hasher = hasher
+        self.strict = strict
+        self.theme_names = tuple(sorted(theme_names))
+        self.cli_options = canonical(cli_options or {})
+        # taken when the context is made, right after carousel.yaml was read for the catalog
+        self.config_digest = hasher.sha256(project.config_path)
+        self.fingerprint = fingerprint or generator_fingerprint()
+        self.layout_names = tuple(sorted(set(layout_names) | set(SPECIAL_LAYOUTS)))
+        self._layout_files: dict[str, tuple[int, Path]] | None = None
+        self._themes: dict[str, tuple[str, ...] | CarouselError] = {}
+        self._theme_digests: dict[str, str] = {}
+        self._references: dict[str, frozenset[str] | None] = {}
+        self._fonts_digest: str | None = None
+
+    # layouts
+    def layout_files(self) -> dict[str, tuple[int, Path]]:
+        """Every file of the layouts search path: name -> (folder index, the file that wins)."""
+        if self._layout_files is None:
+            files: dict[str, tuple[int, Path]] = {}
+            for index, folder in enumerate(self.project.layouts.folders):
+                for path in _files_under(folder):
+                    files.setdefault(path.relative_to(folder).as_posix(), (index, path))
+            self._layout_files = files
+        return self._layout_files
+
+    def _template_references(self, name: str) -> frozenset[str] | None:
+        """Templates a layout template names statically; None when it includes by expression."""
+        if name not in self._references:
+            found = self.layout_files().get(name)
+            references: frozenset[str] | None = frozenset()
+            if found is not None:
+                from jinja2 import Environment, TemplateSyntaxError, meta
+
+                try:
+                    names = list(meta.find_referenced_templates(Environment().parse(found[1].read_text(encoding="utf-8"))))
+                except (OSError, UnicodeDecodeError, TemplateSyntaxError):
+                    names = []  # the render reports it; the file itself is a dependency anyway
+                references = None if any(n is None for n in names) else frozenset(names)
+            self._references[name] = references
+        return self._references[name]
+
+    def unused_layout_files(self, plan: ThreadPlan) -> frozenset[str]:
+        used = {slide.layout for slide in plan.slides}
+        candidates = {f"{layout}{suffix}" for layout in self.layout_names if layout not in used for suffix in LAYOUT_SUFFIXES}
+        # follow static {% include %}/{% extends %}/{% import %} from what the thread uses
+        pending = [name for name in self.layout_files() if name.endswith(".html") and name not in candidates]
+        seen: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            references = self._template_references(name)
+            if references is None and not name.startswith("_slide"):
+                return frozenset()  # a dynamic include outside _slide.html: it may use anything
+            for referenced in references or ():
+                candidates.discard(referenced)
+                candidates.discard(referenced.removesuffix(".html") + ".css")
+                pending.append(referenced)
+        return frozenset(candidates)
+
+    # themes
+    def theme_chain(self, name: str) -> tuple[str, ...]:
+        """Theme names along `extends:`; raises the theme's ConfigError if it cannot be loaded."""
+        if name not in self._themes:
+            from generator.themes import load_theme
+
+            try:
+                theme = load_theme(self.project, name)
+                self._themes[name] = tuple(dict.fromkeys(p.parent.name for p in theme.source_files if p.name == "theme.yaml"))
+            except CarouselError as error:
+                self._themes[name] = error
+        chain = self._themes[name]
+        if isinstance(chain, CarouselError):
+            raise chain
+        return chain
+
+    def theme_digest(self, name: str) -> str:
+        if name not in self._theme_digests:
+            digest = hashlib.sha256()
+            for index, folder in enumerate(self.project.themes.folders):
+                theme_dir = folder / name
+                for path in _files_under(theme_dir):
+                    relative = path.relative_to(theme_dir).as_posix()
+                    digest.update(f"{index}:{relative}:{self.hasher.sha256(path)}\0".encode())
+            self._theme_digests[name] = digest.hexdigest()
+        return self._theme_digests[name]
+
+    def fonts_digest(self) -> str:
+        if self._fonts_digest is None:
+            digest = hashlib.sha256()
+            for path in font_files(self.project):
+                digest.update(f"{path}:{self.hasher.sha256(path)}\0".encode())
+            self._fonts_digest = digest.hexdigest()
+        return self._fonts_digest
+
+    # the key
+    def key(self, plan: ThreadPlan) -> ThreadKey:
+        files = frozenset(
+            path.resolve() for path in plan.dependencies if path.resolve() != self.project.config_path.resolve()
+        ) | frozenset(asset.path.resolve() for asset in (plan.avatar, plan.logo) if asset is not None)
+        unused = self.unused_layout_files(plan)
+        try:
+            chain = self.theme_chain(plan.theme)
+        except CarouselError:
+            return ThreadKey(None, ThreadDeps(files, unused, (plan.theme,)))
+        deps = ThreadDeps(files, unused, chain)
+        material = {
+            "cache": [CACHE_FORMAT, self.fingerprint],
+            "strict": self.strict,
+            "plan": canonical(plan),
+            "files": [[str(path), self.hasher.sha256(path)] for path in sorted(files)],
+            "layouts": [
+                [name, index, self.hasher.sha256(path)]
+                for name, (index, path) in sorted(self.layout_files().items())
+                if name not in unused
+            ],
+            "themes": [[theme, self.theme_digest(theme)] for theme in chain],
+            "fonts": self.fonts_digest(),
+        }
+        text = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return ThreadKey(hashlib.sha256(text.encode("utf-8")).hexdigest(), deps)
+
+    def stamp(self, path: Path, deps: ThreadDeps, *, source_digest: str | None = None) -> str | None:
+        """A hash of the inputs a thread's plan is made from, with the dependencies it had.
+
+        `source_digest`: the thread file's sha256 when it was read for planning (default:
+        now). None when the thread file cannot be read (it is planned, which reports why).
+        """
+        source = source_digest or self.hasher.sha256(path)
+        if source is None:
+            return None
+        material = {
+            "cache": [CACHE_FORMAT, self.fingerprint],
+            "strict": self.strict,
+            "cli": self.cli_options,
+            "thread": [str(path), source],
+            "config": self.config_digest,
+            "names": [self.layout_names, self.theme_names],
+            "files": [[str(file), self.hasher.sha256(file)] for file in sorted(deps.files)],
+            "layouts": [
+                [name, index, self.hasher.sha256(file)]
+                for name, (index, file) in sorted(self.layout_files().items())
+                if name not in deps.layouts_unused
+            ],
+            "themes": [[theme, self.theme_digest(theme)] for theme in deps.themes],
+            "fonts": self.fonts_digest(),
+        }
+        text = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- the cache file ----------------------------------------------------------------
+
+
+@dataclass
+class CacheEntry:
+    """What was last written for a slug, and from which key (and stamp)."""
+
+    key: str
+    out_dir: str
+    files: dict[str, str]  # path relative to out_dir -> sha256
+    stats: dict[str, list[int]]  # path -> [size, mtime_ns] when written or last verified
+    slides: int
+    diagnostics: list[Diagnostic]
+    notes: list[str]
+    source: str = ""  # the thread file, as shown (content/x.md)
+    stamp: str | None = None  # see KeyContext.stamp
+    deps: ThreadDeps | None = None
+    meta: dict[str, Any] = dataclasses.field(default_factory=dict)  # title, date, draft, canvas, theme
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "out_dir": self.out_dir,
+            "files": self.files,
+            "stats": self.stats,
+            "slides": self.slides,
+            "diagnostics": [[d.path, d.line, d.message, d.severity.value] for d in self.diagnostics],
+            "notes": self.notes,
+            "source": self.source,
+            "stamp": self.stamp,
+            "deps": None if self.deps is None else {
+                "files": sorted(str(path) for path in self.deps.files),
+                "layouts_unused": sorted(self.deps.layouts_unused),
+                "themes": list(self.deps.themes),
+            },
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> "CacheEntry":
+        """Raises ValueError/TypeError/KeyError on anything malformed."""
+        if not isinstance(data, dict):
+            raise TypeError("entry is not a mapping")
+        files = data["files"]
+        stats = data["stats"]
+        if not isinstance(files, dict) or not isinstance(stats, dict):
+            raise TypeError("files and stats must be mappings")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            raise TypeError("files")
+        if not all(isinstance(k, str) and isinstance(v, list) and len(v) == 2 for k, v in stats.items()):
+            raise TypeError("stats")
+        diagnostics = [Diagnostic(str(p), None if line is None else int(line), str(m), Severity(s)) for p, line, m, s in data["diagnostics"]]
+        raw_deps = data.get("deps")
+        deps = None
+        if raw_deps is not None:
+            deps = ThreadDeps(
+                frozenset(Path(str(path)) for path in raw_deps["files"]),
+                frozenset(str(name) for name in raw_deps["layouts_unused"]),
+                tuple(str(name) for name in raw_deps["themes"]),
+            )
+        meta = data.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise TypeError("meta")
+        stamp = data.get("stamp")
+        entry = cls(str(data["key"]), str(data["out_dir"]), dict(files), {k: [int(a), int(b)] for k, (a, b) in stats.items()},
+                    int(data["slides"]), diagnostics, [str(n) for n in data["notes"]],
+                    source=str(data.get("source", "")), stamp=None if stamp is None else str(stamp), deps=deps, meta=meta)
+        return entry
+
+
+class BuildCache:
+    """`.carousel-cache/builds.json`: per slug, the key and files of the last output written."""
+
+    def __init__(self, path: Path | None, entries: dict[str, CacheEntry] | None = None, fingerprint: str | None = None):
+        self.path = path  # None: a disabled cache (nothing read, nothing written)
+        self.entries: dict[str, CacheEntry] = entries or {}
+        self.fingerprint = fingerprint or generator_fingerprint()
+        self.warnings: list[Diagnostic] = []
+        self._dirty = False
+
+    @classmethod
+    def disabled(cls) -> "BuildCache":
+        return cls(None)
+
+    @classmethod
+    def open(cls, cache_dir: Path, shown: str) -> "BuildCache":
+        """Load the cache; a corrupt or foreign one is discarded with a warning."""
+        cache = cls(cache_dir / CACHE_FILE_NAME)
+        if not cache.path.exists():
+            return cache
+        shown_file = f"{shown}/{CACHE_FILE_NAME}"
+        try:
+            data = json.loads(cache.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            cache._discard(shown_file, f"corrupt build cache discarded ({type(error).__name__}: {error})")
+            return cache
+        if not isinstance(data, dict) or data.get("tool") != CACHE_TOOL or data.get("format") != CACHE_FORMAT:
+            cache._discard(shown_file, "foreign build cache discarded (not written by this version of carousel)")
+            return cache
+        if data.get("fingerprint") != cache.fingerprint:
+            cache._dirty = True  # another generator: every entry is stale, start afresh quietly
+            return cache
+        raw_entries = data.get("entries")
+        if not isinstance(raw_entries, dict):
+            cache._discard(shown_file, "corrupt build cache discarded (no entries)")
+            return cache
+        try:
+            cache.entries = {str(slug): CacheEntry.from_json(entry) for slug, entry in raw_entries.items()}
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            cache.entries = {}
+            cache._discard(shown_file, f"corrupt build cache discarded (bad entry: {error})")
+        return cache
+
+    def _discard(self, shown: str, message: str) -> None:
+        self.warnings.append(Diagnostic(shown, None, message, Severity.WARNING))
+        self.entries = {}
+        self._dirty = True
+
+    @property
+    def enabled(self) -> bool:
+        return self.path is not None
+
+    def lookup(self, slug: str, key: str | None, out_dir: Path) -> CacheEntry | None:
+        """The entry for `slug` if it was made from `key` and its files are intact in out_dir."""
+        entry = self.entries.get(slug)
+        if entry is None or key is None or entry.key != key or entry.out_dir != str(out_dir):
+            return None
+        for relative, digest in entry.files.items():
+            path = out_dir / relative
+            try:
+                stat = path.stat()
+            except OSError:
+                return None
+            if entry.stats.get(relative) == [stat.st_size, stat.st_mtime_ns]:
+                continue
+            try:
+                if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                    return None
+            except OSError:
+                return None
+            entry.stats[relative] = [stat.st_size, stat.st_mtime_ns]  # touched, not changed
+            self._dirty = True
+        return entry
+
+    def slug_of_source(self, source: str) -> str | None:
+        """The slug whose entry was built from `source` (content/x.md), if exactly one."""
+        slugs = [slug for slug, entry in self.entries.items() if entry.source == source]
+        return slugs[0] if len(slugs) == 1 else None
+
+    def store(self, slug: str, entry: CacheEntry) -> None:
+        if self.entries.get(slug) != entry:
+            self.entries[slug] = entry
+            self._dirty = True
+
+    def forget(self, slug: str) -> None:
+        if self.entries.pop(slug, None) is not None:
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache if anything changed (atomically; the folder ignores itself in git)."""
+        if self.path is None or not self._dirty:
+            return
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            atomic_write(ignore, b"# written by carousel: the build cache is local\n*\n")
+        data = {
+            "tool": CACHE_TOOL,
+            "format": CACHE_FORMAT,
+            "fingerprint": self.fingerprint,
+            "entries": {slug: self.entries[slug].to_json() for slug in sorted(self.entries)},
+        }
+        atomic_write(self.path, (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+        self._dirty = False
+
+
+def output_stats(out_dir: Path, files: Iterable[str]) -> dict[str, list[int]]:
+    stats: dict[str, list[int]] = {}
+    for relative in files:
+        try:
+            stat = (out_dir / relative).stat()
+        except OSError:
+            continue
+        stats[relative] = [stat.st_size, stat.st_mtime_ns]
+    return stats

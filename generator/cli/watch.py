@@ -1,0 +1,63 @@
+"""`carousel watch`: build, then rebuild what each saved change affects, until Ctrl-C."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.build import BuildRequest
+from generator.catalog import cli_layer_problems, load_catalog, validate_cli_layer
+from generator.cli.common import cli_layer, exits_on_carousel_error, override_options, parse_now, project_option, resolve_project
+from generator.errors import CarouselError, ConfigError
+from generator.parallel import default_jobs
+from generator.progress import BuildProgress
+from generator.watch import DEBOUNCE_SECONDS, Watcher
+
+
+@click.command("watch")
+@click.option("--format", "format_option", default=None, metavar="LIST", help="Outputs, comma-separated: pdf,png,jpg.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Rendering processes kept warm (default: CPU count).")
+@click.option("--drafts", is_flag=True, help="Build drafts too.")
+@click.option("--future", is_flag=True, help="Build threads dated in the future too.")
+@click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates).")
+@click.option("--strict", is_flag=True, help="Treat warnings (overflow, refused resources, limits) as errors.")
+@click.option("--force", is_flag=True, help="Render every thread in the initial build, ignoring the build cache.")
+@click.option("--poll", is_flag=True, help="Poll for changes (network or container file systems without events).")
+@click.option("--debounce", type=click.FloatRange(min=0), default=DEBOUNCE_SECONDS, show_default=True, metavar="SECONDS",
+              help="Quiet time that ends a burst of changes.")
+@override_options
+@project_option
+@exits_on_carousel_error
+def watch_command(out_dir, format_option, jobs, drafts, future, now_option, strict, force, poll, debounce, project_dir, **overrides):
+    """Build, then watch content, layouts, themes, assets and carousel.yaml and rebuild on save."""
+    project = resolve_project(project_dir)
+    request = BuildRequest(
+        project=project,
+        out_dir=(out_dir or project.root / "output").resolve(),
+        now=parse_now(now_option),
+        cli_options=validate_cli_layer(cli_layer(format_option, **overrides)),
+        include_drafts=drafts,
+        include_future=future,
+        strict=strict,
+        force=force,
+        jobs=jobs or default_jobs(),
+    )
+    try:
+        catalog = load_catalog(project)
+    except CarouselError:
+        catalog = None  # a broken carousel.yaml is reported by the watcher, and fixed by a save
+    if catalog is not None:
+        problems = cli_layer_problems(catalog, request.cli_options)
+        if problems:  # a wrong flag cannot be fixed by saving a file: exit 2
+            raise ConfigError(problems)
+    watcher = Watcher(
+        request,
+        poll=poll,
+        debounce=debounce,
+        fixed_now=request.now if now_option else None,
+        progress=BuildProgress(sys.stderr, show_cached=False),
+    )
+    sys.exit(watcher.run())

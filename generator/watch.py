@@ -1,0 +1,436 @@
+"""`carousel watch`: build, then rebuild exactly what a saved change affects.
+
+Watched: content/, layouts/, themes/ (fonts included), assets/, carousel.yaml, the
+built-in layouts/ and themes/, and the folder of any other file a thread
+references. Events are debounced into batches (an editor's atomic save, a `git
+checkout` of many files); editor temp files are ignored.
+
+For a batch, the threads that may depend on a changed file are planned again:
+
+* a thread file → that thread (a new file → a new thread; a deleted one → its
+  output is removed);
+* an image, avatar or logo → the threads that reference it;
+* a layout file → the threads whose slides may use it (`quote.css` only matters to
+  threads with quote slides; `_base.css` to all);
+* a theme file → the threads whose theme's `extends:` chain includes that theme;
+* a font → every thread, with fresh worker processes (fontconfig reads fonts once);
+* carousel.yaml, or the set of themes/layouts → every thread is planned again.
+
+Planning is cheap; rendering is not. A planned thread is rendered only when its key
+(generator.cache: everything its output depends on) differs from the key of the
+output on disk, so a carousel.yaml edit rebuilds only the threads whose resolved
+options changed, and a save that changes nothing renders nothing. Rendering
+happens in warm worker processes kept between rebuilds; files are replaced
+atomically and only when their bytes change. Errors print as `file:line: message`
+and watching goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from generator.build import Builder, BuildReport, BuildRequest, ThreadResult, plan_threads
+from generator.cache import CACHE_DIR_NAME, ThreadDeps, canonical, is_font_path
+from generator.catalog import Catalog, cli_layer_problems, load_catalog
+from generator.errors import CarouselError, ConfigError
+from generator.output import read_manifest
+from generator.parallel import PoolBackend, RenderJob
+from generator.progress import BuildProgress, summary_line
+
+WATCHED_FOLDERS = ("content", "layouts", "themes", "assets")
+IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", CACHE_DIR_NAME, ".idea", ".vscode"})
+DEBOUNCE_SECONDS = 0.1
+MAX_BATCH_SECONDS = 2.0
+POLL_SECONDS = 0.5
+
+# Editors' and tools' temporary files: vim (.swp, 4913, ~), emacs (.#x, #x#), JetBrains,
+# GNOME/gedit (.goutputstream-*), kate, `sed -i`, LibreOffice locks, downloads, and our
+# own atomic_write temps (.name.XXXX.tmp).
+_TEMP_NAME = re.compile(
+    r"""(
+        ~$ | ^\.?\#.* | ^4913$ | \.sw[a-px]$ | \.tmp$ | \.temp$ | \.bak$ | \.part$ | \.crdownload$
+        | \.kate-swp$ | ___jb_(tmp|old)___$ | ^\.goutputstream- | ^\.DS_Store$ | ^Thumbs\.db$ | \.orig$ | \.rej$
+        | ^sed[A-Za-z0-9]{6}$ | ^\.!\d+! | ^\.~lock\.
+    )""",
+    re.VERBOSE,
+)
+
+
+def is_temp_file(name: str) -> bool:
+    """Whether a file name is an editor's temporary or backup file."""
+    return bool(_TEMP_NAME.search(name))
+
+
+class ChangeQueue:
+    """Paths reported by the observer thread, handed to the main thread in debounced batches."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._paths: set[Path] = set()
+        self._last = 0.0
+
+    def put(self, path: Path) -> None:
+        with self._condition:
+            self._paths.add(path)
+            self._last = time.monotonic()
+            self._condition.notify_all()
+
+    def wait_batch(self, debounce: float, max_wait: float = MAX_BATCH_SECONDS) -> set[Path]:
+        """Block until a change arrives, then until no change came for `debounce` seconds."""
+        with self._condition:
+            while not self._paths:
+                self._condition.wait(0.5)  # a timeout keeps Ctrl-C responsive
+            first = time.monotonic()
+            while True:
+                quiet = time.monotonic() - self._last
+                if quiet >= debounce or time.monotonic() - first >= max_wait:
+                    break
+                self._condition.wait(debounce - quiet)
+            batch, self._paths = self._paths, set()
+            return batch
+
+
+@dataclass
+class ThreadState:
+    slug: str
+    deps: ThreadDeps | None  # None: not keyed (failed, draft, scheduled): planned again on every batch
+    failed: bool
+
+
+class Watcher:
+    """The watch loop of one project: an initial build, then a rebuild per batch of changes."""
+
+    def __init__(
+        self,
+        request: BuildRequest,
+        *,
+        poll: bool = False,
+        debounce: float = DEBOUNCE_SECONDS,
+        fixed_now: datetime | None = None,
+        progress: BuildProgress | None = None,
+        echo: Callable[[str], None] | None = None,
+    ):
+        self.request = request
+        self.project = request.project
+        self.out_dir = request.out_dir
+        self.poll = poll
+        self.debounce = debounce
+        self.fixed_now = fixed_now
+        self.progress = progress or BuildProgress(show_cached=False)
+        self.echo = echo or self.progress.echo
+        self.queue = ChangeQueue()
+        self.catalog: Catalog | None = None
+        self.catalog_signature: str | None = None
+        self.threads: dict[Path, ThreadState] = {}
+        self.manifest_threads: dict[str, Any] = {}
+        self.builder: Builder | None = None
+        self.observer: Any = None
+        self._scheduled: dict[tuple[Path, bool], Any] = {}
+        self._layout_roots = tuple(folder.resolve() for folder in self.project.layouts.folders)
+        self._theme_roots = tuple(folder.resolve() for folder in self.project.themes.folders)
+        self._ignored_roots = (self.out_dir.resolve(), request.resolved_cache_dir.resolve())
+
+    # --- the loop ------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Watch until Ctrl-C (or SIGTERM); returns the exit code (0)."""
+        previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        try:
+            backend = PoolBackend(self.project, self.request.jobs, warm=True)
+            self.builder = Builder(self.request, backend=backend, progress=self.progress)
+            self.start_observer()
+            self.initial_build()
+            self._ensure_watches()
+            self._warm_up()
+            self.builder.force = False  # --force applies to the initial build only
+            self.echo(f"watching {self._watched_summary()} for changes (Ctrl-C to stop)")
+            while True:
+                batch = self.queue.wait_batch(self.debounce)
+                self.rebuild(batch)
+        except KeyboardInterrupt:
+            self.progress.stop()
+            self.echo("stopped watching")
+            return 0
+        finally:
+            self.stop()
+            signal.signal(signal.SIGTERM, previous_term)
+
+    def stop(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            try:
+                self.observer.join(timeout=5)
+            except RuntimeError:
+                pass
+            self.observer = None
+        if self.builder is not None:
+            self.builder.close()
+            self.builder = None
+
+    def now(self) -> datetime:
+        return self.fixed_now or datetime.now(timezone.utc)
+
+    # --- building --------------------------------------------------------------------
+
+    def _load_catalog(self) -> Catalog | None:
+        try:
+            catalog = load_catalog(self.project)
+            problems = cli_layer_problems(catalog, self.request.cli_options)
+            if problems:
+                raise ConfigError(problems)
+        except CarouselError as error:
+            for diagnostic in error.diagnostics:
+                self.progress.note(diagnostic)
+            self.echo("nothing rebuilt: fix the configuration above and save again")
+            return None
+        return catalog
+
+    @staticmethod
+    def _signature(catalog: Catalog) -> str:
+        return json.dumps([catalog.themes, catalog.layouts, canonical(catalog.config)], sort_keys=True, default=str)
+
+    def initial_build(self) -> None:
+        started = time.perf_counter()
+        previous = read_manifest(self.out_dir).get("threads", {})
+        self.manifest_threads = dict(previous) if isinstance(previous, dict) else {}
+        self.catalog = self._load_catalog()
+        if self.catalog is None:
+            return
+        self.catalog_signature = self._signature(self.catalog)
+        self._build(self.project.discover_threads(), started)
+
+    def _warm_up(self) -> None:
+        """Warm the planner here and the renderers in the workers with a real thread."""
+        _warm_up_planning()
+        if self.catalog is None or self.builder is None or not hasattr(self.builder.backend, "warm_up"):
+            return
+        for path, state in self.threads.items():
+            if state.deps is None:
+                continue
+            [(_, plan, _)] = plan_threads(self.catalog, self.request, [path])
+            if plan is not None:
+                self.builder.backend.warm_up(RenderJob(0, plan, self.request.strict, self.builder.generation))
+            return
+
+    def rebuild(self, changed: set[Path]) -> None:
+        """Rebuild what a batch of changed paths affects; errors are reported, never raised."""
+        started = time.perf_counter()
+        self.echo("changed: " + ", ".join(sorted(self._shown(path) for path in changed)[:8]) + (" …" if len(changed) > 8 else ""))
+        try:
+            self._rebuild(changed, started)
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:  # keep watching whatever happens
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+            self.echo(f"internal error during rebuild: {detail}")
+        finally:
+            self._ensure_watches(refresh=changed)
+
+    def _rebuild(self, changed: set[Path], started: float) -> None:
+        assert self.builder is not None
+        layout_names: set[str] = set()
+        theme_names: set[str] = set()
+        fonts_changed = False
+        folders_changed = False  # a layouts/ or themes/ folder itself appeared or went
+        files: set[Path] = set()
+        for path in changed:
+            if path in self._layout_roots or path in self._theme_roots:
+                folders_changed = True
+            elif self._under(path, self._theme_roots) and is_font_path(self.project, path):
+                fonts_changed = True
+            elif (relative := self._relative_to_any(path, self._layout_roots)) is not None:
+                layout_names.add(relative)
+            elif (relative := self._relative_to_any(path, self._theme_roots)) is not None:
+                theme_names.add(relative.split("/")[0])
+            else:
+                files.add(path)
+        if layout_names or theme_names or fonts_changed or folders_changed:
+            self.builder.generation += 1  # renderers reload templates and themes
+        if fonts_changed:
+            self.echo("fonts changed: restarting the renderer")
+            self.builder.backend.restart()
+
+        catalog = self._load_catalog()
+        if catalog is None:
+            self.catalog = None
+            return
+        signature = self._signature(catalog)
+        replan_all = fonts_changed or folders_changed or self.catalog is None or signature != self.catalog_signature
+        self.catalog, self.catalog_signature = catalog, signature
+
+        discovered = self.project.discover_threads()
+        affected: list[Path] = []
+        for path in discovered:
+            state = self.threads.get(path)
+            if replan_all or state is None or state.deps is None or state.failed or path in changed:
+                affected.append(path)
+            elif _touches(state.deps, files, layout_names, theme_names):
+                affected.append(path)
+        self._build(discovered, started, affected)
+
+    def _build(self, discovered: list[Path], started: float, affected: list[Path] | None = None) -> None:
+        assert self.builder is not None and self.catalog is not None
+        paths = discovered if affected is None else affected
+        results = self.builder.build(self.catalog, paths, self.manifest_threads, self.now())
+        existing = set(discovered)
+        # threads not looked at this time keep their slug (and output)
+        current = results + [
+            ThreadResult(state.slug, self.project.relative(path), "built", cached=True)
+            for path, state in self.threads.items() if path in existing and path not in set(paths)
+        ]
+        removed = self.builder.prune(self.manifest_threads, current, [self.project.relative(path) for path in discovered])
+        self.builder.finish(self.manifest_threads)
+        for path, result in zip(paths, results):
+            keyed = result.outcome == "built" and (result.plan is not None or result.cached)
+            deps = self.builder.deps.get(path) if keyed else None
+            self.threads[path] = ThreadState(result.slug, deps, result.outcome == "failed")
+        for path in list(self.threads):
+            if path not in existing:
+                del self.threads[path]
+        report = BuildReport(results + removed)
+        if report.count_rendered() or report.count("failed") or removed or affected is None:
+            self.echo(summary_line(report, time.perf_counter() - started))
+        else:
+            self.echo("nothing to rebuild: outputs are up to date")
+
+    # --- observing -------------------------------------------------------------------
+
+    def start_observer(self) -> None:
+        if self.poll:
+            from watchdog.observers.polling import PollingObserver
+
+            self.observer = PollingObserver(timeout=POLL_SECONDS)
+        else:
+            from watchdog.observers import Observer
+
+            self.observer = Observer()
+        self._ensure_watches()
+        self.observer.start()
+
+    def _watch_targets(self) -> list[tuple[Path, bool]]:
+        root = self.project.root
+        targets: list[tuple[Path, bool]] = [(root, False)]
+        targets += [(root / name, True) for name in WATCHED_FOLDERS]
+        targets += [(folder, True) for folder in self._layout_roots + self._theme_roots]
+        recursive_roots = [path.resolve() for path, recursive in targets if recursive]
+        for state in self.threads.values():
+            for dependency in state.deps.files if state.deps else ():
+                if not any(folder == dependency.parent or folder in dependency.parents for folder in recursive_roots):
+                    targets.append((dependency.parent, False))
+        return targets
+
+    def _ensure_watches(self, refresh: Iterable[Path] = ()) -> None:
+        """Watch every target folder that exists (folders created later are added then).
+
+        A watched folder that was deleted (or replaced, as `git checkout` may do) in
+        `refresh` is unscheduled and, when it exists again, watched afresh.
+        """
+        if self.observer is None:
+            return
+        refresh = set(refresh)
+        for (folder, recursive), watch in list(self._scheduled.items()):
+            if folder in refresh or not folder.is_dir():
+                try:
+                    self.observer.unschedule(watch)
+                except (KeyError, OSError, RuntimeError):
+                    pass
+                del self._scheduled[(folder, recursive)]
+        handler = _Handler(self)
+        for folder, recursive in self._watch_targets():
+            folder = folder.resolve()
+            if (folder, recursive) in self._scheduled or (folder, True) in self._scheduled or not folder.is_dir():
+                continue
+            try:
+                self._scheduled[(folder, recursive)] = self.observer.schedule(handler, str(folder), recursive=recursive)
+            except OSError as error:  # e.g. inotify watch limit reached
+                self.echo(f"{self._shown(folder)}: warning: cannot watch ({error}); try --poll")
+
+    def accept(self, raw_path: str | bytes) -> None:
+        """Called from the observer thread for each changed path."""
+        path = Path(raw_path.decode() if isinstance(raw_path, bytes) else raw_path)
+        if is_temp_file(path.name):
+            return
+        if any(part in IGNORED_FOLDERS for part in path.parts):
+            return
+        if any(path == root or root in path.parents for root in self._ignored_roots):
+            return
+        if path.parent == self.project.root and path.name not in (*WATCHED_FOLDERS, "carousel.yaml"):
+            return  # other files beside carousel.yaml (README, output/, …)
+        self.queue.put(path)
+
+    # --- helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def _under(path: Path, roots: Iterable[Path]) -> bool:
+        return any(root in path.parents for root in roots)
+
+    @staticmethod
+    def _relative_to_any(path: Path, roots: Iterable[Path]) -> str | None:
+        for root in roots:
+            if root in path.parents:
+                return path.relative_to(root).as_posix()
+        return None
+
+    def _shown(self, path: Path) -> str:
+        if path == self.project.root or self.project.root in path.parents:
+            return self.project.relative(path)
+        if self.project.builtin in path.parents:
+            return "built-in " + path.relative_to(self.project.builtin).as_posix()
+        return str(path)
+
+    def _watched_summary(self) -> str:
+        names = [f"{name}/" for name in WATCHED_FOLDERS if (self.project.root / name).is_dir()]
+        return ", ".join(names + ["carousel.yaml"])
+
+
+def _touches(deps: ThreadDeps, files: set[Path], layout_names: set[str], theme_names: set[str]) -> bool:
+    for path in files:
+        if path in deps.files or any(path in dependency.parents for dependency in deps.files):
+            return True  # the file, or a folder holding it (deleted, moved)
+    if any(deps.uses_layout_file(name) for name in layout_names):
+        return True
+    return any(deps.uses_theme_dir(name) for name in theme_names)
+
+
+class _Handler:
+    """A watchdog event handler feeding the watcher's queue (content changes only)."""
+
+    IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
+
+    def __init__(self, watcher: Watcher):
+        self.watcher = watcher
+
+    def dispatch(self, event: Any) -> None:
+        if event.event_type in self.IGNORED_EVENTS:
+            return
+        if event.is_directory and event.event_type in ("modified", "attrib", "closed"):
+            return
+        self.watcher.accept(event.src_path)
+        dest = getattr(event, "dest_path", "")
+        if dest:
+            self.watcher.accept(dest)
+
+
+def _warm_up_planning() -> None:
+    """Pay one-time costs of planning (Markdown set-up, emoji tables) now, not on the first save."""
+    try:
+        from generator.content.markdown import new_markdown, render_post
+
+        render_post(new_markdown(), "Warm **up** 🚀 ✔")
+    except Exception:
+        pass
+
+
+def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
