@@ -233,6 +233,7 @@ class PoolBackend:
         self.workers = max(1, workers)
         self.warm = warm  # watch mode: start and warm up every worker now
         self.recycle_after = recycle_after
+        self.last_job: RenderJob | None = None
         self._lanes = [_Lane(project, warm) for _ in range(self.workers)]
         self.start()
 
@@ -245,13 +246,26 @@ class PoolBackend:
         self.close()
         self.start()
 
-    def warm_up(self, job: RenderJob) -> None:
+    def warm_up(self, job: RenderJob, lanes: Sequence[_Lane] | None = None) -> None:
         """Have every worker render `job` once, for nothing: its first real thread (templates,
         fonts, fitting tables) is then paid before the user's first save, not after."""
-        for lane in self._lanes:
+        for lane in self._lanes if lanes is None else lanes:
             lane.start()
             assert lane.executor is not None
             lane.executor.submit(_render_in_worker, job)
+
+    def renew_worn(self, limit: int) -> int:
+        """Replace (and warm up) the workers that rendered `limit` threads or more, between
+        rebuilds: a long watch session keeps its memory bounded. Returns how many."""
+        worn = [lane for lane in self._lanes if lane.done >= limit]
+        for lane in worn:
+            lane.retire()
+        if worn and self.last_job is not None:
+            self.warm_up(self.last_job, worn)
+        else:
+            for lane in worn:
+                lane.start()
+        return len(worn)
 
     def render_many(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
         pending = deque(jobs)
@@ -273,6 +287,7 @@ class PoolBackend:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 lane, job = running.pop(future)
+                self.last_job = job
                 try:
                     outcome = future.result()
                 except BrokenProcessPool:

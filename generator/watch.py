@@ -50,6 +50,7 @@ from generator.progress import BuildProgress, summary_line
 WATCHED_FOLDERS = ("content", "layouts", "themes", "assets")
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", CACHE_DIR_NAME, ".idea", ".vscode"})
 DEBOUNCE_SECONDS = 0.1
+RENEW_WORKERS_AFTER = 100  # threads a watch worker renders before it is replaced between rebuilds
 MAX_BATCH_SECONDS = 2.0
 POLL_SECONDS = 0.5
 
@@ -235,6 +236,8 @@ class Watcher:
             self.echo(f"internal error during rebuild: {detail}")
         finally:
             self._ensure_watches(refresh=changed)
+            if self.builder is not None and hasattr(self.builder.backend, "renew_worn"):
+                self.builder.backend.renew_worn(RENEW_WORKERS_AFTER)
 
     def _rebuild(self, changed: set[Path], started: float) -> None:
         assert self.builder is not None
