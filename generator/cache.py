@@ -38,6 +38,7 @@ import enum
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from generator import __version__
 from generator.errors import CarouselError, Diagnostic, Severity
@@ -60,6 +62,7 @@ CACHE_TOOL = "carousel-studio build cache"
 # Post layouts live beside cover/outro; files named after a layout a thread does not
 # use are the only layout files it does not depend on.
 SPECIAL_LAYOUTS = ("cover", "outro")
+CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 LAYOUT_SUFFIXES = (".html", ".css")
 
 # Libraries whose version can change the bytes of an output.
@@ -248,6 +251,7 @@ class KeyContext:
         self._themes: dict[str, tuple[str, ...] | CarouselError] = {}
         self._theme_digests: dict[str, str] = {}
         self._references: dict[str, frozenset[str] | None] = {}
+        self._css_urls_memo: dict[Path, tuple[str, ...]] = {}
         self._fonts_digest: str | None = None
 
     # layouts
@@ -297,6 +301,46 @@ class KeyContext:
                 pending.append(referenced)
         return frozenset(candidates)
 
+    # files named by stylesheets
+    def _css_urls(self, css: Path) -> tuple[str, ...]:
+        if css not in self._css_urls_memo:
+            try:
+                text = css.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            urls = []
+            for match in CSS_URL.finditer(text):
+                url = match.group(2).strip()
+                parts = urlsplit(url)
+                if not url or url.startswith(("#", "//")) or (parts.scheme and parts.scheme != "file"):
+                    continue
+                urls.append(unquote(parts.path) if parts.scheme == "file" else unquote(url.split("#")[0].split("?")[0]))
+            self._css_urls_memo[css] = tuple(urls)
+        return self._css_urls_memo[css]
+
+    def stylesheet_references(self, plan: ThreadPlan, unused: frozenset[str], chain: tuple[str, ...]) -> frozenset[Path]:
+        """Files the thread's layout and theme stylesheets name with url() (a texture, a logo).
+
+        Stylesheets are inlined into the thread's HTML, so a relative url() resolves
+        against the thread's folder; it is taken relative to the stylesheet's own folder
+        too (when in doubt, depend on it). Files that do not exist yet count as well, so
+        creating one rebuilds. Only files inside the trusted roots: rendering reads no other.
+        """
+        stylesheets = [path for name, (_, path) in self.layout_files().items() if name.endswith(".css") and name not in unused]
+        for theme in chain:
+            for folder in self.project.themes.folders:
+                stylesheets += [path for path in _files_under(folder / theme) if path.suffix == ".css"]
+        roots = tuple(root.resolve() for root in self.project.trusted_roots)
+        base = plan.meta.source_path.parent
+        found: set[Path] = set()
+        for css in stylesheets:
+            for url in self._css_urls(css):
+                for folder in (base, css.parent):
+                    candidate = Path(os.path.normpath(folder / url)) if not Path(url).is_absolute() else Path(url)
+                    if any(candidate == root or root in candidate.parents for root in roots):
+                        found.add(candidate)
+        return frozenset(found)
+
     # themes
     def theme_chain(self, name: str) -> tuple[str, ...]:
         """Theme names along `extends:`; raises the theme's ConfigError if it cannot be loaded."""
@@ -342,6 +386,7 @@ class KeyContext:
             chain = self.theme_chain(plan.theme)
         except CarouselError:
             return ThreadKey(None, ThreadDeps(files, unused, (plan.theme,)))
+        files |= self.stylesheet_references(plan, unused, chain)
         deps = ThreadDeps(files, unused, chain)
         material = {
             "cache": [CACHE_FORMAT, self.fingerprint],

@@ -373,3 +373,16 @@ def test_forcing_one_thread_keeps_the_others_cached(project):
     ))
     assert rendered(report) == {"gamma"}
     assert rendered(build(project)) == set()
+
+
+def test_a_file_named_by_a_stylesheet_is_a_dependency(project):
+    # stylesheets are inlined into the thread's HTML: url() resolves from the thread's folder
+    write_project(project, {
+        "assets/texture.png": png("#dddddd", (32, 32)),
+        "themes/brand/theme.css": ".slide { background-image: url('../assets/texture.png'); }\n",
+    })
+    assert rendered(build(project)) == {"beta"}
+    before = thread_stats(project, "beta")
+    (project / "assets/texture.png").write_bytes(png("#222222", (32, 32)))
+    assert rendered(build(project)) == {"beta"}
+    assert thread_stats(project, "beta")["beta.pdf"] != before["beta.pdf"]
