@@ -17,7 +17,6 @@ which `carousel watch` reuses for every rebuild; `run_build` is one full build.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +30,7 @@ from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity
 from generator.model import ThreadPlan
-from generator.output import atomic_write, read_manifest, sha256, write_manifest
+from generator.output import read_manifest, sha256, write_changed_files, write_manifest
 from generator.parallel import RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.project import Project
 from generator.threads import load_thread, slug_for
@@ -412,37 +411,6 @@ def run_build(request: BuildRequest, report_thread: Reporter | None = None, *, p
 
 
 # --- writing -----------------------------------------------------------------------
-
-
-def write_changed_files(out_dir: Path, slug: str, files: dict[str, bytes]) -> dict[str, str]:
-    """Write a thread's files under `out_dir/<slug>/`, each atomically and only if its bytes changed.
-
-    An unchanged file keeps its inode and mtime (a PDF viewer does not reload it).
-    Slide images no longer produced are removed. Returns {path relative to out_dir: sha256}.
-    """
-    thread_dir = out_dir / slug
-    written: dict[str, str] = {}
-    for relative, data in sorted(files.items()):
-        path = thread_dir / relative
-        digest = sha256(data)
-        if not _same_bytes(path, data, digest):
-            atomic_write(path, data)
-        written[f"{slug}/{relative}"] = digest
-    slides_dir = thread_dir / "slides"
-    if slides_dir.is_dir():
-        for stale in sorted(slides_dir.iterdir()):
-            if stale.is_file() and f"slides/{stale.name}" not in files:
-                stale.unlink()
-    return written
-
-
-def _same_bytes(path: Path, data: bytes, digest: str) -> bool:
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
-    except OSError:
-        return False
 
 
 def remove_thread_files(out_dir: Path, slug: str, files: Iterable[str]) -> None:

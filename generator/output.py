@@ -32,22 +32,35 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_thread_files(out_dir: Path, slug: str, files: dict[str, bytes]) -> dict[str, str]:
-    """Write a thread's files under `out_dir/<slug>/`; remove slide images no longer produced.
+def write_changed_files(out_dir: Path, slug: str, files: dict[str, bytes]) -> dict[str, str]:
+    """Write a thread's files under `out_dir/<slug>/`, each atomically and only if its bytes changed.
 
-    Returns each written file (relative to out_dir) with its sha256.
+    An unchanged file keeps its inode and mtime (a PDF viewer does not reload it).
+    Slide images no longer produced are removed. Returns {path relative to out_dir: sha256}.
     """
     thread_dir = out_dir / slug
     written: dict[str, str] = {}
     for relative, data in sorted(files.items()):
-        atomic_write(thread_dir / relative, data)
-        written[f"{slug}/{relative}"] = sha256(data)
+        path = thread_dir / relative
+        digest = sha256(data)
+        if not _same_bytes(path, data, digest):
+            atomic_write(path, data)
+        written[f"{slug}/{relative}"] = digest
     slides_dir = thread_dir / "slides"
     if slides_dir.is_dir():
         for stale in sorted(slides_dir.iterdir()):
             if stale.is_file() and f"slides/{stale.name}" not in files:
                 stale.unlink()
     return written
+
+
+def _same_bytes(path: Path, data: bytes, digest: str) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return sha256(path.read_bytes()) == digest
+    except OSError:
+        return False
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import click
 from generator.build import BuildRequest, ThreadResult, run_build
 from generator.catalog import validate_cli_layer
 from generator.cli.common import (
+    build_options,
     cli_layer, exits_on_carousel_error, override_options, parse_now, project_option, resolve_project,
 )
 from generator.parallel import default_jobs
@@ -25,14 +26,7 @@ def report_thread(result: ThreadResult) -> None:
 
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "format_option", default=None, metavar="LIST", help="Outputs, comma-separated: pdf,png,jpg.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Threads rendered in parallel (default: CPU count).")
-@click.option("--drafts", is_flag=True, help="Build drafts too.")
-@click.option("--future", is_flag=True, help="Build threads dated in the future too.")
-@click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates).")
-@click.option("--strict", is_flag=True, help="Treat warnings (overflow, refused resources, limits) as errors.")
-@click.option("--force", is_flag=True, help="Render every thread, ignoring the build cache (.carousel-cache/).")
+@build_options(force_help="Render every thread, ignoring the build cache (.carousel-cache/).", jobs_help="Threads rendered in parallel (default: CPU count).")
 @override_options
 @project_option
 @exits_on_carousel_error

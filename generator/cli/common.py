@@ -35,6 +35,28 @@ def resolve_project(project_dir: Path | None) -> Project:
     return Project.at(project_dir if project_dir is not None else find_project_root(Path.cwd()))
 
 
+def build_options(force_help: str, jobs_help: str) -> Callable[[Callable], Callable]:
+    """The options `build` and `watch` share: outputs, selection by status and time, strictness."""
+
+    def decorate(function: Callable) -> Callable:
+        for decorator in reversed(
+            [
+                click.option("--format", "format_option", default=None, metavar="LIST", help="Outputs, comma-separated: pdf,png,jpg."),
+                click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/)."),
+                click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help=jobs_help),
+                click.option("--drafts", is_flag=True, help="Build drafts too."),
+                click.option("--future", is_flag=True, help="Build threads dated in the future too."),
+                click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates)."),
+                click.option("--strict", is_flag=True, help="Treat warnings (overflow, refused resources, limits) as errors."),
+                click.option("--force", is_flag=True, help=force_help),
+            ]
+        ):
+            function = decorator(function)
+        return function
+
+    return decorate
+
+
 def override_options(function: Callable) -> Callable:
     """Option overrides: the top layer of the cascade."""
     for name, help_text in reversed(

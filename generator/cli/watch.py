@@ -9,7 +9,7 @@ import click
 
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog, validate_cli_layer
-from generator.cli.common import cli_layer, exits_on_carousel_error, override_options, parse_now, project_option, resolve_project
+from generator.cli.common import build_options, cli_layer, exits_on_carousel_error, override_options, parse_now, project_option, resolve_project
 from generator.errors import CarouselError, ConfigError
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress
@@ -17,14 +17,7 @@ from generator.watch import DEBOUNCE_SECONDS, Watcher
 
 
 @click.command("watch")
-@click.option("--format", "format_option", default=None, metavar="LIST", help="Outputs, comma-separated: pdf,png,jpg.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Rendering processes kept warm (default: CPU count).")
-@click.option("--drafts", is_flag=True, help="Build drafts too.")
-@click.option("--future", is_flag=True, help="Build threads dated in the future too.")
-@click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates).")
-@click.option("--strict", is_flag=True, help="Treat warnings (overflow, refused resources, limits) as errors.")
-@click.option("--force", is_flag=True, help="Render every thread in the initial build, ignoring the build cache.")
+@build_options(force_help="Render every thread in the initial build, ignoring the build cache.", jobs_help="Rendering processes kept warm (default: CPU count).")
 @click.option("--poll", is_flag=True, help="Poll for changes (network or container file systems without events).")
 @click.option("--debounce", type=click.FloatRange(min=0), default=DEBOUNCE_SECONDS, show_default=True, metavar="SECONDS",
               help="Quiet time that ends a burst of changes.")
