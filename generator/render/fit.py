@@ -444,6 +444,7 @@ class _Fitter:
         self.display = font_metrics(fonts["display"], self.theme.display_weight, self.folders)
         self.display_bold = font_metrics(fonts["display"], 700, self.folders)
         self.rendered: dict[int, Rendered] = {}
+        self.whole_html: tuple[tuple[SlideSpec, ...], str] | None = None  # the last whole-thread HTML
         self.documents: list = []
         self.refused: list[str] = []
         self.log: list[str] = []
@@ -653,6 +654,8 @@ class _Fitter:
         plan, project = self.plan, self.renderer.project
         whole = len(indices) == len(slides)
         html = render_html(self.renderer.environment, project, plan, self.theme, tuple(slides), only=None if whole else set(indices))
+        if whole:
+            self.whole_html = (tuple(slides), html)  # usually the final HTML: not rendered twice
         document, refused, log = layout_document(html, plan.meta.source_path.parent, project.trusted_roots)
         self.documents.append(document)
         self.refused += [url for url in refused if url not in self.refused]
@@ -727,7 +730,10 @@ def fit_slides(renderer, plan: ThreadPlan) -> FitResult:
         fitter.render(slides, stale)
     pages = [fitter.rendered[index].page for index in range(1, len(slides) + 1)]
     geometries = [fitter.rendered[index].geometry for index in range(1, len(slides) + 1)]
-    html = render_html(renderer.environment, renderer.project, plan, fitter.theme, tuple(slides))
+    if fitter.whole_html is not None and fitter.whole_html[0] == tuple(slides):
+        html = fitter.whole_html[1]
+    else:
+        html = render_html(renderer.environment, renderer.project, plan, fitter.theme, tuple(slides))
     if slides and all(page is not None for page in pages) and not any(g.truncated and not g.fits for g in geometries):
         document = fitter.documents[0].copy(pages)
     else:
