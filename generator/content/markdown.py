@@ -190,6 +190,9 @@ def _emoji_safe(html: str) -> str:
     """Give emoji-only symbols (✔ ☺ ✈ …) emoji presentation: avoids a wide gap Pango leaves before them."""
     from generator.fonts import builtin_font_dir, emoji_only_for
 
+    # emoji-only symbols all lie above U+2000: plain text need not pay for the font scan
+    if not any(ord(char) >= 0x2000 for char in html):
+        return html
     return add_emoji_presentation(html, emoji_only_for((builtin_font_dir(),)))
 
 

@@ -60,3 +60,11 @@ def test_hashtag_at_line_start_is_not_a_heading():
     assert first.startswith("<p>") and first.count('class="hashtag"') == 2
     assert post.blocks[1] == "<h2>But this is a title</h2>"  # not leading, so not the slide title
     assert render("# Heading\n\nBody").title_html == "Heading"
+
+
+def test_emoji_presentation_guard_premise():
+    # _emoji_safe skips text below U+2000: every emoji-only symbol must lie above it
+    from generator.fonts import builtin_font_dir, emoji_only_for
+
+    assert min(emoji_only_for((builtin_font_dir(),))) >= 0x2000
+    assert "\ufe0f" in render("Done ✔ today").body_html
