@@ -5,7 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: build test install check bench clean
+.PHONY: build test test-tools install check bench clean
+
+# pdftotext (poppler-utils) reads the PDFs' text layer in tests, as a viewer does.
+test-tools:
+	@command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -qq poppler-utils >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq poppler-utils >/dev/null 2>&1; }; }; } || \
+	  echo "note: install poppler-utils (pdftotext) to run the text-layer tests; they are skipped without it"
+
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +28,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/carousel check
 
-test: $(STAMP)
+test: $(STAMP) test-tools
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)

@@ -202,8 +202,16 @@ def _emoji_safe(html: str) -> str:
 SPACE_BEFORE_INLINE = re.compile(r" (<(?:em|strong|b|i|a|span|mark|s|del|u|ins|sub|sup|small|abbr)\b[^>]*>)")
 
 
+PRE_BLOCK = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+
+
 def _spaces_into_inline(html: str) -> str:
-    return SPACE_BEFORE_INLINE.sub(r"\1 ", html)
+    """Move a space before an inline element inside it (WeasyPrint strands a word
+    before an inline element otherwise) — but not in code: in `white-space: pre-wrap`
+    a space moved into a highlighted token's span is no longer a break opportunity,
+    and WeasyPrint breaks the next token inside its letters instead."""
+    parts = PRE_BLOCK.split(html)
+    return "".join(part if index % 2 else SPACE_BEFORE_INLINE.sub(r"\1 ", part) for index, part in enumerate(parts))
 
 
 def render_post(md: markdown.Markdown, text: str) -> PostHtml:
