@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +48,16 @@ class Project:
         return (self.root, self.builtin / "layouts", self.builtin / "themes")
 
     def relative(self, path: Path) -> str:
-        """A path as shown in messages: relative to the project when inside it."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """A path as shown in messages: relative to the project when inside it.
+
+        A symlink is named by where it is (the link), not by where it leads.
+        """
+        for candidate in (Path(os.path.normpath(path.absolute())), path.resolve()):
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return str(path)
 
     def discover_threads(self) -> list[Path]:
         """Every `content/**/*.md`, sorted for a stable build order."""

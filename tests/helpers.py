@@ -55,3 +55,12 @@ def embedded_font_names(pdf_bytes: bytes) -> set[str]:
     from tests.pdfread import embedded_fonts
 
     return {font.base_font for font in embedded_fonts(pdf_bytes)}
+
+
+def build_in_process(project: Path, *args: str):
+    """`carousel build ARGS` for `project` in this process (click's CliRunner), one job."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    return CliRunner().invoke(main, ["build", "--project", str(project), "-j", "1", *args])

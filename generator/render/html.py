@@ -1,26 +1,38 @@
 """Slide plans -> one HTML document per thread, through Jinja2 layouts.
 
-Autoescape is on for every template, so front-matter values and profile fields
-are escaped; post bodies arrive already sanitised (see content.markdown).
+Layouts are untrusted (render.sandbox): they run sandboxed and see only plain
+data — numbers, strings, Markup, tuples, dicts, namespaces and the pure helpers
+`grid`, `measure`, `image_ratio`, `text_direction` — never a `Path` or anything
+that reads files. Autoescape is on for every template, so front-matter values
+and profile fields are escaped; post bodies arrive already sanitised (see
+content.markdown).
 """
 
 from __future__ import annotations
 
 import re
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
+from pydantic import BaseModel
 from pygments.formatters import HtmlFormatter
 
 from generator.content.markdown import plain_text
+from generator.errors import CarouselError, Diagnostic, ThreadError
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, text_direction
 from generator.render.patterns import pattern_css
+from generator.render.sandbox import new_layout_environment, describe, render_bounded, template_location
 from generator.themes import Theme
 
 CENTRED_LAYOUTS = {"cover", "outro", "quote", "tweet"}
@@ -41,9 +53,76 @@ def pygments_css(style: str) -> str:
 
 
 def new_environment(project: Project) -> Environment:
-    """Jinja environment: the project's layouts override the built-in ones by file name."""
-    loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in project.layouts.folders])
-    return Environment(loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    """Sandboxed Jinja environment: the project's layouts override the built-in ones by file name."""
+    return new_layout_environment(project.layouts.folders)
+
+
+# --- plain data for templates ---------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None), datetime, date, Enum)
+
+
+def plain(value: Any) -> Any:
+    """`value` as plain data a sandboxed template may see.
+
+    Models and dataclasses become namespaces of their fields and read-only
+    properties; mappings stay dicts, sequences become tuples; a `Path` (or any
+    other object) is left out, so no template can reach a method that reads files.
+    """
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, ImageAsset):
+        return image_view(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items() if _shown(item)}
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return tuple(plain(item) for item in value if _shown(item))
+    if isinstance(value, BaseModel):
+        fields = {name: getattr(value, name) for name in type(value).model_fields}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    else:
+        raise TypeError(f"{type(value).__name__} is not plain data for a template")
+    fields.update({name: getattr(value, name) for name in _properties(type(value))})
+    return SimpleNamespace(**{name: plain(item) for name, item in fields.items() if _shown(item)})
+
+
+def _shown(value: Any) -> bool:
+    return not isinstance(value, Path) and not callable(value)
+
+
+@lru_cache(maxsize=64)
+def _properties(cls: type) -> tuple[str, ...]:
+    return tuple(sorted({name for klass in cls.__mro__ for name, member in vars(klass).items() if isinstance(member, property) and not name.startswith("_")}))
+
+
+@dataclass(frozen=True)
+class ImageView:
+    """What a layout sees of an image: its URL (confined by the fetcher), alt text and size."""
+
+    url: str
+    alt: str
+    width: int | None
+    height: int | None
+    ratio: float | None  # width / height, from pixels or an SVG's viewBox
+
+
+def image_view(asset: ImageAsset) -> ImageView:
+    return ImageView(url=asset.url, alt=asset.alt, width=asset.width, height=asset.height, ratio=image_ratio(asset))
+
+
+def view_ratio(image: ImageView | None) -> float | None:
+    """`image_ratio` for templates: reads nothing, the ratio was measured before."""
+    return image.ratio if isinstance(image, ImageView) else None
+
+
+def theme_view(theme: Theme) -> SimpleNamespace:
+    """A theme as templates see it (no stylesheet paths)."""
+    return SimpleNamespace(
+        name=theme.name, label=theme.label, description=theme.description, mode=theme.mode,
+        colours=dict(theme.colours), fonts=dict(theme.fonts), display_weight=theme.display_weight,
+        title_transform=theme.title_transform,
+    )
 
 
 @dataclass(frozen=True)
@@ -52,35 +131,23 @@ class SlideView:
 
     index: int  # 1-based position in the carousel
     total: int
-    spec: SlideSpec
+    kind: str
+    layout: str
+    options: SimpleNamespace  # the slide's options as plain data
+    continued: bool
+    post_numbers: tuple[int, ...]
     title: Markup
     body: Markup
     attribution: str
     step: int  # the post's number among post slides (numbered layout)
-    image: ImageAsset | None
+    image: ImageView | None
     title_size: float
     body_size: float
     fit_style: str = ""  # extra custom properties for a slide whose title fitting shrank
 
     @property
-    def kind(self) -> str:
-        return self.spec.kind
-
-    @property
-    def layout(self) -> str:
-        return self.spec.layout
-
-    @property
-    def options(self):
-        return self.spec.options
-
-    @property
     def is_last(self) -> bool:
         return self.index == self.total
-
-    @property
-    def continued(self) -> bool:
-        return self.spec.continued
 
     @property
     def anchor(self) -> str:
@@ -104,12 +171,16 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid) -> list[
             SlideView(
                 index=index,
                 total=len(slides),
-                spec=spec,
+                kind=spec.kind,
+                layout=spec.layout,
+                options=plain(spec.options),
+                continued=spec.continued,
+                post_numbers=spec.post_numbers,
                 title=no_widow(spec.title_html),
                 body=no_widow("\n".join(blocks)),
                 attribution=attribution,
                 step=step,
-                image=spec.image,
+                image=image_view(spec.image) if spec.image is not None else None,
                 title_size=round(grid.title_size * spec.title_scale, 2),
                 body_size=round(grid.body_size * spec.body_scale, 2),
                 fit_style=_scaled_hook(grid, spec.title_scale),
@@ -166,21 +237,33 @@ def render_html(
         if only is None or view.index in only
     }
     context: dict[str, Any] = {
-        "thread": plan.meta,
+        "thread": plain(plan.meta),
         "title": no_widow(plan.meta.title_html),
         "subtitle": no_widow(plan.meta.subtitle_html),
-        "profile": plan.profile,
-        "avatar": plan.avatar,
-        "logo": plan.logo,
-        "canvas": plan.canvas,
+        "profile": plain(plan.profile) if plan.profile is not None else None,
+        "avatar": image_view(plan.avatar) if plan.avatar is not None else None,
+        "logo": image_view(plan.logo) if plan.logo is not None else None,
+        "canvas": plain(plan.canvas),
         "grid": grid,
         "measure": TextMeasure(theme.fonts["text"], theme.fonts["display"], theme.title_transform == "uppercase"),
-        "image_ratio": image_ratio,
+        "image_ratio": view_ratio,
         "text_direction": text_direction,
-        "theme": theme,
+        "theme": theme_view(theme),
         "slides": views if only is None else [view for view in views if view.index in only],
         "patterns": patterns,
         "centred_layouts": CENTRED_LAYOUTS,
         "stylesheet": Markup(root_css + "\n".join(layout_css) + "\n" + pygments_css(code_style) + "\n" + "\n".join(theme_css)),
     }
-    return env.get_template("_document.html").render(context)
+    try:
+        return render_bounded(env.get_template("_document.html"), context)
+    except CarouselError:
+        raise
+    except Exception as error:  # anything a layout template raises is that layout's problem, located
+        raise layout_error(project, plan, error) from error
+
+
+def layout_error(project: Project, plan: ThreadPlan, error: Exception) -> ThreadError:
+    """A layout's failure as `layouts/x.html:line: layout: message` for the thread that used it."""
+    path, line = template_location(error, project.layouts.folders)
+    where = project.relative(path) if path is not None else plan.meta.shown_path
+    return ThreadError(Diagnostic(where, line, f"layout: {describe(error)} (building {plan.meta.shown_path})"))
