@@ -12,6 +12,7 @@ from generator.errors import CarouselError
 from generator.importers import ImportRequest, apply_plan, plan_import
 from generator.importers.detect import decode_bytes
 from generator.importers.model import SOURCE_KINDS
+from generator.importers.trace import Trace
 
 
 def _print_error(error: CarouselError) -> None:
@@ -25,6 +26,16 @@ def _print_error(error: CarouselError) -> None:
             click.echo(f"error: {diagnostic.message}", err=True)
 
 
+def _print_trace(trace: Trace | None, source: str) -> None:
+    if trace is None:
+        return
+    where = "<stdin>" if source == "-" else source
+    for line in trace.lines(where):
+        click.echo(line)
+    if not trace.hits:
+        click.echo(f"{where}: no cleaning rule fired")
+
+
 @click.command("import")
 @click.argument("source")
 @click.option(
@@ -33,17 +44,21 @@ def _print_error(error: CarouselError) -> None:
     type=click.Choice(["auto", *SOURCE_KINDS]),
     default="auto",
     show_default=True,
-    help="What SOURCE is: pasted text, an X API v2 JSON response, or an X account archive.",
+    help="What SOURCE is: pasted text, text copied from a web page, an X API v2 JSON response, or an X account archive.",
 )
 @click.option("--thread", "thread_id", metavar="ID", help="Import only the thread holding this post (id or URL).")
 @click.option("--slug", metavar="S", help="File name of the thread: content/S.md (default: from its title).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--explain", is_flag=True, help="Print which cleaning rule fired on which line of the source.")
 @project_option
-def import_command(source: str, kind: str, thread_id: str | None, slug: str | None, force: bool, project_dir: Path | None) -> None:
+def import_command(
+    source: str, kind: str, thread_id: str | None, slug: str | None, force: bool, explain: bool, project_dir: Path | None
+) -> None:
     """Turn a thread from X into content/<slug>.md (a draft).
 
-    SOURCE is a text file, an X API JSON file, an X archive folder, or '-' for
-    standard input. The author becomes a profile in carousel.yaml (an existing
+    SOURCE is a text file (a pasted thread, notes, or a copied web page), an X
+    API JSON file, an X archive folder, or '-' for standard input. --explain
+    shows what the cleaning did: each dropped, repaired or re-cut line. The author becomes a profile in carousel.yaml (an existing
     one with the same handle is reused); archive images are copied to
     content/images/<slug>/. Nothing is written when anything is wrong, and
     existing files are kept unless --force.
@@ -54,15 +69,18 @@ def import_command(source: str, kind: str, thread_id: str | None, slug: str | No
         stdin = decode_bytes(stream.read()) if stream is not None else sys.stdin.read()
     project = resolve_project(project_dir).root
     request = ImportRequest(source=source, project=project, kind=kind, thread_id=thread_id, slug=slug, force=force)
+    trace = Trace() if explain else None
     try:
-        plan = plan_import(request, stdin)
+        plan = plan_import(request, stdin, trace)
         apply_plan(plan)
     except CarouselError as error:
+        _print_trace(trace, source)
         _print_error(error)
         sys.exit(error.exit_code)
     except OSError as error:
         click.echo(f"error: {error.filename or ''}: {error.strerror or error}", err=True)
         sys.exit(1)
+    _print_trace(trace, source)
     for warning in plan.warnings:
         click.echo(warning, err=True)
     for profile_id in plan.added_profiles:

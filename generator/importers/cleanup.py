@@ -16,11 +16,13 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ftfy
 
-from generator.importers.model import Link
+from generator.importers.formulas import find_verbatim
+from generator.importers.model import Link, Verbatim
+from generator.importers.trace import Trace, report
 
 # --------------------------------------------------------------------------- link tokens
 
@@ -28,6 +30,10 @@ from generator.importers.model import Link
 # and neither whitespace nor a word character for the regular expressions below.
 _TOKEN_BASE = 0xF0000
 _TOKEN_RE = re.compile("[\U000F0000-\U000FFFFD]")
+# Area-B holds the tokens of verbatim spans (formulas, diagrams) the same way.
+_VERBATIM_BASE = 0x100000
+VERBATIM_TOKEN_RE = re.compile("[\U00100000-\U0010FFFD]")
+_ANY_TOKEN_RE = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
 
 
 def link_token(index: int) -> str:
@@ -40,31 +46,70 @@ def token_index(char: str) -> int:
     return ord(char) - _TOKEN_BASE
 
 
+def verbatim_token(index: int) -> str:
+    """The character that stands for `verbatim[index]` in a post's text."""
+    return chr(_VERBATIM_BASE + index)
+
+
+def verbatim_source(item: Verbatim) -> str:
+    """A verbatim span as the author reads it: `$x$`, `$$x$$`, or the diagram's text."""
+    if item.kind == "math":
+        return f"${item.source}$"
+    if item.kind == "display-math":
+        return f"$${item.source}$$"
+    return item.source
+
+
 @dataclass(frozen=True)
 class RichText:
-    """Post text with link tokens, and the links they stand for."""
+    """Post text with link (and verbatim) tokens, and the links and spans they stand for."""
 
     text: str
     links: tuple[Link, ...] = ()
+    verbatim: tuple[Verbatim, ...] = ()
 
     def with_link(self, link: Link) -> tuple["RichText", str]:
         """A copy that knows one more link, and the token to put in the text for it."""
-        return RichText(self.text, self.links + (link,)), link_token(len(self.links))
+        return replace(self, links=self.links + (link,)), link_token(len(self.links))
+
+    def with_verbatim(self, item: Verbatim) -> tuple["RichText", str]:
+        """A copy that knows one more verbatim span, and the token to put in the text for it."""
+        return replace(self, verbatim=self.verbatim + (item,)), verbatim_token(len(self.verbatim))
+
+    def with_text(self, text: str) -> "RichText":
+        """The same links and spans with another text (which uses some of their tokens)."""
+        return replace(self, text=text)
 
     def link_at(self, token: str) -> Link | None:
         """The link a token character stands for (None for a stray private-use character)."""
         index = token_index(token)
         return self.links[index] if 0 <= index < len(self.links) else None
 
-    def render(self, show: Callable[[Link], str], text: Callable[[str], str] = lambda s: s) -> str:
-        """The text with `text()` applied between links and each link shown by `show()`."""
+    def verbatim_at(self, token: str) -> Verbatim | None:
+        """The verbatim span a token character stands for (None for a stray character)."""
+        index = ord(token) - _VERBATIM_BASE
+        return self.verbatim[index] if 0 <= index < len(self.verbatim) else None
+
+    def render(
+        self,
+        show: Callable[[Link], str],
+        text: Callable[[str], str] = lambda s: s,
+        show_verbatim: Callable[[Verbatim], str] = verbatim_source,
+    ) -> str:
+        """The text with `text()` applied between tokens, each link shown by `show()`, each span by `show_verbatim()`."""
         out: list[str] = []
         last = 0
-        for match in _TOKEN_RE.finditer(self.text):
+        for match in _ANY_TOKEN_RE.finditer(self.text):
             out.append(text(self.text[last : match.start()]))
-            link = self.link_at(match.group())
-            if link is not None:
-                out.append(show(link))
+            token = match.group()
+            if VERBATIM_TOKEN_RE.fullmatch(token):
+                item = self.verbatim_at(token)
+                if item is not None:
+                    out.append(show_verbatim(item))
+            else:
+                link = self.link_at(token)
+                if link is not None:
+                    out.append(show(link))
             last = match.end()
         out.append(text(self.text[last:]))
         return "".join(out)
@@ -76,6 +121,37 @@ class RichText:
     def key(self) -> str:
         """A comparison key: the text with each link written out in full."""
         return self.render(lambda link: f"[{link.label}]({link.url})")
+
+
+def concat_rich(parts: Sequence[RichText], joiner: str) -> RichText:
+    """Texts joined by `joiner` into one, their tokens renumbered; only the links and spans used are kept."""
+    links: list[Link] = []
+    verbatim: list[Verbatim] = []
+    link_index: dict[Link, int] = {}
+    texts: list[str] = []
+
+    def renumber(part: RichText) -> Callable[[re.Match[str]], str]:
+        def one(match: re.Match[str]) -> str:
+            token = match.group()
+            if VERBATIM_TOKEN_RE.fullmatch(token):
+                item = part.verbatim_at(token)
+                if item is None:
+                    return ""
+                verbatim.append(item)
+                return verbatim_token(len(verbatim) - 1)
+            link = part.link_at(token)
+            if link is None:
+                return ""
+            if link not in link_index:
+                link_index[link] = len(links)
+                links.append(link)
+            return link_token(link_index[link])
+
+        return one
+
+    for part in parts:
+        texts.append(_ANY_TOKEN_RE.sub(renumber(part), part.text))
+    return RichText(joiner.join(texts), tuple(links), tuple(verbatim))
 
 
 def _sub_links(rich: RichText, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Link | str | None]) -> RichText:
@@ -93,7 +169,7 @@ def _sub_links(rich: RichText, pattern: re.Pattern[str], make: Callable[[re.Matc
             out.append(made)
         last = match.end()
     out.append(rich.text[last:])
-    return RichText("".join(out), tuple(links))
+    return replace(rich, text="".join(out), links=tuple(links))
 
 
 # --------------------------------------------------------------------------- mojibake
@@ -306,7 +382,7 @@ def normalize_characters(text: str) -> str:
     Zero-width *joiners* and variation selectors are kept: they hold emoji together.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _TOKEN_RE.sub("", text)
+    text = _ANY_TOKEN_RE.sub("", text)
     return _CONTROL.sub(lambda m: "\n" if m.group() in "\u2028\u2029" else "", text)
 
 
@@ -396,7 +472,7 @@ def link_bare_urls(rich: RichText) -> RichText:
         links.append(Link(display_url(url), target))
         last = match.start() + len(url)
     out.append(rich.text[last:])
-    return RichText("".join(out), tuple(links))
+    return replace(rich, text="".join(out), links=tuple(links))
 
 
 _MEDIA_URL = re.compile(
@@ -424,7 +500,7 @@ def drop_trailing_media_links(rich: RichText) -> RichText:
         if trimmed != stripped:
             text = trimmed
             continue
-        return RichText(stripped, rich.links)
+        return rich.with_text(stripped)
 
 
 # --------------------------------------------------------------------------- structure inside a post
@@ -549,24 +625,118 @@ def strip_thread_markers(texts: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------- whole posts and threads
 
 
-def clean_post(raw: str, urls: Mapping[str, Link | None] | None = None) -> RichText:
+_GLUED_HANDLE = re.compile(r"(?<![\w@])(@[A-Za-z0-9_]{1,15})\1(?![A-Za-z0-9_])", re.IGNORECASE)
+_GLUED_URL = re.compile(r"(?<=\S)https?://", re.IGNORECASE)
+
+
+def repair_glued_handles(text: str) -> str:
+    """A handle copied twice without a space ("@lena@lena") is written once."""
+    return _GLUED_HANDLE.sub(r"\1", text)
+
+
+def _url_key(url: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).rstrip("/")
+
+
+def repair_glued_urls(text: str) -> str:
+    """A URL glued to its own copy or to its shown form ("a.io/xhttps://a.io/x") is written once.
+
+    Pages show a link's short form and keep its full address beside it; copied, the
+    two run together. The part before the glued `https://` goes when the URL starts
+    with it (a trailing "…" of a shortened form ignored).
+    """
+    out: list[str] = []
+    last = 0
+    for match in _GLUED_URL.finditer(text):
+        if match.start() < last:
+            continue
+        token_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        if token_start < last:
+            continue
+        before = text[token_start : match.start()]
+        url_end = re.search(r"\s|$", text[match.start() :])
+        url = text[match.start() : match.start() + (url_end.start() if url_end else 0)]
+        shown = _url_key(re.sub(r"(?:…|\.\.\.)$", "", before))
+        if len(shown) >= 4 and _url_key(url).startswith(shown):
+            out.append(text[last:token_start])
+            last = match.start()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def protect_verbatim(rich: RichText) -> RichText:
+    """Formulas and diagrams become verbatim tokens; a display formula or diagram is a paragraph of its own."""
+    found = [item for item in find_verbatim(rich.text) if not _ANY_TOKEN_RE.search(rich.text[item[0] : item[1]])]
+    if not found:
+        return rich
+    out: list[str] = []
+    last = 0
+    for start, end, item in found:
+        out.append(rich.text[last:start])
+        rich, token = rich.with_verbatim(item)
+        out.append(token if item.kind == "math" else f"\n\n{token}\n\n")
+        last = end
+    out.append(rich.text[last:])
+    return rich.with_text("".join(out))
+
+
+def _first_change(before: str, after: str) -> tuple[int, str, str]:
+    """(index of the first line that differs, that line before, after)."""
+    old, new = before.split("\n"), after.split("\n")
+    for index, (a, b) in enumerate(zip(old, new)):
+        if a != b:
+            return index, a, b
+    index = min(len(old), len(new))
+    return index, old[index] if index < len(old) else "", new[index] if index < len(new) else ""
+
+
+def traced_step(trace: Trace | None, line: int | None, rule: str, before: RichText, after: RichText) -> RichText:
+    """Report `rule` to the trace when it changed the text (on the first line it changed)."""
+    if trace is not None and " ".join(after.plain().split()) != " ".join(before.plain().split()):
+        index, old, new = _first_change(before.plain(), after.plain())
+        same = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+        start = max(0, same - 25)  # show where the line changed
+        old, new = old[start:], new[start:]
+        report(trace, rule, None if line is None else line + index, "repaired" if new.strip() else "dropped", old, new if new.strip() else None)
+    return after
+
+
+# The per-post repairs, by name (for --explain), in the order that matters.
+_POST_STEPS: tuple[tuple[str, Callable[[RichText, Mapping[str, Link | None]], RichText]], ...] = (
+    ("mojibake", lambda r, u: r.with_text(_C1_CONTROL.sub("", fix_mojibake(r.text)))),  # after the repair, which reads them
+    ("html-line-breaks", lambda r, u: r.with_text(html_breaks_to_newlines(r.text))),
+    ("html-anchors", lambda r, u: anchors_to_links(r)),
+    ("short-urls", lambda r, u: expand_urls(r, u)),
+    # entities may spell control characters; link tokens are kept
+    ("html-entities", lambda r, u: r.with_text(_CONTROL.sub("", unescape_html(r.text)))),
+    ("glued-handle", lambda r, u: r.with_text(repair_glued_handles(r.text))),
+    ("glued-url", lambda r, u: r.with_text(repair_glued_urls(r.text))),
+    ("bare-urls", lambda r, u: link_bare_urls(r)),
+    ("media-links", lambda r, u: drop_trailing_media_links(r)),
+    ("inline-rule", lambda r, u: r.with_text(inline_rules_to_breaks(r.text))),
+    ("repeated-line", lambda r, u: r.with_text(dedupe_lines(r.text))),
+)
+
+
+def clean_post(
+    raw: str,
+    urls: Mapping[str, Link | None] | None = None,
+    trace: Trace | None = None,
+    line: int | None = None,
+) -> RichText:
     """Every per-post repair, in order: the text of one post ready for the writer.
 
     `urls` maps short URLs found in the text to what they expand to (X entities);
-    a None value drops the URL (the post's own media link).
+    a None value drops the URL (the post's own media link). Each repair that
+    changes the text is reported to `trace`, located from `line` (the post's first
+    line in the source).
     """
-    text = normalize_characters(raw)
-    text = _C1_CONTROL.sub("", fix_mojibake(text))  # after the repair, which reads them
-    text = html_breaks_to_newlines(text)
-    rich = anchors_to_links(RichText(text))
-    rich = expand_urls(rich, urls or {})
-    # entities may spell control characters; link tokens are kept
-    rich = RichText(_CONTROL.sub("", unescape_html(rich.text)), rich.links)
-    rich = link_bare_urls(rich)
-    rich = drop_trailing_media_links(rich)
-    text = inline_rules_to_breaks(rich.text)
-    text = dedupe_lines(text)
-    return RichText(tidy_whitespace(text), rich.links)
+    rich = RichText(normalize_characters(raw))
+    for name, step in _POST_STEPS:
+        rich = traced_step(trace, line, name, rich, step(rich, urls or {}))
+    # formulas and diagrams last: the repairs above cannot touch them, nothing after may
+    rich = traced_step(trace, line, "formula", rich, protect_verbatim(rich))
+    return rich.with_text(tidy_whitespace(rich.text))
 
 
 def dedupe_posts(posts: Sequence[RichText]) -> list[int]:

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 from generator.importers.model import SourceError
+from generator.importers.page import page_signals
+from generator.importers.text import CARD_START
 
 _JSON_START = re.compile(r"\A\s*(?:\{|\[\s*(?:\{|\[|\]|\Z))")
 _YTD_START = re.compile(r"\A\s*window\.YTD\.")
@@ -28,13 +30,19 @@ def decode_bytes(data: bytes) -> str:
         return "".join(_CP1252_HIGH.get(b, chr(b)) for b in data)
 
 
+# Distinct lines of interface text ("Show more", "1.2K views" …) that make a paste a copied page.
+PAGE_SIGNALS = 2
+
+
 def detect_text(text: str) -> str:
-    """The kind of a source given as text: x-archive (tweets.js), x-api (JSON) or text."""
+    """The kind of a source given as text: x-archive (tweets.js), x-api (JSON), page (a copied web page) or text."""
     head = text.lstrip("\ufeff")
     if _YTD_START.match(head):
         return "x-archive"
     if _JSON_START.match(head):
         return "x-api"
+    if not CARD_START.search(head) and page_signals(head) >= PAGE_SIGNALS:
+        return "page"
     return "text"
 
 

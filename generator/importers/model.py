@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.errors import ConfigError, Diagnostic
 
 # The sources `carousel import --from` knows, besides "auto".
-SOURCE_KINDS = ("text", "x-api", "x-archive")
+SOURCE_KINDS = ("text", "page", "x-api", "x-archive")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,19 @@ class Link:
 
     label: str
     url: str
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """Text that must reach the thread file exactly as written: a formula or a diagram.
+
+    `kind` is "math" (inline, written `$…$`), "display-math" (`$$…$$`, a paragraph
+    of its own) or "mermaid" (a fenced code block). Like links, a verbatim span
+    stands in the post text as one private-use character (`cleanup.verbatim_token`).
+    """
+
+    kind: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,10 @@ class ImportedPost:
     media: tuple[Media, ...] = ()
     id: str | None = None
     created_at: datetime | None = None
+    # the post's own heading (plain text), written as its `## ` line: "⚙️ The Core Idea"
+    heading: str = ""
+    verbatim: tuple[Verbatim, ...] = ()
+    line: int | None = None  # where the post starts in a pasted source (for --explain)
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,9 @@ class ImportedThread:
     date: datetime | None = None
     id: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    # taken from the source's own title lines (a page's headline); else from the first post
+    title: str | None = None
+    subtitle: str | None = None
 
 
 class SourceError(ConfigError):

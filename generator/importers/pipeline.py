@@ -14,7 +14,9 @@ from generator.errors import ConfigError, Diagnostic
 from generator.importers.cleanup import RichText, title_from
 from generator.importers.detect import decode_bytes, detect_path, detect_text
 from generator.importers.model import SOURCE_KINDS, ImportedThread, SourceError
+from generator.importers.page import parse_page
 from generator.importers.text import parse_text
+from generator.importers.trace import Trace
 from generator.importers.writer import (
     add_profile,
     check_slug,
@@ -88,8 +90,8 @@ def thread_id_argument(value: str | None) -> str | None:
     return value
 
 
-def read_threads(request: ImportRequest, stdin: str | None = None) -> list[ImportedThread]:
-    """Read and parse the source into threads (no files touched)."""
+def read_threads(request: ImportRequest, stdin: str | None = None, trace: Trace | None = None) -> list[ImportedThread]:
+    """Read and parse the source into threads (no files touched); pasted text reports its rules to `trace`."""
     if request.kind not in ("auto", *SOURCE_KINDS):
         raise ConfigError(Diagnostic("--from", None, f"unknown source kind '{request.kind}'"))
     thread_id = thread_id_argument(request.thread_id)
@@ -114,10 +116,12 @@ def read_threads(request: ImportRequest, stdin: str | None = None) -> list[Impor
         if path.is_dir() and kind != "x-archive":
             raise SourceError.at(where, f"is a folder: --from {kind} needs a file (a folder is read as an X archive)")
 
-    if kind == "text":
+    if kind in ("text", "page"):
         if thread_id is not None:
             raise ConfigError(Diagnostic("--thread", None, "applies to X API and X archive sources, not to pasted text"))
-        return [parse_text(text or "", where)]
+        if kind == "page":
+            return [parse_page(text or "", where, trace)]
+        return [parse_text(text or "", where, trace)]
     if kind == "x-api":
         return [parse_x_api(text or "", where, thread_id)]
     # standard input holds a tweets.js alone: no note-tweet.js, account or media then
@@ -125,20 +129,26 @@ def read_threads(request: ImportRequest, stdin: str | None = None) -> list[Impor
 
 
 def _title(thread: ImportedThread) -> str:
+    """The source's own title, else the first post's heading, else its first line."""
     first = thread.posts[0]
-    title = title_from(RichText(first.text, first.links))
+    title = title_from(RichText(thread.title)) if thread.title else ""
+    title = title or (title_from(RichText(first.heading)) if first.heading else "")
+    title = title or title_from(RichText(first.text, first.links, first.verbatim))
     if title:
         return title
     return f"Thread by {thread.author.at_handle}" if thread.author else "Imported thread"
 
 
-def plan_import(request: ImportRequest, stdin: str | None = None) -> ImportPlan:
-    """Read the source and render every file the import writes. Raises before any write."""
+def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace | None = None) -> ImportPlan:
+    """Read the source and render every file the import writes. Raises before any write.
+
+    The cleaning rules that fired are reported to `trace` (`carousel import --explain`).
+    """
     project = request.project
     if not project.is_dir():
         raise ConfigError(Diagnostic(str(project), None, "the project folder does not exist"))
     slug_option = check_slug(request.slug) if request.slug is not None else None
-    threads = [t for t in read_threads(request, stdin) if t.posts]
+    threads = [t for t in read_threads(request, stdin, trace) if t.posts]
     if not threads:
         raise SourceError.at(request.source if request.source != "-" else "<stdin>", "not a thread: no post has any text or image")
     if slug_option and len(threads) > 1:
@@ -194,6 +204,7 @@ def plan_import(request: ImportRequest, stdin: str | None = None) -> ImportPlan:
 
         markdown = thread_markdown(
             title=title,
+            subtitle=thread.subtitle,
             posts=thread.posts,
             image_sources=image_sources,
             profile=profile_id,

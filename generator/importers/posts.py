@@ -7,34 +7,49 @@ from dataclasses import replace
 
 from generator.importers.cleanup import RichText, clean_post, dedupe_posts, strip_thread_markers, tidy_whitespace
 from generator.importers.model import ImportedPost, Link
+from generator.importers.notes import conventions
+from generator.importers.trace import Trace, report
 
 
 def finish_posts(
     drafts: Sequence[ImportedPost],
     urls: Sequence[Mapping[str, Link | None]] | None = None,
+    trace: Trace | None = None,
 ) -> list[ImportedPost]:
-    """Clean each draft's raw text, strip thread numbers, drop empty and repeated posts.
+    """Clean each draft's raw text, strip thread numbers, drop empty and repeated posts, apply X's conventions.
 
-    `drafts` carry the raw post text in `text` (and any id, media, date already);
-    `urls[i]` expands the short URLs of draft i.
+    `drafts` carry the raw post text in `text` (and any id, media, date, source line
+    already); `urls[i]` expands the short URLs of draft i. What each rule does is
+    reported to `trace`.
     """
-    cleaned = [clean_post(draft.text, urls[i] if urls else None) for i, draft in enumerate(drafts)]
+    cleaned = [clean_post(draft.text, urls[i] if urls else None, trace, draft.line) for i, draft in enumerate(drafts)]
     # repeats go before thread numbers are read (they would break the count) and after
     # (a repeat may differ only by its number)
-    kept = _unique(drafts, cleaned, range(len(drafts)))
+    kept = _unique(drafts, cleaned, range(len(drafts)), trace)
     texts = strip_thread_markers([cleaned[i].text for i in kept])
     for i, text in zip(kept, texts):
-        cleaned[i] = RichText(tidy_whitespace(text), cleaned[i].links)
-    kept = _unique(drafts, cleaned, kept)
-    return [replace(drafts[i], text=cleaned[i].text, links=cleaned[i].links) for i in kept]
+        if text != cleaned[i].text:
+            report(trace, "thread-number", drafts[i].line, "dropped", cleaned[i].plain(), cleaned[i].with_text(text).plain())
+        cleaned[i] = cleaned[i].with_text(tidy_whitespace(text))
+    kept = _unique(drafts, cleaned, kept, trace)
+    posts = [
+        replace(drafts[i], text=cleaned[i].text, links=cleaned[i].links, verbatim=cleaned[i].verbatim) for i in kept
+    ]
+    return [post for post in (conventions(post, trace) for post in posts) if post.text or post.heading or post.media]
 
 
-def _unique(drafts: Sequence[ImportedPost], cleaned: Sequence[RichText], indexes: Sequence[int]) -> list[int]:
+def _unique(
+    drafts: Sequence[ImportedPost], cleaned: Sequence[RichText], indexes: Sequence[int], trace: Trace | None
+) -> list[int]:
     """The indexes of posts that are neither empty nor a repeat of an earlier one."""
     indexes = list(indexes)
     # a post that is only an image is still a post: its media are part of its identity
     keyed = [
-        RichText(cleaned[i].text + "".join(f"\n{m.url or m.path}" for m in drafts[i].media), cleaned[i].links)
+        RichText(cleaned[i].key() + "".join(f"\n{m.url or m.path}" for m in drafts[i].media))
         for i in indexes
     ]
-    return [indexes[k] for k in dedupe_posts(keyed)]
+    kept = [indexes[k] for k in dedupe_posts(keyed)]
+    for i in set(indexes) - set(kept):
+        if cleaned[i].text.strip():
+            report(trace, "repeated-post", drafts[i].line, "dropped", cleaned[i].plain())
+    return kept

@@ -28,7 +28,9 @@ from generator.importers.cleanup import (
     numbered_run,
 )
 from generator.importers.model import Author, ImportedPost, ImportedThread, SourceError
+from generator.importers.notes import is_heading_line, pack_notes, split_keycap_runs
 from generator.importers.posts import finish_posts
+from generator.importers.trace import Trace, report
 
 CARD_START = re.compile(r"^[ \t]*Drag Post #(\d+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 HANDLE_LINE = re.compile(r"^@([A-Za-z0-9_]{1,15})$")
@@ -43,19 +45,20 @@ def _is_interface(line: str) -> bool:
     return " ".join(line.split()).lower() in INTERFACE_LINES
 
 
-def split_cards(text: str) -> tuple[Author | None, list[str]]:
-    """Post cards -> (the thread's author, each card's text), in card-number order.
+def split_cards(text: str) -> tuple[Author | None, list[ImportedPost]]:
+    """Post cards -> (the thread's author, each card's raw post), in card-number order.
 
     Cards by another handle than the thread's (replies by others) are skipped.
     """
     starts = list(CARD_START.finditer(text))
-    cards: list[tuple[int, int, str | None, str | None, str]] = []
+    cards: list[tuple[int, int, str | None, str | None, ImportedPost]] = []
     for order, match in enumerate(starts):
         end = starts[order + 1].start() if order + 1 < len(starts) else len(text)
         lines = text[match.end() : end].split("\n")
         name, handle, body_lines = _card_header(lines)
         body = "\n".join(line for line in body_lines if not _is_interface(line))
-        cards.append((int(match.group(1)), order, name, handle, body))
+        line = text.count("\n", 0, match.start()) + 1
+        cards.append((int(match.group(1)), order, name, handle, ImportedPost(text=body, line=line)))
     cards.sort(key=lambda card: (card[0], card[1]))
     handles = Counter(card[3].lower() for card in cards if card[3])
     if not handles:
@@ -119,17 +122,53 @@ def split_plain(text: str) -> list[str]:
     return re.split(r"\n[ \t]*\n", text)
 
 
-def parse_text(raw: str, where: str) -> ImportedThread:
-    """A pasted thread -> ImportedThread. Raises SourceError when there is no post text."""
+def _located(pieces: list[str], text: str, first_line: int) -> list[ImportedPost]:
+    """Raw posts from pieces of `text`, each knowing the source line it starts on."""
+    drafts: list[ImportedPost] = []
+    position = 0
+    for piece in pieces:
+        stripped = piece.strip()
+        found = text.find(stripped, position) if stripped else -1
+        if found >= 0:
+            position = found + len(stripped)
+        line = first_line + text.count("\n", 0, found if found >= 0 else position)
+        drafts.append(ImportedPost(text=piece, line=line))
+    return drafts
+
+
+def is_notes(blocks: list[str]) -> bool:
+    """Blank-line blocks that are notes or a blurb, not a thread: a block longer than a post, or heading lines."""
+    filled = [block.strip() for block in blocks if block.strip()]
+    if any(len(block) > NOTES_BLOCK for block in filled):
+        return True
+    headings = [i for i, block in enumerate(filled[:-1]) if "\n" not in block and is_heading_line(block)]
+    return len(headings) >= 2 or (len(filled) >= 2 and headings == [0] and len(filled[1]) > 200)
+
+
+# A pasted block longer than this is not one post of a thread (X's limit is 280).
+NOTES_BLOCK = 320
+
+
+def parse_text(raw: str, where: str, trace: Trace | None = None) -> ImportedThread:
+    """A pasted thread (or notes) -> ImportedThread. Raises SourceError when there is no post text."""
     text = fix_mojibake(normalize_characters(raw))
     if not text.strip():
         raise SourceError.at(where, "empty: there is no thread text to import")
+    notes = False
     if CARD_START.search(text):
-        author, bodies = split_cards(text)
+        author, drafts = split_cards(text)
     else:
         author, rest = _header_author(text)
-        bodies = split_plain(rest)
-    posts = finish_posts([ImportedPost(text=body) for body in bodies])
+        first_line = 1 + text.count("\n", 0, len(text) - len(rest))
+        pieces = split_plain(rest)
+        notes = not SEPARATOR_LINE.search(rest) and not numbered_run(find_markers(rest)) and is_notes(pieces)
+        if notes:
+            pieces = [part for piece in pieces for part in split_keycap_runs(piece)]
+        drafts = _located(pieces, rest, first_line)
+    posts = finish_posts(drafts, trace=trace)
+    if notes:
+        report(trace, "notes", 1, "packed", f"{len(posts)} paragraphs into slide-sized posts")
+        posts = pack_notes(posts, trace=trace)
     if not posts:
         raise SourceError.at(where, "not a thread: no post text found")
     return ImportedThread(posts=tuple(posts), author=author)

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from generator.errors import ConfigError, Diagnostic
-from generator.importers.cleanup import RichText
-from generator.importers.model import Author, ImportedPost, Link
+from generator.importers.cleanup import VERBATIM_TOKEN_RE, RichText
+from generator.importers.model import Author, ImportedPost, Link, Verbatim
 
 # --------------------------------------------------------------------------- Markdown escaping
 
@@ -86,18 +86,49 @@ def link_markdown(link: Link) -> str:
     return f"[{_escape_inline(label)}]({_escape_url(link.url)})"
 
 
-def post_markdown(text: str, links: Sequence[Link]) -> str:
-    """A post's text (with link tokens) as Markdown that reads as the author wrote it."""
-    rich = RichText(text, tuple(links))
-    paragraphs = []
+def math_markdown(item: Verbatim) -> str:
+    """A formula as `$…$` / `$$…$$` for the math renderer, with nothing Markdown would read.
+
+    `<`, `>` and `*` would start HTML, a quote or emphasis: written `\\lt`, `\\gt`,
+    `\\ast` they draw the same.
+    """
+    source = " ".join(item.source.split())
+    source = re.sub(r"\s*<\s*", r" \\lt ", source)
+    source = re.sub(r"\s*>\s*", r" \\gt ", source)
+    source = re.sub(r"\s*\*\s*", r" \\ast ", source).strip()
+    return f"$${source}$$" if item.kind == "display-math" else f"${source}$"
+
+
+def diagram_markdown(item: Verbatim) -> str:
+    """A diagram as a fenced block named by its language (shown as code until diagrams are drawn)."""
+    longest = max((len(run) for run in re.findall(r"`+", item.source)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{item.kind}\n{item.source.strip()}\n{fence}"
+
+
+def _verbatim_markdown(item: Verbatim) -> str:
+    return math_markdown(item) if item.kind in ("math", "display-math") else diagram_markdown(item)
+
+
+def post_markdown(text: str, links: Sequence[Link], verbatim: Sequence[Verbatim] = (), heading: str = "") -> str:
+    """A post's text (with link and verbatim tokens) as Markdown that reads as the author wrote it.
+
+    A heading becomes the post's `## ` line (the slide's title).
+    """
+    rich = RichText(text, tuple(links), tuple(verbatim))
+    paragraphs = [f"## {_escape_inline(' '.join(heading.split()))}"] if heading.strip() else []
     for paragraph in re.split(r"\n\s*\n", text.strip()):
+        block = rich.verbatim_at(paragraph.strip()) if VERBATIM_TOKEN_RE.fullmatch(paragraph.strip()) else None
+        if block is not None:
+            paragraphs.append(_verbatim_markdown(block))
+            continue
         lines = []
         for line in paragraph.split("\n"):
             # leading spaces would make an indented code block
             line = line.strip()
             if not line:
                 continue
-            escaped = RichText(line, rich.links).render(link_markdown, _escape_inline)
+            escaped = rich.with_text(line).render(link_markdown, _escape_inline, _verbatim_markdown)
             # an author's '!' right before a link would make it an image
             escaped = escaped.replace("![", "\\![") if "!" in line else escaped
             lines.append(_escape_line_start(escaped))
@@ -137,6 +168,7 @@ def front_matter(fields: Sequence[tuple[str, Any]]) -> str:
 def thread_markdown(
     *,
     title: str,
+    subtitle: str | None = None,
     posts: Sequence[ImportedPost],
     image_sources: Sequence[Sequence[tuple[str, str]]],
     profile: str | None,
@@ -145,11 +177,11 @@ def thread_markdown(
 ) -> str:
     """The whole thread file: front matter, then posts separated by `---` lines."""
     head = front_matter(
-        [("title", title), ("profile", profile), ("source", source), ("date", date), ("draft", True)]
+        [("title", title), ("subtitle", subtitle), ("profile", profile), ("source", source), ("date", date), ("draft", True)]
     )
     bodies = []
     for post, images in zip(posts, image_sources):
-        parts = [post_markdown(post.text, post.links)] if post.text.strip() else []
+        parts = [post_markdown(post.text, post.links, post.verbatim, post.heading)] if post.text.strip() or post.heading else []
         parts += [image_markdown(alt, src) for alt, src in images]
         bodies.append("\n\n".join(part for part in parts if part))
     return head + "\n" + "\n\n---\n\n".join(bodies) + "\n"

@@ -56,6 +56,20 @@ def test_rank1_inline_rules_and_thread_numbers():
     path = SAMPLES / CASES[1][0]
     if not path.is_file():
         pytest.skip(f"sample {path} is not available")
-    posts = [p.text for p in parse_text(path.read_text(encoding="utf-8"), path.name).posts]
+    thread = parse_text(path.read_text(encoding="utf-8"), path.name)
+    posts = [p.text for p in thread.posts]
     assert posts[0].count("\n\n") == 2  # two inline " --- " became paragraph breaks
-    assert posts[1].startswith("⚙️ The Core Idea")
+    # "🧵2/n. ⚙️ The Core Idea They call …": the number goes, the emoji phrase is the heading
+    assert [p.heading for p in thread.posts] == [
+        "",
+        "⚙️ The Core Idea",
+        "🛠️ Temporary rank 1 patch",
+        "🧩 How the Patch Works",
+        "📐 Hidden Gradient Descent",
+        "🔬 Testing on Simple Linear Tasks",
+        "🤝 Finetune vs. Implicit Patch",
+        "🔎 Limits They Admit",
+        "",
+    ]
+    assert posts[1].startswith("They call any layer")
+    assert posts[4].startswith("Feeding tokens one by one")
