@@ -22,7 +22,7 @@ import ftfy
 
 from generator.importers.formulas import find_verbatim
 from generator.importers.model import Link, Verbatim
-from generator.importers.trace import Trace, report
+from generator.importers.trace import Trace, changed_part, report
 
 # --------------------------------------------------------------------------- link tokens
 
@@ -694,9 +694,7 @@ def traced_step(trace: Trace | None, line: int | None, rule: str, before: RichTe
     """Report `rule` to the trace when it changed the text (on the first line it changed)."""
     if trace is not None and " ".join(after.plain().split()) != " ".join(before.plain().split()):
         index, old, new = _first_change(before.plain(), after.plain())
-        same = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-        start = max(0, same - 25)  # show where the line changed
-        old, new = old[start:], new[start:]
+        old, new = changed_part(old, new)  # show where the line changed
         report(trace, rule, None if line is None else line + index, "repaired" if new.strip() else "dropped", old, new if new.strip() else None)
     return after
 
@@ -735,8 +733,10 @@ def clean_post(
     for name, step in _POST_STEPS:
         rich = traced_step(trace, line, name, rich, step(rich, urls or {}))
     # formulas and diagrams last: the repairs above cannot touch them, nothing after may
-    rich = traced_step(trace, line, "formula", rich, protect_verbatim(rich))
-    return rich.with_text(tidy_whitespace(rich.text))
+    protected = protect_verbatim(rich)
+    for item in protected.verbatim[len(rich.verbatim) :]:
+        report(trace, "diagram" if item.kind == "mermaid" else "formula", line, f"kept as {item.kind}", item.source)
+    return protected.with_text(tidy_whitespace(protected.text))
 
 
 def dedupe_posts(posts: Sequence[RichText]) -> list[int]:

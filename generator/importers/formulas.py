@@ -12,8 +12,6 @@ fractions ("1/2 cup") are not formulas.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-
 from generator.importers.model import Verbatim
 
 # LaTeX commands that mark bare text as a formula (a path like C:\Users is not one).
@@ -124,7 +122,8 @@ def find_verbatim(text: str) -> list[tuple[int, int, Verbatim]]:
             if not free(start, end):
                 continue
             whole_line = not text[offset:start].strip() and not text[end : offset + len(line)].strip(" .,;")
-            found.append((start, end, Verbatim("display-math" if whole_line else "math", text[start:end])))
+            numbered = "\\tag" in text[start:end]  # a numbered equation is displayed
+            found.append((start, end, Verbatim("display-math" if whole_line or numbered else "math", text[start:end])))
         offset += len(line) + 1
     return sorted(found, key=lambda item: item[0])
 
@@ -139,6 +138,3 @@ def mermaid_source(line: str) -> str:
     return "\n".join([head, *("    " + statement for statement in statements)])
 
 
-def blocks_of(items: Iterable[Verbatim]) -> list[Verbatim]:
-    """The spans that stand as a block of their own (display formulas and diagrams)."""
-    return [item for item in items if item.kind != "math"]

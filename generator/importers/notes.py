@@ -271,6 +271,32 @@ def _chunks(pieces: Sequence[str], budget: int, joiner: str) -> list[str]:
         count += 1
 
 
+def take_title_block(
+    paragraphs: Sequence[ImportedPost], trace: Trace | None = None
+) -> tuple[str | None, str | None, list[ImportedPost]]:
+    """The opening lines of notes or a page when they are all title-like: (title, subtitle, the rest).
+
+    Later paragraphs that only repeat the title or the subtitle (a page names its
+    show again in its footer) go too: the cover shows them.
+    """
+    rest = list(paragraphs)
+    if len(rest) < 2 or rest[0].heading or rest[0].media or _ANY_TOKEN.search(rest[0].text):
+        return None, None, rest
+    lines = [line.strip() for line in rest[0].text.split("\n") if line.strip()]
+    if not 1 <= len(lines) <= 3 or not all(is_heading_line(line) for line in lines):
+        return None, None, rest
+    title, subtitle = lines[0], " · ".join(lines[1:]) or None
+    report(trace, "title-block", rest[0].line, "title", title, subtitle)
+    repeats = {" ".join(line.split()).lower() for line in lines}
+    kept = []
+    for paragraph in rest[1:]:
+        if not paragraph.heading and " ".join(paragraph.text.split()).lower() in repeats:
+            report(trace, "title-repeat", paragraph.line, "dropped", paragraph.text)
+        else:
+            kept.append(paragraph)
+    return title, subtitle, kept
+
+
 def pack_notes(paragraphs: Sequence[ImportedPost], budget: int = NOTE_POST_BUDGET, trace: Trace | None = None) -> list[ImportedPost]:
     """Paragraphs of notes -> slide-sized posts, a section per heading.
 
@@ -282,10 +308,13 @@ def pack_notes(paragraphs: Sequence[ImportedPost], budget: int = NOTE_POST_BUDGE
     pending: ImportedPost | None = None
     for paragraph in paragraphs:
         if not paragraph.heading and not paragraph.media and "\n" not in paragraph.text and is_heading_line(paragraph.text):
-            if pending is not None:  # two heading lines in a row: the first is text of its own
-                sections.append((pending, []))
+            if pending is not None:  # two heading lines in a row: the first is a divider slide
+                sections.append((replace(pending, heading=_clean_heading(pending.text), text=""), []))
             pending = paragraph
             continue
+        if pending is not None and paragraph.heading:  # a heading over a headed paragraph: a divider slide
+            sections.append((replace(pending, heading=_clean_heading(pending.text), text=""), []))
+            pending = None
         if pending is not None:
             heading = _clean_heading(pending.text)
             report(trace, "heading-line", pending.line, "heading", heading)
@@ -295,7 +324,7 @@ def pack_notes(paragraphs: Sequence[ImportedPost], budget: int = NOTE_POST_BUDGE
             sections.append((paragraph, []))
         else:
             sections[-1][1].append(paragraph)
-    if pending is not None:
+    if pending is not None:  # a closing line: text, not a heading over nothing
         sections.append((pending, []))
 
     posts: list[ImportedPost] = []

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from generator.importers.cleanup import fix_mojibake, normalize_characters, repair_glued_handles, repair_glued_urls
 from generator.importers.model import Author, ImportedPost, ImportedThread, SourceError
-from generator.importers.notes import is_heading_line, pack_notes
+from generator.importers.notes import pack_notes, take_title_block
 from generator.importers.posts import finish_posts
-from generator.importers.trace import Trace, report
+from generator.importers.trace import Trace, changed_part, report
 
 # --------------------------------------------------------------------------- interface text
 
@@ -250,7 +250,8 @@ def clean_page_lines(text: str, trace: Trace | None = None) -> list[str]:
         ):
             fixed = rule(line)
             if fixed != line:
-                report(trace, name, number, "repaired" if fixed.strip() else "dropped", line, fixed if fixed.strip() else None)
+                old, new = changed_part(line, fixed)
+                report(trace, name, number, "repaired" if fixed.strip() else "dropped", old, new if fixed.strip() else None)
                 line = fixed
         chrome = chrome_rule(line)
         if chrome:
@@ -301,20 +302,6 @@ def _thread_groups(lines: Sequence[str], headers: Sequence[Header], trace: Trace
     return author, groups
 
 
-def _title_block(blocks: list[Block], trace: Trace | None) -> tuple[str | None, str | None, list[Block]]:
-    """An article's opening lines that are all heading-like: its title (and subtitle)."""
-    if not blocks or len(blocks) < 2:
-        return None, None, blocks
-    lines = [line.strip() for line in blocks[0].text.split("\n") if line.strip()]
-    if not 1 <= len(lines) <= 3 or not all(is_heading_line(line) or len(line) <= 60 for line in lines):
-        return None, None, blocks
-    if any(line.endswith((".", "!", "?")) for line in lines):
-        return None, None, blocks
-    title, subtitle = lines[0], " · ".join(lines[1:]) or None
-    report(trace, "title-block", blocks[0].line, "title", title, subtitle)
-    return title, subtitle, blocks[1:]
-
-
 def parse_page(raw: str, where: str, trace: Trace | None = None) -> ImportedThread:
     """Text copied from a web page -> ImportedThread. Raises SourceError when no text is left."""
     text = fix_mojibake(normalize_characters(raw))
@@ -333,9 +320,8 @@ def parse_page(raw: str, where: str, trace: Trace | None = None) -> ImportedThre
     else:
         author = None
         (blocks,) = collapse_repeats([_blocks(lines, 0, len(lines))], trace)
-        title, subtitle, blocks = _title_block(blocks, trace)
-        paragraphs = finish_posts([ImportedPost(text=b.text, line=b.line) for b in blocks], trace=trace)
-        posts = pack_notes(paragraphs, trace=trace)
+        title, subtitle, drafts = take_title_block([ImportedPost(text=b.text, line=b.line) for b in blocks], trace)
+        posts = pack_notes(finish_posts(drafts, trace=trace), trace=trace)
     if not posts:
         raise SourceError.at(where, "not a page with text: only interface text was found")
     return ImportedThread(posts=tuple(posts), author=author, title=title, subtitle=subtitle)

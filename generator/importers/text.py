@@ -28,7 +28,7 @@ from generator.importers.cleanup import (
     numbered_run,
 )
 from generator.importers.model import Author, ImportedPost, ImportedThread, SourceError
-from generator.importers.notes import is_heading_line, pack_notes, split_keycap_runs
+from generator.importers.notes import is_heading_line, pack_notes, split_keycap_runs, take_title_block
 from generator.importers.posts import finish_posts
 from generator.importers.trace import Trace, report
 
@@ -165,10 +165,13 @@ def parse_text(raw: str, where: str, trace: Trace | None = None) -> ImportedThre
         if notes:
             pieces = [part for piece in pieces for part in split_keycap_runs(piece)]
         drafts = _located(pieces, rest, first_line)
+    title = subtitle = None
+    if notes:
+        report(trace, "notes", 1, "packed", f"{len(drafts)} paragraphs into slide-sized posts")
+        title, subtitle, drafts = take_title_block(drafts, trace)
     posts = finish_posts(drafts, trace=trace)
     if notes:
-        report(trace, "notes", 1, "packed", f"{len(posts)} paragraphs into slide-sized posts")
         posts = pack_notes(posts, trace=trace)
     if not posts:
         raise SourceError.at(where, "not a thread: no post text found")
-    return ImportedThread(posts=tuple(posts), author=author)
+    return ImportedThread(posts=tuple(posts), author=author, title=title, subtitle=subtitle)

@@ -50,6 +50,13 @@ class Trace:
         return [hit.describe(where) for hit in ordered]
 
 
+def changed_part(before: str, after: str, context: int = 25) -> tuple[str, str]:
+    """The two texts from a little before where they first differ (what --explain shows of a repair)."""
+    same = next((k for k, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    start = max(0, same - context)
+    return before[start:], after[start:]
+
+
 def report(trace: Trace | None, rule: str, line: int | None, action: str, text: str, result: str | None = None) -> None:
     """Record a hit when there is a trace to record it in."""
     if trace is not None:

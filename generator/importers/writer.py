@@ -42,7 +42,8 @@ def _escape_inline(text: str) -> str:
         kind = match.lastgroup
         value = match.group()
         if kind == "tag":
-            return value
+            # "#3" is a number, not a hashtag (X links only tags with a letter)
+            return "&#35;" + value[1:] if value.startswith("#") and value[1:].isdigit() else value
         if kind == "lt":
             return "&lt;"
         if kind == "amp":

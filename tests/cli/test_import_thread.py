@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
+from tests.helpers import pdf_pages
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "import"
@@ -199,3 +201,134 @@ def test_samples_build_into_carousels_without_warnings(tmp_path):
     assert result.returncode == 0, output
     assert "warning" not in output.lower(), output
     assert len(list((tmp_path / "output").rglob("*.pdf"))) == 2
+
+
+# --------------------------------------------------------------------------- messy sources (issue 14)
+
+MESSY = {
+    # fixture -> (thread file it becomes, title, posts)
+    "page/thread-page.txt": ("why-our-test-suite-got-4x-faster-without-buying-a-single-new.md", "Why our test suite got 4x faster without buying a single new machine", 6),
+    "page/podcast-page.txt": ("episode-57-small-models-big-results.md", "Episode 57: Small models, big results", 3),
+    "text/reading-notes.txt": ("reading-notes-how-a-prompt-turns-into-a-weight-update.md", "Reading notes: how a prompt turns into a weight update", 6),
+}
+CHROME = ("Show more", "Translate post", "Sign up", "Log in", "views", "Views", "ratings", "Relevant people", "Listen on", "Copy link", "18.4K")
+GLUED = re.compile(r"(@\w+)\1|(https?://\S+)https?://|\S(?<!\()https?://")
+MARKERS = re.compile(r"-{2,}\s*(?:\.\.\.|…)|\.\.\.$|…$", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def messy_project(tmp_path_factory):
+    """The three messy fixtures imported into one project and built once with the real build."""
+    project = tmp_path_factory.mktemp("messy")
+    outputs = [run(project, str(FIXTURES / name)) for name in MESSY]
+    build = CliRunner().invoke(main, ["build", "--drafts", "--project", str(project)])
+    return project, outputs, build
+
+
+def _posts(thread_text: str) -> list[str]:
+    body = thread_text.split("\n---\n", 1)[1]
+    return [post.strip() for post in body.split("\n\n---\n\n")]
+
+
+def test_messy_sources_import_to_clean_threads(messy_project):
+    project, outputs, _ = messy_project
+    for result in outputs:
+        assert result.exit_code == 0, result.output
+    for name, (file_name, title, count) in MESSY.items():
+        text = (project / "content" / file_name).read_text(encoding="utf-8")
+        front = yaml.safe_load(text.split("---\n", 2)[1])
+        assert front["title"] == title, name
+        posts = _posts(text)
+        assert len(posts) == count, (name, posts)
+        for leftover in CHROME:
+            assert leftover not in text, (name, leftover)
+        assert not GLUED.search(text), (name, GLUED.search(text))
+        assert not MARKERS.search(text), (name, MARKERS.search(text))
+        # no sentence appears in two posts
+        seen: dict[str, int] = {}
+        for index, post in enumerate(posts):
+            for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"^## .*$", "", post, flags=re.MULTILINE)):
+                sentence = " ".join(sentence.split())
+                if len(sentence) > 12:
+                    assert seen.setdefault(sentence, index) == index, (name, sentence)
+
+
+def test_messy_sources_build_one_slide_per_post_without_warnings(messy_project):
+    project, _, build = messy_project
+    assert build.exit_code == 0, build.output
+    assert "warning" not in build.output.lower(), build.output
+    manifest = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))
+    for file_name, title, count in MESSY.values():
+        entry = manifest["threads"][file_name.removesuffix(".md")]
+        assert entry["warnings"] == [] and entry["errors"] == []
+        assert entry["title"] == title
+        assert entry["slides"] == count + 2  # cover + posts + outro: no post split by the fitter
+    notes = project / "output" / "reading-notes-how-a-prompt-turns-into-a-weight-update"
+    pages = pdf_pages(next(notes.glob("*.pdf")))
+    words = " ".join(page["text"] for page in pages).split()
+    joined = " ".join(words)
+    assert "Theorem 2.1 (one" in joined and "Finding #3" in " ".join(joined.split("\xa0"))  # headings are slide titles
+    assert {"$W", "\\Delta", "W$,", "$$∆A(C)", "\\tag{1}$$"} <= set(words)  # formulas stay $…$ until math is drawn
+    assert "flowchart LR" in joined and "P[Prompt]" in words
+
+
+def test_formulas_and_diagrams_are_written_for_the_renderer(messy_project):
+    project, _, _ = messy_project
+    text = (project / "content" / MESSY["text/reading-notes.txt"][0]).read_text(encoding="utf-8")
+    assert "\n\n$$∆A(C) := A(C,x) − A(x) \\tag{1}$$\n\n" in text
+    assert "$\\Delta W = \\frac{W \\, \\Delta A \\, A(x)^\\top}{\\|A(x)\\|^2}$" in text
+    assert "```mermaid\nflowchart LR\n    P[Prompt] --> A[Attention]\n" in text
+    assert "## 🚨 Finding &#35;3\n" in text
+
+
+def test_explain_prints_each_rule_on_its_line(tmp_path):
+    source = FIXTURES / "page" / "thread-page.txt"
+    result = run(tmp_path, str(source), "--explain")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f'{source}:1: ui-string: dropped "Post"' in lines
+    assert f'{source}:6: glued-handle: repaired "@noor_codes@noor_codes" -> "@noor_codes"' in lines
+    assert f'{source}:25: cut-copy: dropped "2/6 First we measured. Most of the time went to three fixtures that r…"' in lines
+    assert any(line.startswith(f"{source}:64: other-author: dropped") for line in lines)
+    assert lines[-1].endswith("6 posts by @noor_codes (draft)")
+    quiet = run(tmp_path / "again", str(source)) if (tmp_path / "again").mkdir() is None else None
+    assert quiet is not None and "ui-string" not in quiet.output
+
+
+def test_from_page_is_explicit_too(tmp_path):
+    result = run(tmp_path, "-", "--from", "page", stdin="Log in\nOr\nOur title line\n\nA paragraph of real text.\n".encode())
+    assert result.exit_code == 0, result.output
+    (thread,) = (tmp_path / "content").glob("*.md")
+    text = thread.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Our title line\n") and "A paragraph of real text." in text and "Log in" not in text
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02",
+        b"...\n--- ...\n",
+        b"Show more\n1.2K views\nOr\n",
+        b"@a@a\n@b\n@c",
+        b"$$ $$ \\( \\) $",
+        b"flowchart LR",
+        "🧵\n\n👇\n\n1️⃣".encode(),
+        b"# \n\n---\n\n---\n",
+        ("x" * 5000).encode(),
+        b"\xff\xfe\x00garbage",
+    ],
+)
+@pytest.mark.parametrize("kind", ["auto", "text", "page"])
+def test_any_text_gives_posts_or_a_located_error(tmp_path, content, kind):
+    source = tmp_path / "in.txt"
+    source.write_bytes(content)
+    project = tmp_path / "project"
+    project.mkdir()
+    result = run(project, str(source), "--from", kind)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 0:
+        assert list((project / "content").glob("*.md"))
+    else:
+        assert result.exit_code == 2
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"{source}: "), lines

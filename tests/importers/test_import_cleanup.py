@@ -8,6 +8,7 @@ from generator.importers.cleanup import (
     RichText,
     anchors_to_links,
     clean_post,
+    concat_rich,
     dedupe_lines,
     dedupe_posts,
     drop_trailing_media_links,
@@ -18,12 +19,16 @@ from generator.importers.cleanup import (
     link_bare_urls,
     link_token,
     numbered_run,
+    repair_glued_handles,
+    repair_glued_urls,
     repair_greek_mojibake,
     strip_thread_markers,
     title_from,
     unescape_html,
+    verbatim_token,
 )
-from generator.importers.model import Link
+from generator.importers.model import Link, Verbatim
+from generator.importers.trace import Trace
 
 
 def mangle(text: str, keep_undefined: bool = False) -> str:
@@ -210,3 +215,47 @@ def test_title_from_first_line_or_sentence():
 def test_title_leaves_out_bare_url_links():
     rich = RichText(f"Read more: {link_token(0)} 🧵", (Link("example.net/x", "https://example.net/x"),))
     assert title_from(rich) == "Read more"
+
+
+# --------------------------------------------------------------------------- glued copies, tokens, tracing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Follow @lena@lena for more", "Follow @lena for more"),
+        ("@Lena@lena", "@Lena"),
+        ("@lena@lenab is two people", "@lena@lenab is two people"),
+        ("mail lena@lena.dev", "mail lena@lena.dev"),
+    ],
+)
+def test_glued_handles(text, expected):
+    assert repair_glued_handles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://a/b.chttps://a/b.c now", "see https://a/b.c now"),
+        ("notes: ci.example.dev/notes…https://ci.example.dev/notes/split", "notes: https://ci.example.dev/notes/split"),
+        ("at www.a.io/xhttps://a.io/x/y.", "at https://a.io/x/y."),
+        ("two links: https://a.io/ https://b.io/", "two links: https://a.io/ https://b.io/"),
+        ("prefix:https://a.io/x", "prefix:https://a.io/x"),  # not the same address
+    ],
+)
+def test_glued_urls(text, expected):
+    assert repair_glued_urls(text) == expected
+
+
+def test_concat_rich_renumbers_tokens_and_keeps_only_used_links():
+    a = RichText(f"A {link_token(1)}", (Link("x", "https://x"), Link("y", "https://y")))
+    b = RichText(f"B {link_token(0)} {verbatim_token(0)}", (Link("y", "https://y"),), (Verbatim("math", "x^2"),))
+    joined = concat_rich([a, b], "\n\n")
+    assert joined.links == (Link("y", "https://y"),)
+    assert joined.plain() == "A y\n\nB y $x^2$"
+
+
+def test_clean_post_reports_its_repairs_on_their_lines():
+    trace = Trace()
+    clean_post("first line\nsee @lena@lena", trace=trace, line=10)
+    assert [(hit.rule, hit.line, hit.result) for hit in trace.hits] == [("glued-handle", 11, "see @lena")]
