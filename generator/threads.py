@@ -135,14 +135,19 @@ def _as_datetime(value: datetime | date | None) -> datetime | None:
     return datetime.combine(value, time())
 
 
-def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown) -> ThreadPlan:
-    """Read, validate and plan one thread. Raises ConfigError (exit 2) or ThreadError (exit 1)."""
+def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown, text: str | None = None) -> ThreadPlan:
+    """Read, validate and plan one thread. Raises ConfigError (exit 2) or ThreadError (exit 1).
+
+    `text`, when given, is planned as the content of `path` (the studio checks an edit
+    before it writes it).
+    """
     project = catalog.project
     shown = project.relative(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ThreadError(Diagnostic(shown, None, f"not UTF-8 text: {error}")) from error
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise ThreadError(Diagnostic(shown, None, f"not UTF-8 text: {error}")) from error
     try:
         source, problems = split_thread(text, shown)
     except ThreadSyntaxError as error:

@@ -42,7 +42,7 @@ from typing import Any
 from generator.build import Builder, BuildReport, BuildRequest, ThreadResult, plan_threads
 from generator.cache import CACHE_DIR_NAME, ThreadDeps, canonical, is_font_path
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
-from generator.errors import CarouselError, ConfigError
+from generator.errors import CarouselError, ConfigError, Diagnostic
 from generator.output import read_manifest
 from generator.parallel import PoolBackend, RenderJob
 from generator.progress import BuildProgress, summary_line
@@ -86,11 +86,16 @@ class ChangeQueue:
             self._last = time.monotonic()
             self._condition.notify_all()
 
-    def wait_batch(self, debounce: float, max_wait: float = MAX_BATCH_SECONDS) -> set[Path]:
-        """Block until a change arrives, then until no change came for `debounce` seconds."""
+    def wait_batch(self, debounce: float, max_wait: float = MAX_BATCH_SECONDS, stop: threading.Event | None = None) -> set[Path]:
+        """Block until a change arrives, then until no change came for `debounce` seconds.
+
+        Returns an empty batch as soon as `stop` is set.
+        """
         with self._condition:
             while not self._paths:
-                self._condition.wait(0.5)  # a timeout keeps Ctrl-C responsive
+                if stop is not None and stop.is_set():
+                    return set()
+                self._condition.wait(0.5)  # a timeout keeps Ctrl-C (and `stop`) responsive
             first = time.monotonic()
             while True:
                 quiet = time.monotonic() - self._last
@@ -99,6 +104,28 @@ class ChangeQueue:
                 self._condition.wait(debounce - quiet)
             batch, self._paths = self._paths, set()
             return batch
+
+    def wake(self) -> None:
+        """Wake a waiting `wait_batch` (to notice its stop event now)."""
+        with self._condition:
+            self._condition.notify_all()
+
+
+@dataclass(frozen=True)
+class WatchUpdate:
+    """What one build of the watch loop did, for a listener (e.g. `carousel serve`).
+
+    `results` holds one result per thread looked at (built, cached, failed, skipped,
+    removed); `config_errors` is set when carousel.yaml (or the CLI layer) cannot be
+    used, and then nothing was built. `initial` marks the first build.
+    """
+
+    results: tuple[ThreadResult, ...] = ()
+    config_errors: tuple[Diagnostic, ...] = ()
+    initial: bool = False
+
+
+WatchListener = Callable[[WatchUpdate], None]
 
 
 @dataclass
@@ -120,6 +147,7 @@ class Watcher:
         fixed_now: datetime | None = None,
         progress: BuildProgress | None = None,
         echo: Callable[[str], None] | None = None,
+        listener: WatchListener | None = None,
     ):
         self.request = request
         self.project = request.project
@@ -129,6 +157,7 @@ class Watcher:
         self.fixed_now = fixed_now
         self.progress = progress or BuildProgress(show_cached=False)
         self.echo = echo or self.progress.echo
+        self.listener = listener  # told about every build, after its files and manifest are written
         self.queue = ChangeQueue()
         self.catalog: Catalog | None = None
         self.catalog_signature: str | None = None
@@ -147,17 +176,9 @@ class Watcher:
         """Watch until Ctrl-C (or SIGTERM); returns the exit code (0)."""
         previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
-            backend = PoolBackend(self.project, self.request.jobs, warm=True)
-            self.builder = Builder(self.request, backend=backend, progress=self.progress)
-            self.start_observer()
-            self.initial_build()
-            self._ensure_watches()
-            self._warm_up()
-            self.builder.force = False  # --force applies to the initial build only
+            self.start()
             self.echo(f"watching {self._watched_summary()} for changes (Ctrl-C to stop)")
-            while True:
-                batch = self.queue.wait_batch(self.debounce)
-                self.rebuild(batch)
+            self.watch_until()
         except KeyboardInterrupt:
             self.progress.stop()
             self.echo("stopped watching")
@@ -165,6 +186,28 @@ class Watcher:
         finally:
             self.stop()
             signal.signal(signal.SIGTERM, previous_term)
+
+    def start(self) -> None:
+        """Start the warm renderers and the observer, and make the initial build."""
+        backend = PoolBackend(self.project, self.request.jobs, warm=True)
+        self.builder = Builder(self.request, backend=backend, progress=self.progress)
+        self.start_observer()
+        self.initial_build()
+        self._ensure_watches()
+        self._warm_up()
+        self.builder.force = False  # --force applies to the initial build only
+
+    def watch_until(self, stop: threading.Event | None = None) -> None:
+        """Rebuild each batch of changes until `stop` is set (or forever).
+
+        Needs no signal handling, so it may run in a thread of another program (the
+        `serve` command runs it beside its web server); set `stop`, then call
+        `queue.wake()` to end it promptly.
+        """
+        while stop is None or not stop.is_set():
+            batch = self.queue.wait_batch(self.debounce, stop=stop)
+            if batch:
+                self.rebuild(batch)
 
     def stop(self) -> None:
         if self.observer is not None:
@@ -193,8 +236,13 @@ class Watcher:
             for diagnostic in error.diagnostics:
                 self.progress.note(diagnostic)
             self.echo("nothing rebuilt: fix the configuration above and save again")
+            self._tell(WatchUpdate(config_errors=tuple(error.diagnostics), initial=self.catalog_signature is None))
             return None
         return catalog
+
+    def _tell(self, update: WatchUpdate) -> None:
+        if self.listener is not None:
+            self.listener(update)
 
     @staticmethod
     def _signature(catalog: Catalog) -> str:
@@ -301,6 +349,7 @@ class Watcher:
             if path not in existing:
                 del self.threads[path]
         report = BuildReport(results + removed)
+        self._tell(WatchUpdate(results=tuple(results + removed), initial=affected is None))
         if report.count_rendered() or report.count("failed") or removed or affected is None:
             self.echo(summary_line(report, time.perf_counter() - started))
         else:

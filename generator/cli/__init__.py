@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "new": "generator.cli.new:new_command",
     "build": "generator.cli.build:build_command",
     "watch": "generator.cli.watch:watch_command",
+    "serve": "generator.cli.serve:serve_command",
     "check": "generator.cli.check:check_command",
     "list": "generator.cli.list_threads:list_command",
     "import": "generator.cli.import_thread:import_command",

@@ -1,0 +1,95 @@
+"""Run the studio: the watch loop in a thread, the web app on uvicorn in the main thread.
+
+The watch loop (generator.watch.Watcher: warm renderers, build cache, dependency
+tracking) is the same one `carousel watch` runs; it tells the studio about every
+build through its listener, and the studio turns that into server-sent events.
+Ctrl-C stops uvicorn, then the watch loop and its workers.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import uvicorn
+
+from generator.build import BuildRequest
+from generator.progress import BuildProgress
+from generator.serve.app import EventHub, Security, create_app
+from generator.serve.studio import Studio
+from generator.watch import WatchUpdate, Watcher
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    open_browser: bool = False
+    poll: bool = False
+    debounce: float = 0.1
+    fixed_now: datetime | None = None
+
+
+def studio_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else (f"[{host}]" if ":" in host and not host.startswith("[") else host)
+    return f"http://{shown}:{port}/"
+
+
+def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], None] | None = None) -> int:
+    """Serve the studio until Ctrl-C; returns the exit code."""
+    say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
+    studio = Studio(request, now=lambda: options.fixed_now or datetime.now(timezone.utc))
+    hub = EventHub()
+
+    def listen(update: WatchUpdate) -> None:
+        for event in studio.on_update(update):
+            hub.publish(event)
+
+    watcher = Watcher(
+        request, poll=options.poll, debounce=options.debounce, fixed_now=options.fixed_now,
+        progress=BuildProgress(sys.stderr, show_cached=False), listener=listen,
+    )
+    stop = threading.Event()
+
+    def watch() -> None:
+        try:
+            watcher.start()
+            say("watching content/, layouts/, themes/, assets/ and carousel.yaml for changes")
+            watcher.watch_until(stop)
+        except Exception:  # the web app stays up; the reason is printed
+            say("the watch loop stopped: " + "".join(traceback.format_exc()).strip())
+        finally:
+            watcher.stop()
+
+    security = Security.for_host(options.host)
+    app = create_app(studio, hub, security)
+    server = uvicorn.Server(uvicorn.Config(app, host=options.host, port=options.port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2))
+    url = studio_url(options.host, options.port)
+    watch_thread = threading.Thread(target=watch, name="carousel-watch", daemon=True)
+    watch_thread.start()
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            stop.wait(0.05)
+        if server.started:
+            say(f"studio: {url} (Ctrl-C to stop)")
+            if options.open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, name="carousel-announce", daemon=True).start()
+    try:
+        server.run()
+    finally:
+        stop.set()
+        watcher.queue.wake()
+        watch_thread.join(timeout=30)
+    if not server.started:
+        say(f"could not serve on {options.host}:{options.port} (is the port in use? try --port)")
+        return 2
+    say("stopped the studio")
+    return 0
