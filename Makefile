@@ -12,6 +12,10 @@ test-tools:
 	@command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  { apt-get install -y -qq poppler-utils >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq poppler-utils >/dev/null 2>&1; }; }; } || \
 	  echo "note: install poppler-utils (pdftotext) to run the text-layer tests; they are skipped without it"
+	@# Debian's chromium and chromium-driver run the studio's browser tests (tests/serve/test_browser.py).
+	@{ command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1; }; } || \
+	  echo "note: install chromium and chromium-driver to run the studio's browser tests; they are skipped without them"
 
 
 $(STAMP): pyproject.toml

@@ -71,25 +71,32 @@ def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], No
     server = uvicorn.Server(uvicorn.Config(app, host=options.host, port=options.port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2))
     url = studio_url(options.host, options.port)
     watch_thread = threading.Thread(target=watch, name="carousel-watch", daemon=True)
-    watch_thread.start()
 
     def announce() -> None:
+        # the watch loop starts once the port is ours: a failed start leaves nothing running
         while not server.started and not server.should_exit:
             stop.wait(0.05)
         if server.started:
             say(f"studio: {url} (Ctrl-C to stop)")
+            watch_thread.start()
             if options.open_browser:
                 webbrowser.open(url)
 
-    threading.Thread(target=announce, name="carousel-announce", daemon=True).start()
+    announcer = threading.Thread(target=announce, name="carousel-announce", daemon=True)
+    announcer.start()
     try:
         server.run()
+    except SystemExit:  # uvicorn exits when it cannot bind
+        pass
     finally:
+        server.should_exit = True
+        announcer.join(timeout=5)
         stop.set()
         watcher.queue.wake()
-        watch_thread.join(timeout=30)
+        if watch_thread.is_alive():
+            watch_thread.join(timeout=30)
     if not server.started:
-        say(f"could not serve on {options.host}:{options.port} (is the port in use? try --port)")
+        say(f"error: could not serve on {options.host}:{options.port} (is the port in use? try --port)")
         return 2
     say("stopped the studio")
     return 0
