@@ -12,6 +12,7 @@ fractions ("1/2 cup") are not formulas.
 from __future__ import annotations
 
 import re
+
 from generator.importers.model import Verbatim
 
 # LaTeX commands that mark bare text as a formula (a path like C:\Users is not one).

@@ -20,7 +20,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.importers.cleanup import fix_mojibake, normalize_characters, repair_glued_handles, repair_glued_urls
+from generator.importers.cleanup import (
+    fix_mojibake,
+    normalize_characters,
+    repair_glued_handles,
+    repair_glued_urls,
+)
 from generator.importers.model import Author, ImportedPost, ImportedThread, SourceError
 from generator.importers.notes import pack_notes, take_title_block
 from generator.importers.posts import finish_posts

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from generator.importers.cleanup import RichText, clean_post, dedupe_posts, strip_thread_markers, tidy_whitespace
+from generator.importers.cleanup import (
+    RichText,
+    clean_post,
+    dedupe_posts,
+    strip_thread_markers,
+    tidy_whitespace,
+)
 from generator.importers.model import ImportedPost, Link
 from generator.importers.notes import conventions
 from generator.importers.trace import Trace, report

@@ -28,7 +28,12 @@ from generator.importers.cleanup import (
     numbered_run,
 )
 from generator.importers.model import Author, ImportedPost, ImportedThread, SourceError
-from generator.importers.notes import is_heading_line, pack_notes, split_keycap_runs, take_title_block
+from generator.importers.notes import (
+    is_heading_line,
+    pack_notes,
+    split_keycap_runs,
+    take_title_block,
+)
 from generator.importers.posts import finish_posts
 from generator.importers.trace import Trace, report
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from generator.importers.cleanup import clean_post
-from generator.importers.formulas import bare_formula_spans, find_verbatim, mermaid_source
+from generator.importers.formulas import (
+    bare_formula_spans,
+    find_verbatim,
+    mermaid_source,
+)
 from generator.importers.model import Verbatim
 from generator.importers.writer import math_markdown, post_markdown
 
