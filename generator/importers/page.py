@@ -20,15 +20,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.importers.cleanup import (
-    fix_mojibake,
-    normalize_characters,
-    repair_glued_handles,
-    repair_glued_urls,
-)
+from generator.importers.cleanup import repair_glued_handles, repair_glued_urls
 from generator.importers.model import Author, ImportedPost, ImportedThread, SourceError
 from generator.importers.notes import pack_notes, take_title_block
 from generator.importers.posts import finish_posts
+from generator.importers.text import repaired_text
 from generator.importers.trace import Trace, changed_part, report
 
 # --------------------------------------------------------------------------- interface text
@@ -309,7 +305,7 @@ def _thread_groups(lines: Sequence[str], headers: Sequence[Header], trace: Trace
 
 def parse_page(raw: str, where: str, trace: Trace | None = None) -> ImportedThread:
     """Text copied from a web page -> ImportedThread. Raises SourceError when no text is left."""
-    text = fix_mojibake(normalize_characters(raw))
+    text = repaired_text(raw, trace)
     if not text.strip():
         raise SourceError.at(where, "empty: there is no page text to import")
     lines = clean_page_lines(text, trace)

@@ -35,7 +35,7 @@ from generator.importers.notes import (
     take_title_block,
 )
 from generator.importers.posts import finish_posts
-from generator.importers.trace import Trace, report
+from generator.importers.trace import Trace, changed_part, report
 
 CARD_START = re.compile(r"^[ \t]*Drag Post #(\d+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 HANDLE_LINE = re.compile(r"^@([A-Za-z0-9_]{1,15})$")
@@ -50,20 +50,35 @@ def _is_interface(line: str) -> bool:
     return " ".join(line.split()).lower() in INTERFACE_LINES
 
 
-def split_cards(text: str) -> tuple[Author | None, list[ImportedPost]]:
+def split_cards(text: str, trace: Trace | None = None) -> tuple[Author | None, list[ImportedPost]]:
     """Post cards -> (the thread's author, each card's raw post), in card-number order.
 
-    Cards by another handle than the thread's (replies by others) are skipped.
+    Cards by another handle than the thread's (replies by others) are skipped. The
+    tool's interface text (before the first card, card headers, buttons) goes, and
+    each dropped line is reported to `trace`.
     """
     starts = list(CARD_START.finditer(text))
+    for number, line in enumerate(text[: starts[0].start()].split("\n") if starts else [], start=1):
+        if line.strip():
+            report(trace, "web-tool-interface", number, "dropped", line)
     cards: list[tuple[int, int, str | None, str | None, ImportedPost]] = []
     for order, match in enumerate(starts):
         end = starts[order + 1].start() if order + 1 < len(starts) else len(text)
+        card_line = text.count("\n", 0, match.start()) + 1
         lines = text[match.end() : end].split("\n")
         name, handle, body_lines = _card_header(lines)
-        body = "\n".join(line for line in body_lines if not _is_interface(line))
-        line = text.count("\n", 0, match.start()) + 1
-        cards.append((int(match.group(1)), order, name, handle, ImportedPost(text=body, line=line)))
+        first_body_line = card_line + len(lines) - len(body_lines)
+        report(trace, "card-header", card_line, "dropped", " ".join(l.strip() for l in [match.group(), *lines[: len(lines) - len(body_lines)]] if l.strip()))
+        kept: list[str] = []
+        for offset, line in enumerate(body_lines):
+            if _is_interface(line):
+                report(trace, "web-tool-interface", first_body_line + offset, "dropped", line)
+                line = ""  # a blank keeps the lines below on their source line numbers
+            kept.append(line)
+        while kept and not kept[0].strip():  # the post starts on its first line of text
+            kept.pop(0)
+            first_body_line += 1
+        cards.append((int(match.group(1)), order, name, handle, ImportedPost(text="\n".join(kept), line=first_body_line)))
     cards.sort(key=lambda card: (card[0], card[1]))
     handles = Counter(card[3].lower() for card in cards if card[3])
     if not handles:
@@ -73,6 +88,9 @@ def split_cards(text: str) -> tuple[Author | None, list[ImportedPost]]:
     author_key = first[3].lower() if first and first[3] else handles.most_common(1)[0][0]
     author_card = next(card for card in cards if card[3] and card[3].lower() == author_key)
     author = Author(name=author_card[2] or author_card[3] or "", handle=author_card[3] or "")
+    for card in cards:
+        if card[3] is not None and card[3].lower() != author_key:
+            report(trace, "other-author", card[4].line, "dropped", card[4].text)
     bodies = [card[4] for card in cards if card[3] is None or card[3].lower() == author_key]
     return author, bodies
 
@@ -127,6 +145,18 @@ def split_plain(text: str) -> list[str]:
     return re.split(r"\n[ \t]*\n", text)
 
 
+def repaired_text(raw: str, trace: Trace | None = None) -> str:
+    """The pasted text with its characters normalised and its mojibake repaired (each repaired line reported)."""
+    normal = normalize_characters(raw)
+    text = fix_mojibake(normal)
+    if trace is not None and text != normal and text.count("\n") == normal.count("\n"):
+        for number, (before, after) in enumerate(zip(normal.split("\n"), text.split("\n")), start=1):
+            if before != after:
+                old, new = changed_part(before, after)
+                report(trace, "mojibake", number, "repaired", old, new)
+    return text
+
+
 def _located(pieces: list[str], text: str, first_line: int) -> list[ImportedPost]:
     """Raw posts from pieces of `text`, each knowing the source line it starts on."""
     drafts: list[ImportedPost] = []
@@ -156,12 +186,12 @@ NOTES_BLOCK = 320
 
 def parse_text(raw: str, where: str, trace: Trace | None = None) -> ImportedThread:
     """A pasted thread (or notes) -> ImportedThread. Raises SourceError when there is no post text."""
-    text = fix_mojibake(normalize_characters(raw))
+    text = repaired_text(raw, trace)
     if not text.strip():
         raise SourceError.at(where, "empty: there is no thread text to import")
     notes = False
     if CARD_START.search(text):
-        author, drafts = split_cards(text)
+        author, drafts = split_cards(text, trace)
     else:
         author, rest = _header_author(text)
         first_line = 1 + text.count("\n", 0, len(text) - len(rest))

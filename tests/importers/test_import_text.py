@@ -67,3 +67,21 @@ def test_nothing_to_import_is_an_error(raw):
     with pytest.raises(SourceError) as caught:
         parse_text(raw, "in.txt")
     assert len(str(caught.value).splitlines()) == 1
+
+
+def test_web_tool_dump_reports_what_it_dropped_on_its_lines():
+    from generator.importers.trace import Trace
+
+    trace = Trace()
+    raw = "Brand Kit\n\nDrag Post #1\nLena\n@lena\n\nFirst post, caf\u00c3\u00a9 style.\n\nApply Image\nDrag Post #2\nSam\n@sam\n\nA reply.\n"
+    thread = parse_text(raw, "dump.txt", trace)
+    assert [plain(post) for post in thread.posts] == ["First post, café style."]
+    assert [(hit.rule, hit.line) for hit in trace.hits] == [
+        ("mojibake", 7),
+        ("web-tool-interface", 1),
+        ("card-header", 3),
+        ("web-tool-interface", 9),
+        ("card-header", 10),
+        ("other-author", 14),
+    ]
+    assert [hit.line for hit in sorted(trace.hits, key=lambda h: h.line or 0)] == [1, 3, 7, 9, 10, 14]
