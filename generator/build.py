@@ -28,11 +28,12 @@ from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, KeyContext, ThreadDeps, ThreadKey, output_stats
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.content.markdown import new_markdown
-from generator.errors import CarouselError, ConfigError, Diagnostic, Severity
+from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, internal_error
 from generator.model import ThreadPlan
 from generator.output import read_manifest, sha256, write_changed_files, write_manifest
 from generator.parallel import RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.project import Project
+from generator.slugs import duplicate_slugs, inside, slug_problem
 from generator.threads import load_thread, slug_for
 
 Outcome = Literal["built", "skipped", "failed", "removed"]
@@ -100,21 +101,62 @@ Planned = tuple[Path, ThreadPlan | None, ThreadResult | None]
 
 
 def plan_threads(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] | None = None) -> list[Planned]:
-    """Parse, validate and plan every selected thread (no rendering, no writing)."""
+    """Parse, validate and plan every selected thread (no rendering, no writing).
+
+    Each thread is planned inside its own boundary: whatever goes wrong becomes that
+    thread's failure (an unexpected exception an "internal error"), and the others are
+    planned. Threads whose slugs collide all fail, each naming the others.
+    """
     project = catalog.project
     if paths is None:
         paths = list(request.selection) if request.selection else project.discover_threads()
     markdown = new_markdown()
     planned: list[Planned] = []
     for path in paths:
-        slug = slug_for(project.content_dir, path)
+        shown = project.relative(path)
         try:
             plan = load_thread(catalog, path, request.cli_options, markdown)
         except CarouselError as error:
-            planned.append((path, None, ThreadResult(slug, project.relative(path), "failed", diagnostics=error.diagnostics, exit_code=error.exit_code)))
+            planned.append((path, None, _failed(project, path, error.diagnostics)))
+            continue
+        except Exception as error:  # a bug (ours or a library's) must not stop the other threads
+            markdown = new_markdown()  # it may have been left half-way through a post
+            planned.append((path, None, _failed(project, path, [internal_error(shown, error, "reading the thread")])))
             continue
         planned.append((path, plan, None))
-    return planned
+    return reject_duplicate_slugs(project, planned)
+
+
+def failure_slug(project: Project, path: Path) -> str:
+    """The name a failed thread is recorded under: its file's slug, or its path when that is not a safe slug."""
+    slug = slug_for(project.content_dir, path)
+    return slug if slug_problem(slug) is None else f"invalid:{project.relative(path)}"
+
+
+def _failed(project: Project, path: Path, diagnostics: list[Diagnostic]) -> ThreadResult:
+    return ThreadResult(failure_slug(project, path), project.relative(path), "failed", diagnostics=list(diagnostics), exit_code=1)
+
+
+def reject_duplicate_slugs(project: Project, planned: list[Planned], claimed: dict[str, str] | None = None) -> list[Planned]:
+    """Fail every planned thread whose slug another thread has too.
+
+    `claimed` are slugs held by threads not in `planned` (slug -> shown path), e.g. those
+    a partial rebuild did not plan; a claim whose file is gone does not count.
+    """
+    claims = [(plan.meta.shown_path, plan.meta.slug) for _, plan, _ in planned if plan is not None]
+    owners = [index for index, (_, plan, _) in enumerate(planned) if plan is not None]
+    mine = {shown for shown, _ in claims}
+    extra = [(shown, slug) for slug, shown in (claimed or {}).items() if shown not in mine and (project.root / shown).is_file()]
+    problems = duplicate_slugs(claims + extra)
+    result = list(planned)
+    for claim_index, owner in enumerate(owners):
+        if claim_index in problems:
+            path, plan, _ = planned[owner]
+            assert plan is not None
+            problem = problems[claim_index]
+            located = Diagnostic(problem.path, plan.meta.slug_line, problem.message)
+            result[owner] = (path, None, _failed(project, path, [located]))
+    return result
 
 
 def _skip_reason(plan: ThreadPlan, request: BuildRequest, now: datetime) -> str:
@@ -257,7 +299,7 @@ class Builder:
         results: list[ThreadResult | None], context: KeyContext, manifest_threads: dict[str, Any], now: datetime, backend: Any,
     ) -> list[ThreadResult]:
         request = self.request
-        planned_list = plan_threads(catalog, request, [paths[index] for index in to_plan]) if to_plan else []
+        to_plan, planned_list = self._plan_unique(catalog, paths, to_plan, results, manifest_threads)
         keys: dict[int, ThreadKey] = {}
         stamps: dict[int, str | None] = {}
         jobs: list[RenderJob] = []
@@ -271,8 +313,12 @@ class Builder:
             if reason:
                 results[index] = ThreadResult(plan.meta.slug, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
                 continue
-            key = keys[index] = context.key(plan)
-            stamp = stamps[index] = context.stamp(path, key.deps, source_digest=sources[index])
+            try:
+                key = keys[index] = context.key(plan)
+                stamp = stamps[index] = context.stamp(path, key.deps, source_digest=sources.get(index))
+            except Exception as error:  # e.g. a dependency that cannot be read: this thread fails, not the build
+                results[index] = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
+                continue
             self.deps[path] = key.deps
             entry = None if self.force else self.cache.lookup(plan.meta.slug, key.key, self.out_dir)
             if entry is not None:
@@ -303,7 +349,12 @@ class Builder:
                 renderer = backend or make_backend(self.project, request.jobs, len(jobs))
                 try:
                     for job, outcome in renderer.render_many(jobs):
-                        result = self._finish(job, outcome, keys[job.index], stamps[job.index])
+                        try:
+                            result = self._finish(job, outcome, keys[job.index], stamps[job.index])
+                        except CarouselError as error:
+                            result = _failed(self.project, job.plan.meta.source_path, error.diagnostics)
+                        except Exception as error:  # e.g. a full disk: this thread fails, the others are written
+                            result = _failed(self.project, job.plan.meta.source_path, [internal_error(job.plan.meta.shown_path, error, "writing its files")])
                         results[job.index] = result
                         self._record(result, manifest_threads, now, advance=True)
                 finally:
@@ -313,6 +364,30 @@ class Builder:
             if self.progress is not None:
                 self.progress.stop()
         return [result for result in results if result is not None]
+
+    def _plan_unique(
+        self, catalog: Catalog, paths: list[Path], to_plan: list[int], results: list[ThreadResult | None], manifest_threads: dict[str, Any],
+    ) -> tuple[list[int], list[Planned]]:
+        """Plan the threads of `to_plan`, failing every one whose slug another thread has.
+
+        An up-to-date thread (not planned) whose slug a planned one now takes is planned
+        too, so both are reported; slugs of threads outside this build (a partial rebuild)
+        count as taken while their files exist. Returns the planned indexes and plans.
+        """
+        planned = dict(zip(to_plan, plan_threads(catalog, self.request, [paths[index] for index in to_plan]))) if to_plan else {}
+        taken = {plan.meta.slug.casefold() for _, plan, _ in planned.values() if plan is not None}
+        clashing = [index for index, result in enumerate(results) if result is not None and result.slug.casefold() in taken]
+        if clashing:
+            for index, entry in zip(clashing, plan_threads(catalog, self.request, [paths[index] for index in clashing])):
+                planned[index] = entry
+                results[index] = None
+        claimed = {
+            slug: entry["source"] for slug, entry in manifest_threads.items()
+            if isinstance(entry, dict) and entry.get("outcome") != "failed" and isinstance(entry.get("source"), str)
+        }
+        claimed.update({result.slug: result.shown_path for result in results if result is not None})
+        order = sorted(planned)
+        return order, reject_duplicate_slugs(self.project, [planned[index] for index in order], claimed)
 
     def _record(self, result: ThreadResult, manifest_threads: dict[str, Any], now: datetime, *, advance: bool = False) -> None:
         previous = manifest_threads.get(result.slug)
@@ -326,6 +401,9 @@ class Builder:
             # a failed build leaves the previous output (and its cache entry) in place
             return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=outcome.diagnostics, exit_code=outcome.exit_code)
         artifacts = outcome.artifacts
+        for relative in artifacts.files:
+            if inside(self.out_dir, f"{slug}/{relative}") is None:  # slugs are checked; this is the last guard
+                raise ThreadError(Diagnostic(shown, plan.meta.slug_line, f"output path '{slug}/{relative}' would be outside the output folder"))
         files = write_changed_files(self.out_dir, slug, artifacts.files)
         if key.key is not None:
             self.cache.store(slug, CacheEntry(

@@ -7,8 +7,9 @@ user sees every mistake of a build at once.
 from __future__ import annotations
 
 import difflib
+import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class Diagnostic:
     line: int | None
     message: str
     severity: Severity = Severity.ERROR
+    detail: str = field(default="", compare=False, repr=False)  # a traceback, shown only with --debug
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -50,6 +52,22 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ` (did you mean 'x'?)` suffix for the closest choice, or an empty string."""
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+# Where users should send an internal error (a bug of ours, not of their input).
+REPORT_AT = "the Carousel Studio issue tracker"
+
+
+def internal_error(path: str, error: BaseException, stage: str) -> Diagnostic:
+    """A bug of ours (or of a library) met while handling one file: say so, keep the traceback for --debug."""
+    summary = traceback.format_exception_only(type(error), error)[-1].strip()
+    if len(summary) > 300:
+        summary = summary[:299] + "…"
+    message = (
+        f"internal error while {stage}: {summary} (a bug in Carousel Studio, not in your file: "
+        f"please report it to {REPORT_AT} with this file; run with --debug for the traceback)"
+    )
+    return Diagnostic(path, None, message, detail="".join(traceback.format_exception(error)))
 
 
 class CarouselError(Exception):

@@ -67,6 +67,7 @@ class ThreadMeta:
     draft: bool
     source_url: str | None
     caption: str | None
+    slug_line: int = 1  # where the slug comes from: its `slug:` line, or 1 for the file name
 
 
 @dataclass(frozen=True)

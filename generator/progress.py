@@ -18,15 +18,19 @@ if TYPE_CHECKING:
     from generator.build import BuildReport, ThreadResult
 
 
-def format_diagnostic(diagnostic: Diagnostic) -> str:
-    """`file:line: message`, warnings marked as such (as generator.cli.common prints them)."""
+def format_diagnostic(diagnostic: Diagnostic, debug: bool = False) -> str:
+    """`file:line: message`, warnings marked as such; with `debug`, the traceback of an internal error after it."""
     if diagnostic.severity is Severity.WARNING:
         where = diagnostic.path if diagnostic.line is None else f"{diagnostic.path}:{diagnostic.line}"
-        return f"{where}: warning: {diagnostic.message}"
-    return str(diagnostic)
+        text = f"{where}: warning: {diagnostic.message}"
+    else:
+        text = str(diagnostic)
+    if debug and diagnostic.detail:
+        text += "\n" + diagnostic.detail.rstrip()
+    return text
 
 
-def result_lines(result: "ThreadResult") -> list[str]:
+def result_lines(result: "ThreadResult", debug: bool = False) -> list[str]:
     """One line for the thread, then one per diagnostic."""
     if result.outcome == "built" and result.cached:
         line = f"cached  {result.slug}: {result.slide_count} slides (up to date)"
@@ -39,7 +43,7 @@ def result_lines(result: "ThreadResult") -> list[str]:
         line = f"removed {result.slug}: {result.reason}"
     else:
         line = f"failed  {result.slug}"
-    return [line] + [format_diagnostic(d) for d in result.diagnostics]
+    return [line] + [format_diagnostic(d, debug) for d in result.diagnostics]
 
 
 def summary_line(report: "BuildReport", seconds: float) -> str:
@@ -71,8 +75,9 @@ def stream_is_terminal(stream: TextIO) -> bool:
 class BuildProgress:
     """Receives each finished thread; shows a bar (terminal) or prints plain lines."""
 
-    def __init__(self, stream: TextIO | None = None, *, live: bool | None = None, show_cached: bool = True):
+    def __init__(self, stream: TextIO | None = None, *, live: bool | None = None, show_cached: bool = True, debug: bool = False):
         self.stream = stream or sys.stderr
+        self.debug = debug  # print the traceback of internal errors
         self.show_cached = show_cached  # watch mode: only what changed is worth a line
         self.live_allowed = stream_is_terminal(self.stream) if live is None else live
         self._progress: Any = None
@@ -102,13 +107,13 @@ class BuildProgress:
 
     def thread_done(self, result: "ThreadResult", *, advance: bool = False) -> None:
         if self.show_cached or not result.cached:
-            for line in result_lines(result):
+            for line in result_lines(result, self.debug):
                 self.echo(line)
         if advance and self._progress is not None:
             self._progress.advance(self._task)
 
     def note(self, diagnostic: Diagnostic) -> None:
-        self.echo(format_diagnostic(diagnostic))
+        self.echo(format_diagnostic(diagnostic, self.debug))
 
     def stop(self) -> None:
         if self._progress is not None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import warnings
+
 import markdown
 from PIL import Image, UnidentifiedImageError
 
@@ -22,9 +24,11 @@ from generator.config.schema import FrontMatter, Options, PostDirectives, Profil
 from generator.config.validate import validate_model
 from generator.config.yamlsource import LocatedYaml
 from generator.content.markdown import PostHtml, plain_text, render_inline, render_post
-from generator.content.thread import PostSource, ThreadSource, ThreadSyntaxError, split_thread
-from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did_you_mean
+from generator.content.thread import FENCE, PostSource, ThreadSource, ThreadSyntaxError, split_thread
+from generator.errors import Diagnostic, Severity, ThreadError, did_you_mean
+from generator.limits import LIMITS
 from generator.model import ImageAsset, SlideSpec, ThreadMeta, ThreadPlan
+from generator.slugs import slug_problem
 
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
@@ -84,13 +88,30 @@ class _ImageResolver:
 
 
 def _image_asset(path: Path, alt: str, shown: str, line: int, problems: list[Diagnostic]) -> ImageAsset | None:
+    """The image's natural size, read from its header; its bytes and pixels checked before any decoding."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: {error.strerror or error}"))
+        return None
+    if size > LIMITS.image_bytes:
+        problems.append(Diagnostic(shown, line, f"image {path.name} is {size / 1e6:.0f} MB (at most {LIMITS.image_bytes / 1e6:.0f} MB)"))
+        return None
     if path.suffix.lower() == ".svg":
         return ImageAsset(path, alt)
     try:
-        with Image.open(path) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError) as error:
-        problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: {error}"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own pixel limit is lower
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        problems.append(Diagnostic(shown, line, f"image {path.name} has too many pixels (at most {LIMITS.image_pixels:,})"))
+        return None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:  # Pillow's plugins raise all of these
+        problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: not an image Pillow can read ({type(error).__name__})"))
+        return None
+    if width * height > LIMITS.image_pixels:
+        problems.append(Diagnostic(shown, line, f"image {path.name} is {width}x{height} pixels (at most {LIMITS.image_pixels:,} pixels)"))
         return None
     return ImageAsset(path, alt, width, height)
 
@@ -135,8 +156,60 @@ def _as_datetime(value: datetime | date | None) -> datetime | None:
     return datetime.combine(value, time())
 
 
+def read_thread_text(path: Path, shown: str) -> str:
+    """A thread file's text, within the size limit; not UTF-8 is an error at the line of the first bad byte."""
+    try:
+        size = path.stat().st_size
+        if size > LIMITS.thread_bytes:
+            raise ThreadError(Diagnostic(shown, None, f"the file is {size / 1e6:.1f} MB; a thread may be at most {LIMITS.thread_bytes / 1e6:.0f} MB"))
+        data = path.read_bytes()
+    except OSError as error:
+        raise ThreadError(Diagnostic(shown, None, f"cannot read the file: {error.strerror or error}")) from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ThreadError(Diagnostic(shown, line, f"not UTF-8 text (byte {data[error.start]:#04x}): save the file as UTF-8")) from error
+
+
+def _post_problems(post: PostSource, shown: str) -> list[Diagnostic]:
+    """A post beyond the input limits (checked before Markdown sees it)."""
+    if len(post.markdown) > LIMITS.post_chars:
+        return [Diagnostic(shown, post.line, f"post {post.number} has {len(post.markdown):,} characters (at most {LIMITS.post_chars:,}): split it into several posts with '---'")]
+    depth, line = _source_nesting(post.markdown)
+    if depth > LIMITS.nesting_depth:
+        return [Diagnostic(shown, post.line + line, f"post {post.number} nests lists or quotes {depth} levels deep (at most {LIMITS.nesting_depth})")]
+    return []
+
+
+QUOTE_MARKERS = re.compile(r"[ \t]*(?:>[ \t]?)+")
+
+
+def _source_nesting(text: str) -> tuple[int, int]:
+    """(deepest nesting of a line, its 0-based line): `>` markers, or indentation in list steps of 4 columns.
+
+    Lines inside fenced code are skipped: code may be indented as deeply as it likes.
+    """
+    deepest, deepest_line = 0, 0
+    fence: str | None = None
+    for index, line in enumerate(text.split("\n")):
+        if fence_match := FENCE.match(line.lstrip(" >")):
+            marker = fence_match.group(1)
+            fence = marker[0] if fence is None else (None if marker[0] == fence else fence)
+            continue
+        if fence is not None:
+            continue
+        quotes = QUOTE_MARKERS.match(line)
+        quote_depth = quotes.group(0).count(">") if quotes else 0
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        depth = max(quote_depth, indent // 4)
+        if depth > deepest:
+            deepest, deepest_line = depth, index
+    return deepest, deepest_line
+
+
 def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown, text: str | None = None) -> ThreadPlan:
-    """Read, validate and plan one thread. Raises ConfigError (exit 2) or ThreadError (exit 1).
+    """Read, validate and plan one thread. Raises ThreadError (exit 1) naming every problem found.
 
     `text`, when given, is planned as the content of `path` (the studio checks an edit
     before it writes it).
@@ -144,14 +217,11 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     project = catalog.project
     shown = project.relative(path)
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise ThreadError(Diagnostic(shown, None, f"not UTF-8 text: {error}")) from error
+        text = read_thread_text(path, shown)
     try:
         source, problems = split_thread(text, shown)
     except ThreadSyntaxError as error:
-        raise ConfigError(error.diagnostic) from error
+        raise ThreadError(error.diagnostic) from error
 
     front, schema_problems = validate_model(FrontMatter, source.front_matter, context="front matter")
     problems += schema_problems
@@ -159,7 +229,15 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     raw_names = {key: value for key, value in source.front_matter.data.items() if key in ("theme", "layout", "profile") and isinstance(value, str)}
     problems += catalog.check_names(raw_names, source.front_matter, (), "front matter")
     if front is None:
-        raise ConfigError(problems)
+        raise ThreadError(problems)
+    slug = front.slug if front.slug is not None else slug_for(project.content_dir, path)
+    slug_line = source.front_matter.line_of(("slug",)) if front.slug is not None else 1
+    if (problem := slug_problem(slug)) is not None:
+        where = "front matter: " if front.slug is not None else "file name: "
+        hint = "" if front.slug is not None else " (rename the file or set `slug:` in its front matter)"
+        problems.append(Diagnostic(shown, slug_line, f"{where}{problem}{hint}"))
+    if front.date is not None and not 1900 <= front.date.year <= 9000:
+        problems.append(source.front_matter.diagnostic(("date",), f"front matter: date: year {front.date.year} is out of range (1900-9000)"))
 
     front_layer = front.option_layer()
     preset_layer: dict[str, Any] = {}
@@ -180,6 +258,9 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     md_posts: list[PostEntry] = []
     base_dir = path.parent
     for post in source.posts:
+        if post_problems := _post_problems(post, shown):
+            problems += post_problems
+            continue
         problems += _refused_urls(post, shown)
         directive_layer: dict[str, Any] = {}
         title_override = ""
@@ -196,6 +277,9 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
                     directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
         rendered = render_post(md, post.markdown)
+        if rendered.depth > 4 * LIMITS.nesting_depth:
+            problems.append(Diagnostic(shown, post.line, f"post {post.number}: its HTML nests {rendered.depth} elements deep (at most {4 * LIMITS.nesting_depth})"))
+            continue
         resolved = {ref.src: resolver.resolve(ref.src, ref.alt, base_dir, post.line) for ref in rendered.images}
         blocks = tuple(_strip_empty_blocks([_rewrite_images(block, resolved) for block in rendered.blocks]))
         title_html = render_inline(md, title_override) if title_override else rendered.title_html
@@ -205,12 +289,12 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     problems += resolver.problems
     errors = [p for p in problems if p.is_error]
     if errors:
-        config_like = [p for p in errors if "not found" not in p.message and "cannot read image" not in p.message]
-        raise (ConfigError if config_like else ThreadError)(errors)
+        raise ThreadError(errors)
 
     title_plain = front.title or _derived_title(md_posts)
     meta = ThreadMeta(
-        slug=front.slug or slug_for(project.content_dir, path),
+        slug=slug,
+        slug_line=slug_line,
         source_path=path,
         shown_path=shown,
         title=title_plain,
@@ -223,7 +307,7 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     )
     slides, arrangement_problems = _arrange(front, source, options, md_posts)
     if arrangement_problems:
-        raise ConfigError(arrangement_problems)
+        raise ThreadError(arrangement_problems)
     dependencies = [path] + resolver.used
     if project.config_path.is_file():
         dependencies.append(project.config_path)
@@ -244,7 +328,7 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
 def _profile(catalog: Catalog, options: Options) -> Profile | None:
     profiles = catalog.config.profiles
     if options.profile is not None:
-        return profiles[options.profile]
+        return profiles.get(options.profile)  # an unknown name is reported by check_names
     if len(profiles) == 1:
         return next(iter(profiles.values()))
     return None

@@ -40,7 +40,18 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module_name), attribute)
 
 
+DEBUG_KEY = "carousel.debug"  # in click's context meta: --debug was given (generator.cli.common.debug_mode)
+
+
+def set_debug_flag(context: click.Context, _param: click.Parameter, value: bool) -> None:
+    """Callback of `--debug` (on the group and on commands): remember it for the whole invocation."""
+    if value:
+        context.meta[DEBUG_KEY] = True
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carousel")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug_flag,
+              help="Show the traceback of an internal error (a bug to report).")
 def main() -> None:
     """Carousel Studio: turn Markdown threads into LinkedIn and Instagram carousels."""

@@ -12,7 +12,7 @@ from generator.build import BuildRequest, ThreadResult, run_build
 from generator.catalog import validate_cli_layer
 from generator.cli.common import (
     build_options,
-    cli_layer, exits_on_carousel_error, override_options, parse_now, project_option, resolve_project,
+    cli_layer, debug_mode, debug_option, exits_on_carousel_error, override_options, parse_now, project_option, require_project,
 )
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress, result_lines, summary_line
@@ -20,7 +20,7 @@ from generator.progress import BuildProgress, result_lines, summary_line
 
 def report_thread(result: ThreadResult) -> None:
     """One line per thread, then its diagnostics (to stderr)."""
-    for line in result_lines(result):
+    for line in result_lines(result, debug_mode()):
         click.echo(line, err=True)
 
 
@@ -29,11 +29,12 @@ def report_thread(result: ThreadResult) -> None:
 @build_options(force_help="Render every thread, ignoring the build cache (.carousel-cache/).", jobs_help="Threads rendered in parallel (default: CPU count).")
 @override_options
 @project_option
+@debug_option
 @exits_on_carousel_error
 def build_command(paths, format_option, out_dir, jobs, drafts, future, now_option, strict, force, project_dir, **overrides):
     """Build all threads of content/, or the named thread files."""
     started = time.perf_counter()
-    project = resolve_project(project_dir)
+    project = require_project(project_dir)
     request = BuildRequest(
         project=project,
         out_dir=(out_dir or project.root / "output").resolve(),
@@ -46,7 +47,7 @@ def build_command(paths, format_option, out_dir, jobs, drafts, future, now_optio
         force=force,
         jobs=jobs or default_jobs(),
     )
-    progress = BuildProgress(sys.stderr)
+    progress = BuildProgress(sys.stderr, debug=debug_mode())
     try:
         report = run_build(request, progress=progress)
     finally:

@@ -9,17 +9,18 @@ import click
 
 from generator.build import BuildRequest, plan_threads
 from generator.catalog import cli_layer_problems, load_catalog
-from generator.cli.common import exits_on_carousel_error, parse_now, print_diagnostic, project_option, resolve_project
+from generator.cli.common import debug_option, exits_on_carousel_error, parse_now, print_diagnostic, project_option, require_project
 from generator.errors import ConfigError
 
 
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_option
+@debug_option
 @exits_on_carousel_error
 def check_command(paths, project_dir):
     """Validate config and threads; exit non-zero on any error."""
-    project = resolve_project(project_dir)
+    project = require_project(project_dir)
     catalog = load_catalog(project)
     request = BuildRequest(project=project, out_dir=project.root / "output", now=parse_now(None), selection=tuple(p.resolve() for p in paths))
     if problems := cli_layer_problems(catalog, request.cli_options):

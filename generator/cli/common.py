@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -11,7 +12,9 @@ from typing import Any
 
 import click
 
-from generator.errors import CarouselError, Diagnostic, Severity
+from generator.cli import DEBUG_KEY, set_debug_flag
+from generator.errors import CarouselError, ConfigError, Diagnostic, internal_error
+from generator.progress import format_diagnostic
 from generator.project import CONFIG_NAME, Project
 
 
@@ -33,6 +36,35 @@ def project_option(function: Callable) -> Callable:
 
 def resolve_project(project_dir: Path | None) -> Project:
     return Project.at(project_dir if project_dir is not None else find_project_root(Path.cwd()))
+
+
+def require_project(project_dir: Path | None) -> Project:
+    """The project to build or check; ConfigError (exit 2) when there is none.
+
+    A project is a folder with carousel.yaml (searched upwards from the current folder)
+    or, without one, a folder holding `content/`. Anywhere else nothing is built or written.
+    """
+    project = resolve_project(project_dir)
+    if project.config_path.is_file() or project.content_dir.is_dir():
+        return project
+    where = "--project " + str(project_dir) if project_dir is not None else f"{project.root} or any folder above it"
+    raise ConfigError(Diagnostic(
+        CONFIG_NAME, None,
+        f"no project found: no {CONFIG_NAME} or content/ folder in {where} (make one with `carousel new DIR`)",
+    ))
+
+
+def debug_mode() -> bool:
+    """Whether `--debug` (or CAROUSEL_DEBUG=1) asks for the tracebacks of internal errors."""
+    context = click.get_current_context(silent=True)
+    return bool(os.environ.get("CAROUSEL_DEBUG")) or bool(context is not None and context.meta.get(DEBUG_KEY))
+
+
+def debug_option(function: Callable) -> Callable:
+    return click.option(
+        "--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug_flag,
+        help="Show the traceback of an internal error (a bug to report).",
+    )(function)
 
 
 def build_options(force_help: str, jobs_help: str) -> Callable[[Callable], Callable]:
@@ -93,15 +125,14 @@ def parse_now(value: str | None) -> datetime:
 
 
 def print_diagnostic(diagnostic: Diagnostic) -> None:
-    if diagnostic.severity is Severity.WARNING:
-        where = diagnostic.path if diagnostic.line is None else f"{diagnostic.path}:{diagnostic.line}"
-        click.echo(f"{where}: warning: {diagnostic.message}", err=True)
-    else:
-        click.echo(str(diagnostic), err=True)
+    click.echo(format_diagnostic(diagnostic, debug_mode()), err=True)
 
 
 def exits_on_carousel_error(function: Callable) -> Callable:
-    """Print a CarouselError's diagnostics and exit with its code (2 for config, 1 for a thread)."""
+    """Print a CarouselError's diagnostics and exit with its code (2 for config, 1 for a thread).
+
+    Any other exception is a bug: one line saying so (its traceback with --debug), exit 1.
+    """
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -111,5 +142,11 @@ def exits_on_carousel_error(function: Callable) -> Callable:
             for diagnostic in error.diagnostics:
                 print_diagnostic(diagnostic)
             sys.exit(error.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            name = click.get_current_context().info_name or "carousel"
+            print_diagnostic(internal_error(f"carousel {name}", error, "running the command"))
+            sys.exit(1)
 
     return wrapper

@@ -9,7 +9,7 @@ import click
 
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog, validate_cli_layer
-from generator.cli.common import build_options, cli_layer, exits_on_carousel_error, override_options, parse_now, project_option, resolve_project
+from generator.cli.common import build_options, cli_layer, debug_mode, debug_option, exits_on_carousel_error, override_options, parse_now, project_option, require_project
 from generator.errors import CarouselError, ConfigError
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress
@@ -23,10 +23,11 @@ from generator.watch import DEBOUNCE_SECONDS, Watcher
               help="Quiet time that ends a burst of changes.")
 @override_options
 @project_option
+@debug_option
 @exits_on_carousel_error
 def watch_command(out_dir, format_option, jobs, drafts, future, now_option, strict, force, poll, debounce, project_dir, **overrides):
     """Build, then watch content, layouts, themes, assets and carousel.yaml and rebuild on save."""
-    project = resolve_project(project_dir)
+    project = require_project(project_dir)
     request = BuildRequest(
         project=project,
         out_dir=(out_dir or project.root / "output").resolve(),
@@ -51,6 +52,6 @@ def watch_command(out_dir, format_option, jobs, drafts, future, now_option, stri
         poll=poll,
         debounce=debounce,
         fixed_now=request.now if now_option else None,
-        progress=BuildProgress(sys.stderr, show_cached=False),
+        progress=BuildProgress(sys.stderr, show_cached=False, debug=debug_mode()),
     )
     sys.exit(watcher.run())

@@ -15,7 +15,7 @@ import markdown
 import nh3
 from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.util import AtomicString
 
 from generator.fonts import add_emoji_presentation
@@ -63,6 +63,44 @@ class _SpacedHashHeaderProcessor(HashHeaderProcessor):
     RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?:[ \t]+(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?))?[ \t]*#*(?:\n|$)")
 
 
+# Link text (`[text](url)`, `[text][ref]`, `![alt](src)`) longer or more nested than this
+# is not a link. Python-Markdown looks for the closing bracket of every `[` character by
+# character to the end of the paragraph, so a post of 20,000 `[` took minutes (n² steps).
+MAX_LINK_TEXT = 2_000
+MAX_LINK_BRACKETS = 32  # inner `]` a link text may hold
+MAX_LINK_NESTING = 8
+
+
+def bounded_link_text(data: str, index: int) -> tuple[str, int, bool]:
+    """LinkInlineProcessor.getText within bounds: (text, index after `]`, found).
+
+    Same result as Python-Markdown's for link texts within the bounds; scans with
+    str.find/str.count, so one call costs O(MAX_LINK_TEXT) in C, O(MAX_LINK_BRACKETS) in Python.
+    """
+    end = min(len(data), index + MAX_LINK_TEXT)
+    depth, position = 1, index
+    for _ in range(MAX_LINK_BRACKETS + 1):
+        close = data.find("]", position, end)
+        if close < 0:
+            break
+        depth += data.count("[", position, close) - 1
+        if depth == 0:
+            return data[index:close], close + 1, True
+        if depth > MAX_LINK_NESTING:
+            break
+        position = close + 1
+    return "", index, False
+
+
+class BoundedLinksExtension(Extension):
+    """Bound the cost of finding link text (see MAX_LINK_TEXT)."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        for processor in md.inlinePatterns:
+            if isinstance(processor, LinkInlineProcessor):
+                processor.getText = bounded_link_text  # type: ignore[method-assign]
+
+
 class SocialTagsExtension(Extension):
     """Wrap #hashtags and @mentions in spans the themes colour with the accent."""
 
@@ -84,6 +122,7 @@ def new_markdown() -> markdown.Markdown:
             "tables",
             "nl2br",
             SocialTagsExtension(),
+            BoundedLinksExtension(),
         ],
         extension_configs={"codehilite": {"guess_lang": False, "css_class": "highlight", "use_pygments": True}},
         output_format="html",
@@ -103,6 +142,7 @@ class PostHtml:
     title_html: str
     blocks: tuple[str, ...]
     images: tuple[ImageRef, ...] = field(default=())
+    depth: int = 0  # how deeply its elements nest (bounded by generator.limits)
 
     @property
     def body_html(self) -> str:
@@ -129,6 +169,7 @@ class _BlockSplitter(HTMLParser):
         self.blocks: list[str] = []
         self.images: list[ImageRef] = []
         self._depth = 0
+        self.max_depth = 0
         self._current: list[str] = []
 
     def _emit(self, text: str, closes_block: bool) -> None:
@@ -148,6 +189,7 @@ class _BlockSplitter(HTMLParser):
             self._emit(text, closes_block=True)
         else:
             self._depth += 1
+            self.max_depth = max(self.max_depth, self._depth)
             self._emit(text, closes_block=False)
 
     def handle_startendtag(self, tag, attrs):
@@ -178,12 +220,12 @@ class _BlockSplitter(HTMLParser):
             self.blocks.append(rest)
 
 
-def split_blocks(html: str) -> tuple[list[str], list[ImageRef]]:
-    """Top-level blocks of an HTML fragment, and the images it shows."""
+def _split(html: str) -> _BlockSplitter:
+    """Split an HTML fragment into its top-level blocks, noting images and depth."""
     splitter = _BlockSplitter()
     splitter.feed(html)
     splitter.close()
-    return splitter.blocks, splitter.images
+    return splitter
 
 
 def _emoji_safe(html: str) -> str:
@@ -223,8 +265,8 @@ def render_post(md: markdown.Markdown, text: str) -> PostHtml:
     if heading:
         title_html = heading.group(2).strip()
         html = html[heading.end() :]
-    blocks, images = split_blocks(html)
-    return PostHtml(title_html=title_html, blocks=tuple(blocks), images=tuple(images))
+    splitter = _split(html)
+    return PostHtml(title_html=title_html, blocks=tuple(splitter.blocks), images=tuple(splitter.images), depth=splitter.max_depth)
 
 
 def render_inline(md: markdown.Markdown, text: str) -> str:

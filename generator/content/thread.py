@@ -9,9 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from generator.config.yamlsource import LocatedYaml, YamlSyntaxError, load_located_yaml
+from generator.config.yamlsource import LocatedYaml, YamlSyntaxError, load_located_yaml, load_yaml_value
 from generator.errors import Diagnostic
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -60,11 +58,12 @@ def _parse_directives(text: str, line: int, shown: str) -> tuple[dict[str, Any],
         if ":" not in body:
             break  # an ordinary comment, not a directive
         try:
-            parsed = yaml.safe_load("{" + body.replace("\n", " ") + "}")
-        except yaml.YAMLError:
+            parsed, _ = load_yaml_value("{" + body.replace("\n", " ") + "}", shown, comment_line)
+        except YamlSyntaxError:
             parsed = None
         if not isinstance(parsed, dict):
-            problems.append(Diagnostic(shown, comment_line, f"directive: cannot read '{body}': write <!-- key: value, key: value -->"))
+            shown_body = body if len(body) <= 80 else body[:79] + "…"
+            problems.append(Diagnostic(shown, comment_line, f"directive: cannot read '{shown_body}': write <!-- key: value, key: value -->"))
         else:
             directives.update(parsed)
             first_line = first_line or comment_line

@@ -76,6 +76,18 @@ def find_overflows(document: weasyprint.Document, grid: Grid, slide_count: int) 
     return overflows
 
 
+def portable_identity(html: str, roots: dict[str, Path]) -> str:
+    """The HTML with each root folder (the project, the built-in assets) replaced by its name.
+
+    The HTML names files by absolute `file://` URL; an identifier made from it would
+    change with the checkout folder (and the user's home), so the same commit built in
+    two folders would give different PDFs.
+    """
+    for name, root in sorted(roots.items(), key=lambda item: -len(str(item[1]))):  # deepest root first
+        html = html.replace(root.as_uri(), f"root:{name}").replace(str(root), f"root:{name}")
+    return html
+
+
 def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
     """The PDF, byte-identical for the same input: fixed identifier, no dates."""
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")

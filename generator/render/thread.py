@@ -11,7 +11,7 @@ from generator.model import ThreadPlan
 from generator.project import Project
 from generator.render.html import new_environment, render_html
 from generator.render.fit import fit_slides
-from generator.render.pdf import pdf_bytes
+from generator.render.pdf import pdf_bytes, portable_identity
 from generator.render.raster import rasterise
 from generator.themes import Theme, contrast_ratio, load_theme
 
@@ -72,7 +72,8 @@ class Renderer:
         if len(document.pages) != len(fitted.slides):
             warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(fitted.slides)} slides", Severity.WARNING))
         warnings += _platform_limits(plan, len(document.pages), shown)
-        pdf = pdf_bytes(document, identity=html)
+        roots = {"project": self.project.root, "builtin": self.project.builtin}
+        pdf = pdf_bytes(document, identity=portable_identity(html, roots))
         if len(pdf) > LINKEDIN_MAX_BYTES:
             warnings.append(Diagnostic(shown, None, f"PDF is {len(pdf) / 1e6:.0f} MB; LinkedIn accepts 100 MB", Severity.WARNING))
         if strict and any(w.severity is Severity.WARNING for w in warnings):
