@@ -36,6 +36,7 @@ if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
     pytest.skip("no headless browser: install Debian's chromium and chromium-driver (make browser, as root)", allow_module_level=True)
 
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -115,11 +116,13 @@ def browser() -> Iterator[object]:
 
 
 def wait_for(driver, condition, message: str):
-    return WebDriverWait(driver, TIMEOUT, poll_frequency=0.1).until(lambda d: condition(d), message)
+    # the page redraws parts of itself on every rebuild: an element read mid-redraw is read again
+    ignored = (StaleElementReferenceException, NoSuchElementException)
+    return WebDriverWait(driver, TIMEOUT, poll_frequency=0.1, ignored_exceptions=ignored).until(lambda d: condition(d), message)
 
 
 def slide_urls(driver) -> list[str]:
-    return [image.get_attribute("src") for image in driver.find_elements(By.CSS_SELECTOR, "#track .slide img")]
+    return driver.execute_script("return Array.from(document.querySelectorAll('#track .slide img'), image => image.src)")
 
 
 def builds(driver) -> int:
