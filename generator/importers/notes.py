@@ -188,7 +188,8 @@ HEADING_RULES = (
 
 
 def _clean_heading(heading: str) -> str:
-    return " ".join(heading.rstrip(" :—–-").split())
+    """A heading as shown: no closing colon or dash, no Markdown '#' marks of pasted notes."""
+    return " ".join(re.sub(r"^#{1,6}\s+", "", heading.strip()).rstrip(" :—–-").split())
 
 
 def break_keycap_runs(text: str) -> str:
@@ -285,6 +286,7 @@ def take_title_block(
     lines = [line.strip() for line in rest[0].text.split("\n") if line.strip()]
     if not 1 <= len(lines) <= 3 or not all(is_heading_line(line) for line in lines):
         return None, None, rest
+    lines = [_clean_heading(line) for line in lines]
     title, subtitle = lines[0], " · ".join(lines[1:]) or None
     report(trace, "title-block", rest[0].line, "title", title, subtitle)
     repeats = {" ".join(line.split()).lower() for line in lines}

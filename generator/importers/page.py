@@ -15,6 +15,7 @@ posts, and whose opening title lines become the thread's title and subtitle.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -210,28 +211,32 @@ def collapse_repeats(groups: Sequence[Sequence[Block]], trace: Trace | None = No
     short block (under 25 characters) is dropped only as a repeat within its own
     group (a post's doubled line), since short lines ("Thanks!") recur honestly.
     """
-    flat = [(g, b, block) for g, group in enumerate(groups) for b, block in enumerate(group)]
-    keys = [_block_key(block.text) for _, _, block in flat]
+    flat = [(g, block) for g, group in enumerate(groups) for block in group]
+    keys = [_block_key(block.text) for _, block in flat]
+    ordered = sorted(set(keys))  # a cut copy's longer versions follow it in sorted order
+    seen_in: dict[str, set[int]] = {}
     dropped: set[int] = set()
-    for i, (group, _, block) in enumerate(flat):
+    for i, (group, block) in enumerate(flat):
         key, cut = keys[i], _cut_key(block.text)
         if not key:
             dropped.add(i)
             continue
-        for j, (other_group, _, other) in enumerate(flat):
-            if j == i or j in dropped:
-                continue
-            long_enough = len(cut) >= 25 or other_group == group
-            if keys[j] == key and j < i and long_enough:
-                report(trace, "repeated-block", block.line, "dropped", block.text)
-                dropped.add(i)
-                break
-            if len(keys[j]) > len(cut) and keys[j].startswith(cut) and (len(cut) >= 25 or cut != key):
+        groups_with_key = seen_in.setdefault(key, set())
+        if groups_with_key and (len(cut) >= 25 or group in groups_with_key):
+            report(trace, "repeated-block", block.line, "dropped", block.text)
+            dropped.add(i)
+            continue
+        if len(cut) >= 25 or cut != key:
+            position = bisect.bisect_right(ordered, cut)
+            if position < len(ordered) and ordered[position] == key:  # its own "…" version
+                position += 1
+            if position < len(ordered) and ordered[position].startswith(cut):
                 report(trace, "cut-copy", block.line, "dropped", block.text)
                 dropped.add(i)
-                break
+                continue
+        groups_with_key.add(group)
     out: list[list[Block]] = [[] for _ in groups]
-    for i, (group, _, block) in enumerate(flat):
+    for i, (group, block) in enumerate(flat):
         if i not in dropped:
             out[group].append(block)
     return out

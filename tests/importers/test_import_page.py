@@ -99,6 +99,9 @@ def test_repeated_and_cut_blocks_collapse_without_losing_text():
     assert groups == [[], [full], [short], [Block("Thanks!", 20)]]  # short lines recur honestly across posts
     assert sorted((hit.rule, hit.line) for hit in trace.hits) == [("cut-copy", 2), ("repeated-block", 12)]
     assert collapse_repeats([[Block("Yes.", 1), Block("Yes.", 2)]]) == [[Block("Yes.", 1)]]
+    # a block that merely ends with "..." is not a copy of itself; a short prefix is kept (it may be its own line)
+    alone = [[Block("And then the whole build broke down...", 1), Block("And then the whole", 2)]]
+    assert collapse_repeats(alone) == alone
 
 
 def test_thread_page_fixture():
