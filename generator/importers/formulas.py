@@ -39,9 +39,12 @@ _DELIMITED = re.compile(
 # characters a formula is made of, besides letters and digits
 _MATH_CHARS = set("\\^_={}()[]+-−*/<>|,.:;'∆Δ∑∏∫∂∇·×÷≤≥≈≠∈∉⊂∪∩→←↦∞±√αβγδεζηθικλμνξπρστυφχψωΓΘΛΞΠΣΦΨΩ⊤⊙⊗⊕")
 _PROSE_WORD = re.compile(r"^[A-Za-z][a-z]{2,}[.,;:!?]?$")
+_ARROW = r"(?:-->|---|-\.->|==>|->>|-->>)"
+# A one-line diagram ("flowchart LR; A --> B"), or a header line with its statement lines below.
 MERMAID_LINE = re.compile(
-    r"^[ \t]*(?:(?:flowchart|graph)[ \t]+(?:TB|TD|BT|RL|LR)\b.*(?:-->|---|-\.->|==>).*"
-    r"|(?:sequenceDiagram|classDiagram|stateDiagram(?:-v2)?|erDiagram|journey|gantt|pie|mindmap|gitGraph)\b[ \t]+\S.*)$",
+    r"^[ \t]*(?:(?:flowchart|graph)[ \t]+(?:TB|TD|BT|RL|LR)\b.*" + _ARROW + r".*"
+    r"|(?:sequenceDiagram|classDiagram|stateDiagram(?:-v2)?|erDiagram|journey|gantt|pie|mindmap|gitGraph)\b[ \t]+\S.*"
+    r"|(?:(?:flowchart|graph)[ \t]+(?:TB|TD|BT|RL|LR)|sequenceDiagram)[ \t]*;?(?:\n[ \t]*\S.*" + _ARROW + r".*)+)$",
     re.MULTILINE,
 )
 
@@ -131,7 +134,7 @@ def find_verbatim(text: str) -> list[tuple[int, int, Verbatim]]:
 
 def mermaid_source(line: str) -> str:
     """A one-line diagram as Mermaid reads it: the header on its own line, one statement a line."""
-    line = line.strip()
+    line = " ; ".join(part.strip() for part in line.strip().split("\n"))
     header = re.match(r"(?:flowchart|graph)[ \t]+(?:TB|TD|BT|RL|LR)\b|\S+", line)
     head = header.group() if header else line
     rest = line[len(head) :].strip().lstrip(";").strip()

@@ -14,7 +14,7 @@ from generator.importers.cleanup import (
 )
 from generator.importers.model import ImportedPost, Link
 from generator.importers.notes import conventions
-from generator.importers.trace import Trace, report
+from generator.importers.trace import Trace, changed_part, report
 
 
 def finish_posts(
@@ -35,7 +35,8 @@ def finish_posts(
     texts = strip_thread_markers([cleaned[i].text for i in kept])
     for i, text in zip(kept, texts):
         if text != cleaned[i].text:
-            report(trace, "thread-number", drafts[i].line, "dropped", cleaned[i].plain(), cleaned[i].with_text(text).plain())
+            before, after = changed_part(cleaned[i].plain(), cleaned[i].with_text(text).plain())
+            report(trace, "thread-number", drafts[i].line, "dropped", before, after)
         cleaned[i] = cleaned[i].with_text(tidy_whitespace(text))
     kept = _unique(drafts, cleaned, kept, trace)
     posts = [

@@ -208,6 +208,7 @@ def test_samples_build_into_carousels_without_warnings(tmp_path):
 MESSY = {
     # fixture -> (thread file it becomes, title, posts)
     "page/thread-page.txt": ("why-our-test-suite-got-4x-faster-without-buying-a-single-new.md", "Why our test suite got 4x faster without buying a single new machine", 6),
+    "page/thread-page-compact.txt": ("we-redrew-our-city-s-bus-map-for-people-who-read-it-on-a.md", "We redrew our city's bus map for people who read it on a phone. Here is what changed", 4),
     "page/podcast-page.txt": ("episode-57-small-models-big-results.md", "Episode 57: Small models, big results", 3),
     "text/reading-notes.txt": ("reading-notes-how-a-prompt-turns-into-a-weight-update.md", "Reading notes: how a prompt turns into a weight update", 6),
 }

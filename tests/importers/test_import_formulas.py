@@ -53,6 +53,9 @@ def test_mermaid_one_liner():
     assert item == Verbatim("mermaid", "flowchart LR\n    A[Prompt] --> B[Attention]\n    B --> C[Patch]")
     assert mermaid_source("graph TD A-->B") == "graph TD\n    A-->B"
     assert spans("A flowchart is a picture.") == []
+    # pasted over several lines: the header and its statements
+    (block,) = find_verbatim("Sketch:\ngraph TD\n  A --> B\n  B --> C\nThat is all.")
+    assert block[2] == Verbatim("mermaid", "graph TD\n    A --> B\n    B --> C")
 
 
 def test_formulas_survive_cleaning_and_reach_the_file_as_written():

@@ -121,6 +121,20 @@ def test_thread_page_fixture():
     assert {"ui-string", "count-or-time", "glued-handle", "glued-url", "cut-copy", "repeated-block", "other-author", "thread-number"} <= rules
 
 
+def test_compact_thread_page_as_a_browser_copies_it():
+    raw = (FIXTURES / "page" / "thread-page-compact.txt").read_text(encoding="utf-8")
+    assert detect_text(raw) == "page"
+    thread = parse_page(raw, "compact.txt")
+    assert thread.author is not None and thread.author.handle == "ines_maps"
+    assert [(post.heading, plain(post)) for post in thread.posts] == [
+        ("", "We redrew our city's bus map for people who read it on a phone. Here is what changed"),
+        ("📍 Stops First", "Every stop got a name you can read at arm's length, and the lines moved behind them."),
+        ("🎨 Fewer Colours", "We cut the palette from fourteen colours to six, so night lines and day lines finally look different."),
+        ("", "The full map and the files are free to reuse: maps.example.net/bus-2026 Thanks @tomas_maps for the feedback #maps"),
+    ]
+    assert thread.posts[3].links[0].url == "https://maps.example.net/bus-2026/"
+
+
 def test_podcast_page_fixture_takes_its_title_from_the_content():
     thread = parse_page((FIXTURES / "page" / "podcast-page.txt").read_text(encoding="utf-8"), "podcast-page.txt")
     assert (thread.title, thread.subtitle) == ("Episode 57: Small models, big results", "The Build Log")
