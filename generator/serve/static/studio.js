@@ -110,16 +110,32 @@ async function startIndex() {
 
 const studio = { detail: null, index: 0, view: "carousel", busy: false };
 
-function slideWidth() {
+function slideLeft(slide) {
+  // the scroll position that centres a slide in the track
   const track = document.getElementById("track");
-  return track.clientWidth || 1;
+  return slide.offsetLeft - (track.clientWidth - slide.clientWidth) / 2;
+}
+
+function nearestSlide() {
+  const track = document.getElementById("track");
+  let best = 0;
+  Array.from(track.children).forEach((slide, i) => {
+    if (Math.abs(slideLeft(slide) - track.scrollLeft) < Math.abs(slideLeft(track.children[best]) - track.scrollLeft)) best = i;
+  });
+  return best;
+}
+
+function markCurrent() {
+  Array.from(document.getElementById("track").children).forEach((slide, i) => slide.classList.toggle("current", i === studio.index));
 }
 
 function goTo(index, smooth = true) {
   const track = document.getElementById("track");
   const count = studio.detail ? studio.detail.slides.length : 0;
   studio.index = Math.max(0, Math.min(index, count - 1));
-  track.scrollTo({ left: studio.index * slideWidth(), behavior: smooth ? "smooth" : "auto" });
+  const slide = track.children[studio.index];
+  if (slide) track.scrollTo({ left: slideLeft(slide), behavior: smooth ? "smooth" : "auto" });
+  markCurrent();
   updateCounter();
 }
 
@@ -162,7 +178,7 @@ function renderSlides(detail) {
     });
   } else {
     const keepScroll = window.scrollY;
-    track.replaceChildren(...detail.slides.map((slide) => el("figure", { class: "slide" },
+    track.replaceChildren(...detail.slides.map((slide, i) => el("figure", { class: "slide", onclick: () => goTo(i) },
       el("img", { src: slide.url, alt: `Slide ${slide.index}`, draggable: "false" }))));
     grid.replaceChildren(...detail.slides.map((slide, i) => el("button", { type: "button", class: "tile", onclick: () => { setView("carousel"); goTo(i, false); } },
       el("img", { src: slide.url, alt: `Slide ${slide.index}`, loading: "lazy" }), el("span", { text: String(slide.index) }))));
@@ -461,7 +477,7 @@ async function startThread() {
   let settle = null;
   track.addEventListener("scroll", () => {
     clearTimeout(settle);
-    settle = setTimeout(() => { studio.index = Math.round(track.scrollLeft / slideWidth()); updateCounter(); }, 80);
+    settle = setTimeout(() => { studio.index = nearestSlide(); markCurrent(); updateCounter(); }, 80);
   });
   window.addEventListener("resize", () => goTo(studio.index, false));
   enableDragging();
