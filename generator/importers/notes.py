@@ -149,6 +149,8 @@ def split_label_heading(text: str) -> tuple[str, str] | None:
     rest = match.group("rest") or match.group("emoji_rest")
     if _ANY_TOKEN.search(heading) or len(heading.split()) > 8 or heading.endswith(("(", ",")):
         return None
+    if match.group("emoji_heading") and not _capitalised(LEADING_EMOJI.sub("", heading).strip()):
+        return None  # "😂 lol: that's me" is a remark, not a heading
     return heading, rest
 
 

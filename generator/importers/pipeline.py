@@ -16,7 +16,7 @@ from generator.importers.detect import decode_bytes, detect_path, detect_text
 from generator.importers.model import SOURCE_KINDS, ImportedThread, SourceError
 from generator.importers.page import parse_page
 from generator.importers.text import parse_text
-from generator.importers.trace import Trace
+from generator.importers.trace import Trace, report
 from generator.importers.writer import (
     add_profile,
     check_slug,
@@ -122,6 +122,8 @@ def read_threads(request: ImportRequest, stdin: str | None = None, trace: Trace 
         if kind == "page":
             return [parse_page(text or "", where, trace)]
         return [parse_text(text or "", where, trace)]
+    # JSON posts have no lines to point at: --explain traces pasted text and pages only
+    report(trace, "explain", None, "not traced", f"{kind}: cleaned by the same rules, not line by line")
     if kind == "x-api":
         return [parse_x_api(text or "", where, thread_id)]
     # standard input holds a tweets.js alone: no note-tweet.js, account or media then

@@ -296,6 +296,14 @@ def test_explain_prints_each_rule_on_its_line(tmp_path):
     assert quiet is not None and "ui-string" not in quiet.output
 
 
+def test_explain_says_when_a_source_is_not_traced(tmp_path):
+    result = run(tmp_path, str(FIXTURES / "x-api" / "conversation.json"), "--explain")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        f'{FIXTURES / "x-api" / "conversation.json"}: explain: not traced "x-api: cleaned by the same rules, not line by line"'
+    )
+
+
 def test_from_page_is_explicit_too(tmp_path):
     result = run(tmp_path, "-", "--from", "page", stdin="Log in\nOr\nOur title line\n\nA paragraph of real text.\n".encode())
     assert result.exit_code == 0, result.output

@@ -92,6 +92,7 @@ def test_label_heading(text, heading, rest):
 def test_label_heading_needs_a_label():
     assert split_label_heading("Note: this is plain text.") is None
     assert split_label_heading("🤝 Finetune vs. Implicit Patch They compare.") is None
+    assert split_label_heading("😂 lol: that is me every Monday.") is None
 
 
 def test_heading_lines():
