@@ -505,6 +505,14 @@ def drop_trailing_media_links(rich: RichText) -> RichText:
 
 # --------------------------------------------------------------------------- structure inside a post
 
+_CUT_MARK = re.compile(r"[ \t]*(?:-{2,}|—|–)[ \t]*(?:\.{3}|…)[ \t]*$", re.MULTILINE)
+
+
+def strip_cut_marks(text: str) -> str:
+    """A "--- ..." closing a line is a page's mark of cut text, never the author's: it goes."""
+    return _CUT_MARK.sub("", text)
+
+
 _INLINE_RULE = re.compile(r"[ \t]+-{3,}[ \t]+|^[ \t]*-{3,}[ \t]*$", re.MULTILINE)
 
 
@@ -711,6 +719,7 @@ _POST_STEPS: tuple[tuple[str, Callable[[RichText, Mapping[str, Link | None]], Ri
     ("glued-url", lambda r, u: r.with_text(repair_glued_urls(r.text))),
     ("bare-urls", lambda r, u: link_bare_urls(r)),
     ("media-links", lambda r, u: drop_trailing_media_links(r)),
+    ("truncation-marker", lambda r, u: r.with_text(strip_cut_marks(r.text))),
     ("inline-rule", lambda r, u: r.with_text(inline_rules_to_breaks(r.text))),
     ("repeated-line", lambda r, u: r.with_text(dedupe_lines(r.text))),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -59,4 +61,27 @@ def _unique(
     for i in set(indexes) - set(kept):
         if cleaned[i].text.strip():
             report(trace, "repeated-post", drafts[i].line, "dropped", cleaned[i].plain())
+    return drop_cut_copies(drafts, cleaned, kept, trace)
+
+
+def drop_cut_copies(
+    drafts: Sequence[ImportedPost], cleaned: Sequence[RichText], indexes: Sequence[int], trace: Trace | None
+) -> list[int]:
+    """A post that is the start of another post (a preview cut with or without "…") goes: the other holds it all.
+
+    Only posts of 25 characters or more and without media count, so a short post
+    ("Thanks!") that merely begins a longer one stays.
+    """
+    keys = {i: " ".join(cleaned[i].key().split()) for i in indexes}
+    ordered = sorted(set(keys.values()))
+    kept = []
+    for i in indexes:
+        cut = re.sub(r"\s*(?:\.{3}|…)$", "", keys[i])
+        position = bisect.bisect_right(ordered, cut)
+        if position < len(ordered) and ordered[position] == keys[i]:
+            position += 1
+        if len(cut) >= 25 and not drafts[i].media and position < len(ordered) and ordered[position].startswith(cut):
+            report(trace, "cut-copy", drafts[i].line, "dropped", cleaned[i].plain())
+            continue
+        kept.append(i)
     return kept

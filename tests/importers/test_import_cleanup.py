@@ -22,6 +22,7 @@ from generator.importers.cleanup import (
     repair_glued_handles,
     repair_glued_urls,
     repair_greek_mojibake,
+    strip_cut_marks,
     strip_thread_markers,
     title_from,
     unescape_html,
@@ -259,3 +260,9 @@ def test_clean_post_reports_its_repairs_on_their_lines():
     trace = Trace()
     clean_post("first line\nsee @lena@lena", trace=trace, line=10)
     assert [(hit.rule, hit.line, hit.result) for hit in trace.hits] == [("glued-handle", 11, "see @lena")]
+
+
+def test_cut_marks_go_and_the_authors_ellipsis_stays():
+    assert strip_cut_marks("rebuilt a database for every test --- ...\nnext — …") == "rebuilt a database for every test\nnext"
+    assert strip_cut_marks("wait for it...") == "wait for it..."
+    assert strip_cut_marks("a - b ...") == "a - b ..."

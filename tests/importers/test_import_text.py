@@ -85,3 +85,19 @@ def test_web_tool_dump_reports_what_it_dropped_on_its_lines():
         ("other-author", 14),
     ]
     assert [hit.line for hit in sorted(trace.hits, key=lambda h: h.line or 0)] == [1, 3, 7, 9, 10, 14]
+
+
+def test_a_pasted_thread_with_a_cut_copy_keeps_the_whole_post():
+    raw = (
+        "We moved our builds to a cache and they got fast --- ...\n\n"
+        "We moved our builds to a cache and they got fast, then faster.\n\n"
+        "Second post of the thread...\n\n"  # not a copy of anything: its own '...' stays
+        "Thanks!\n\nThanks! And see you next week."
+    )
+    texts = [plain(post) for post in parse_text(raw, "t.txt").posts]
+    assert texts == [
+        "We moved our builds to a cache and they got fast, then faster.",
+        "Second post of the thread...",
+        "Thanks!",
+        "Thanks! And see you next week.",
+    ]
