@@ -75,6 +75,7 @@ class ThreadResult:
     notes: tuple[str, ...] = ()
     cached: bool = False  # "built", but up to date: nothing was rendered or written
     summary: dict[str, Any] | None = None  # manifest fields of a thread not planned (up to date by its stamp)
+    alt: tuple[str, ...] = ()  # alt text of every slide
 
 
 @dataclass
@@ -260,7 +261,7 @@ class Builder:
         self.deps[path] = entry.deps
         return ThreadResult(
             slug, shown, "built", slide_count=entry.slides, files=dict(entry.files),
-            diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, summary=summary,
+            diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, summary=summary, alt=tuple(entry.alt),
         )
 
     # building
@@ -327,7 +328,7 @@ class Builder:
                     self.cache.store(plan.meta.slug, dataclasses.replace(entry, source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan)))
                 results[index] = ThreadResult(
                     plan.meta.slug, shown, "built", plan=plan, slide_count=entry.slides, files=dict(entry.files),
-                    diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True,
+                    diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, alt=tuple(entry.alt),
                 )
                 continue
             jobs.append(RenderJob(index, plan, request.strict, self.generation))
@@ -409,11 +410,11 @@ class Builder:
             self.cache.store(slug, CacheEntry(
                 key=key.key, out_dir=str(self.out_dir), files=files, stats=output_stats(self.out_dir, files),
                 slides=artifacts.slide_count, diagnostics=list(artifacts.warnings), notes=list(artifacts.notes),
-                source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan),
+                source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan), alt=list(artifacts.alt),
             ))
         return ThreadResult(
             slug, shown, "built", plan=plan, slide_count=artifacts.slide_count,
-            files=files, diagnostics=list(artifacts.warnings), notes=tuple(artifacts.notes),
+            files=files, diagnostics=list(artifacts.warnings), notes=tuple(artifacts.notes), alt=artifacts.alt,
         )
 
     # removing what no longer has a source
@@ -526,8 +527,8 @@ def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: 
             theme=plan.theme,
         )
     if result.outcome == "built":
-        entry.update(slides=result.slide_count, files=result.files)
+        entry.update(slides=result.slide_count, files=result.files, alt=list(result.alt))
     elif previous:
         # a failed or skipped build leaves the previous output (and its record) in place
-        entry.update(slides=previous.get("slides", 0), files=previous.get("files", {}))
+        entry.update(slides=previous.get("slides", 0), files=previous.get("files", {}), alt=previous.get("alt", []))
     return entry

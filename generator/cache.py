@@ -451,6 +451,7 @@ class CacheEntry:
     stamp: str | None = None  # see KeyContext.stamp
     deps: ThreadDeps | None = None
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)  # title, date, draft, canvas, theme
+    alt: list[str] = dataclasses.field(default_factory=list)  # alt text of every slide
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -469,6 +470,7 @@ class CacheEntry:
                 "themes": list(self.deps.themes),
             },
             "meta": self.meta,
+            "alt": self.alt,
         }
 
     @classmethod
@@ -499,7 +501,8 @@ class CacheEntry:
         stamp = data.get("stamp")
         entry = cls(str(data["key"]), str(data["out_dir"]), dict(files), {k: [int(a), int(b)] for k, (a, b) in stats.items()},
                     int(data["slides"]), diagnostics, [str(n) for n in data["notes"]],
-                    source=str(data.get("source", "")), stamp=None if stamp is None else str(stamp), deps=deps, meta=meta)
+                    source=str(data.get("source", "")), stamp=None if stamp is None else str(stamp), deps=deps, meta=meta,
+                    alt=[str(text) for text in data.get("alt") or []])
         return entry
 
 

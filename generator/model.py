@@ -43,6 +43,7 @@ class SlideSpec:
     continued: bool = False  # a continuation of the previous slide's post (set by fitting)
     body_scale: float = 1.0  # < 1 when fitting shrank the text
     title_scale: float = 1.0  # < 1 when fitting shrank the title (cover hook, post title)
+    alt: str = ""  # the author's `<!-- alt: … -->` for this slide, if any
 
     def with_changes(self, **changes) -> "SlideSpec":
         return replace(self, **changes)
@@ -68,6 +69,10 @@ class ThreadMeta:
     source_url: str | None
     caption: str | None
     slug_line: int = 1  # where the slug comes from: its `slug:` line, or 1 for the file name
+    title_text: str = ""  # title and subtitle as plain text, the author's characters
+    subtitle_text: str = ""
+    hook_text: str = ""  # the first post as plain text, exactly the author's characters (for captions)
+    hashtags: tuple[str, ...] = ()  # every #hashtag of the thread, once, in order of appearance
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,14 @@ class ThreadPlan:
     slides: tuple[SlideSpec, ...]
     dependencies: tuple[Path, ...]  # files the output depends on (for caches and watch)
     warnings: tuple[Diagnostic, ...] = field(default=())
+    images_without_alt: tuple[tuple[int, str], ...] = ()  # (line, src) of images on a slide with no alt and no text
+    target: str | None = None  # the carousel.yaml target this plan builds for (None: no targets)
+    platform_name: str | None = None  # the target's platform when it names one
+
+    @property
+    def platform(self) -> str:
+        """'linkedin', 'instagram' or 'custom': which platform's rules and limits apply."""
+        return self.platform_name or self.canvas.platform
 
     def status(self, now: datetime) -> ThreadStatus:
         """draft, scheduled (publish date in the future) or due."""

@@ -23,7 +23,7 @@ from generator.config.cascade import resolve_options
 from generator.config.schema import FrontMatter, Options, PostDirectives, Profile
 from generator.config.validate import validate_model
 from generator.config.yamlsource import LocatedYaml
-from generator.content.markdown import PostHtml, plain_text, render_inline, render_post
+from generator.content.markdown import PostHtml, hashtags_of, markdown_plain, plain_text, render_inline, render_post
 from generator.content.thread import FENCE, PostSource, ThreadSource, ThreadSyntaxError, split_thread
 from generator.errors import Diagnostic, Severity, ThreadError, did_you_mean
 from generator.limits import LIMITS
@@ -44,6 +44,7 @@ class PostEntry:
     options: Options
     directive_image: ImageAsset | None
     body_images: tuple[ImageAsset, ...]
+    alt: str = ""  # the post's explicit `<!-- alt: … -->`
 
 
 def slug_for(project_content_dir: Path, path: Path) -> str:
@@ -140,6 +141,10 @@ def _refused_urls(post: PostSource, shown: str) -> list[Diagnostic]:
         Diagnostic(shown, post.line, f"'{url}' refused: slides use only files inside the project", Severity.WARNING)
         for url in dict.fromkeys(match.group(0) for match in FOREIGN_URL.finditer(post.markdown))
     ]
+
+
+def _has_text(post: PostHtml) -> bool:
+    return bool(plain_text(post.title_html).strip()) or any(plain_text(block).strip() for block in post.blocks)
 
 
 def _strip_empty_blocks(blocks: list[str]) -> list[str]:
@@ -256,6 +261,7 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     avatar, logo = _brand_images(catalog, profile, options, resolver)
 
     md_posts: list[PostEntry] = []
+    images_without_alt: list[tuple[int, str]] = []
     base_dir = path.parent
     for post in source.posts:
         if post_problems := _post_problems(post, shown):
@@ -264,6 +270,7 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
         problems += _refused_urls(post, shown)
         directive_layer: dict[str, Any] = {}
         title_override = ""
+        explicit_alt = ""
         directive_image: ImageAsset | None = None
         if post.directives:
             directive_source = _layer_source(post.directives, shown, post.directive_line or post.line)
@@ -273,6 +280,7 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
                 directive_layer = directives.option_layer()
                 problems += catalog.check_names(directive_layer, directive_source, (), "directive")
                 title_override = directives.title or ""
+                explicit_alt = (directives.alt or "").strip()
                 if directives.image:
                     directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
@@ -284,7 +292,13 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
         blocks = tuple(_strip_empty_blocks([_rewrite_images(block, resolved) for block in rendered.blocks]))
         title_html = render_inline(md, title_override) if title_override else rendered.title_html
         body_images = tuple(asset for asset in resolved.values() if asset is not None)
-        md_posts.append(PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images))
+        md_posts.append(PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt))
+        if not explicit_alt and not _has_text(rendered):
+            # nothing on the slide would describe the image: its alt text would be empty.
+            # (A featured image has no alt of its own; body images have their ![alt].)
+            if directive_image is not None:
+                images_without_alt.append((post.directive_line or post.line, str(post.directives.get("image"))))
+            images_without_alt += [(post.line, ref.src) for ref in rendered.images if not ref.alt.strip() and resolved.get(ref.src) is not None]
 
     problems += resolver.problems
     errors = [p for p in problems if p.is_error]
@@ -304,6 +318,10 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
         draft=front.draft,
         source_url=front.source,
         caption=front.caption,
+        title_text=markdown_plain(md, title_plain).replace("\n", " "),
+        subtitle_text=markdown_plain(md, front.subtitle).replace("\n", " ") if front.subtitle else "",
+        hook_text=markdown_plain(md, source.posts[0].markdown) if source.posts else "",
+        hashtags=tuple(hashtags_of("\n".join(markdown_plain(md, post.markdown) for post in source.posts))),
     )
     slides, arrangement_problems = _arrange(front, source, options, md_posts)
     if arrangement_problems:
@@ -322,6 +340,7 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
         slides=tuple(slides),
         dependencies=tuple(dict.fromkeys(dependencies)),
         warnings=tuple(p for p in problems if not p.is_error),
+        images_without_alt=tuple(images_without_alt),
     )
 
 
@@ -385,6 +404,7 @@ def _post_slide(entries: list[PostEntry]) -> SlideSpec:
         title_html=first.html.title_html,
         blocks=tuple(blocks),
         image=image,
+        alt=" ".join(entry.alt for entry in entries if entry.alt),
     )
 
 

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "serve": "generator.cli.serve:serve_command",
     "check": "generator.cli.check:check_command",
     "list": "generator.cli.list_threads:list_command",
+    "manifest": "generator.cli.manifest:manifest_command",
     "import": "generator.cli.import_thread:import_command",
     "themes": "generator.cli.catalog:themes_command",
     "layouts": "generator.cli.catalog:layouts_command",

@@ -1,38 +1,48 @@
-"""`carousel check`: validate carousel.yaml and every thread without writing anything."""
+"""`carousel check`: the platform linter; validates and measures every thread without writing."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
-from generator.build import BuildRequest, plan_threads
+from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog
+from generator.check import check_project
 from generator.cli.common import debug_option, exits_on_carousel_error, parse_now, print_diagnostic, project_option, require_project
-from generator.errors import ConfigError
+from generator.errors import ConfigError, Diagnostic, Severity
+from generator.parallel import default_jobs
 
 
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (on stdout).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Threads measured in parallel (default: CPU count).")
 @project_option
 @debug_option
 @exits_on_carousel_error
-def check_command(paths, project_dir):
-    """Validate config and threads; exit non-zero on any error."""
+def check_command(paths, as_json, strict, jobs, project_dir):
+    """Lint config and threads against LinkedIn's and Instagram's rules; exit non-zero on errors."""
     project = require_project(project_dir)
     catalog = load_catalog(project)
-    request = BuildRequest(project=project, out_dir=project.root / "output", now=parse_now(None), selection=tuple(p.resolve() for p in paths))
+    request = BuildRequest(
+        project=project, out_dir=project.root / "output", now=parse_now(None),
+        selection=tuple(p.resolve() for p in paths), strict=strict, jobs=jobs or default_jobs(),
+    )
     if problems := cli_layer_problems(catalog, request.cli_options):
         raise ConfigError(problems)
-    exit_code = 0
-    count = 0
-    for _, plan, failure in plan_threads(catalog, request):
-        count += 1
-        diagnostics = failure.diagnostics if failure else list(plan.warnings)
-        for diagnostic in diagnostics:
-            print_diagnostic(diagnostic)
-        if failure:
-            exit_code = max(exit_code, failure.exit_code)
-    click.echo(f"checked {count} thread{'s' if count != 1 else ''}: {'ok' if exit_code == 0 else 'errors found'}", err=True)
-    sys.exit(exit_code)
+    report = check_project(catalog, request)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for thread in report.threads:
+            for diagnostic in thread.diagnostics:
+                shown = Diagnostic(diagnostic.path, diagnostic.line, diagnostic.message, Severity.ERROR if strict else diagnostic.severity)
+                print_diagnostic(shown)
+    count = len({(thread.source, thread.slug) for thread in report.threads})
+    verdict = "ok" if report.exit_code == 0 else f"{report.error_count} error{'s' if report.error_count != 1 else ''}"
+    click.echo(f"checked {count} thread{'s' if count != 1 else ''}: {verdict}, {report.warning_count} warning{'s' if report.warning_count != 1 else ''}", err=True)
+    sys.exit(report.exit_code)

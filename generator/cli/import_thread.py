@@ -50,9 +50,14 @@ def _print_trace(trace: Trace | None, source: str) -> None:
 @click.option("--slug", metavar="S", help="File name of the thread: content/S.md (default: from its title).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--explain", is_flag=True, help="Print which cleaning rule fired on which line of the source.")
+@click.option(
+    "--media", "media_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Folder of the X API response's images, downloaded under the names of their URLs.",
+)
 @project_option
 def import_command(
-    source: str, kind: str, thread_id: str | None, slug: str | None, force: bool, explain: bool, project_dir: Path | None
+    source: str, kind: str, thread_id: str | None, slug: str | None, force: bool, explain: bool, media_dir: Path | None,
+    project_dir: Path | None,
 ) -> None:
     """Turn a thread from X into content/<slug>.md (a draft).
 
@@ -60,7 +65,9 @@ def import_command(
     API JSON file, an X archive folder, or '-' for standard input. --explain
     shows what the cleaning did: each dropped, repaired or re-cut line. The author becomes a profile in carousel.yaml (an existing
     one with the same handle is reused); archive images are copied to
-    content/images/<slug>/. Nothing is written when anything is wrong, and
+    content/images/<slug>/. The images of an X API response are on X: they are
+    listed in the front matter unless --media names a folder holding them
+    (downloaded, e.g. FixturePipeline.jpg). Nothing is written when anything is wrong, and
     existing files are kept unless --force.
     """
     stdin = None
@@ -68,7 +75,7 @@ def import_command(
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
         stdin = decode_bytes(stream.read()) if stream is not None else sys.stdin.read()
     project = resolve_project(project_dir).root
-    request = ImportRequest(source=source, project=project, kind=kind, thread_id=thread_id, slug=slug, force=force)
+    request = ImportRequest(source=source, project=project, kind=kind, thread_id=thread_id, slug=slug, force=force, media_dir=media_dir)
     trace = Trace() if explain else None
     try:
         plan = plan_import(request, stdin, trace)

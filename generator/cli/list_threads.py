@@ -16,11 +16,12 @@ from generator.output import read_manifest
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--due", "due_only", is_flag=True, help="Only threads a build at this time would publish (not drafts, not future-dated).")
 @click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
 @project_option
 @exits_on_carousel_error
-def list_command(as_json, now_option, out_dir, project_dir):
+def list_command(as_json, due_only, now_option, out_dir, project_dir):
     """List threads: status (draft, scheduled, due), date and outputs."""
     project = resolve_project(project_dir)
     now = parse_now(now_option)
@@ -45,6 +46,8 @@ def list_command(as_json, now_option, out_dir, project_dir):
                 "errors": [str(d) for d in failure.diagnostics] if failure else [],
             }
         )
+    if due_only:
+        rows = [row for row in rows if row["due"]]
     if as_json:
         click.echo(json.dumps({"now": now.isoformat(), "threads": rows}, indent=2, ensure_ascii=False))
     else:

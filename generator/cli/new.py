@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from generator import __version__
 from generator.output import atomic_write
 
 CAROUSEL_YAML = """\
@@ -70,6 +71,107 @@ AVATAR_SVG = """\
 
 GITIGNORE = "output/\n.carousel-cache/\n"
 
+SHARDS = 4
+
+# The scheduled publishing pipeline (README: "Publishing from CI"). One job fixes the run
+# time, so every shard decides "due" alike; shards lint and build their share; a last
+# job merges the shards' output and manifests into one artifact for the publisher.
+WORKFLOW = """\
+# Build what is due, on a schedule and on every push (Carousel Studio).
+name: carousel
+
+on:
+  schedule:
+    - cron: "0 6 * * *"   # every day at 06:00 UTC
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+concurrency:
+  group: carousel-${{{{ github.ref }}}}
+  cancel-in-progress: false
+
+env:
+  CAROUSEL_VERSION: "{version}"
+  SHARDS: "{shards}"
+
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    outputs:
+      now: ${{{{ steps.now.outputs.now }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install "carousel-studio==$CAROUSEL_VERSION"
+      - id: now
+        name: Fix the run time (every shard builds what is due at this moment)
+        run: echo "now=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_OUTPUT"
+      - name: What this run publishes
+        run: carousel list --json --due --now "${{{{ steps.now.outputs.now }}}}" | tee due.json
+      - uses: actions/upload-artifact@v4
+        with:
+          name: due
+          path: due.json
+
+  build:
+    needs: plan
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix:
+        shard: [{shard_list}]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install Carousel Studio
+        run: |
+          sudo apt-get update
+          sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+          pip install "carousel-studio==$CAROUSEL_VERSION"
+      - name: Lint against LinkedIn's and Instagram's rules
+        run: carousel check --shard ${{{{ matrix.shard }}}}/$SHARDS
+      - name: Build what is due (drafts and future-dated threads stay out)
+        run: carousel build --now "${{{{ needs.plan.outputs.now }}}}" --shard ${{{{ matrix.shard }}}}/$SHARDS --out output
+      - uses: actions/upload-artifact@v4
+        with:
+          name: output-shard-${{{{ matrix.shard }}}}
+          path: output/
+          if-no-files-found: ignore
+
+  merge:
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install "carousel-studio==$CAROUSEL_VERSION"
+      - uses: actions/download-artifact@v4
+        with:
+          pattern: output-shard-*
+          path: shards
+      - name: Merge the shards' files and manifests
+        run: carousel manifest --merge shards/* --out output
+      - uses: actions/upload-artifact@v4
+        with:
+          name: carousels
+          path: output/
+"""
+
+
+def workflow_text(version: str = __version__, shards: int = SHARDS) -> str:
+    """.github/workflows/carousel.yml for a project built with this version."""
+    return WORKFLOW.format(version=version, shards=shards, shard_list=", ".join(str(k) for k in range(1, shards + 1)))
+
 
 @click.command("new")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
@@ -80,6 +182,7 @@ def new_command(directory: Path):
         "content/my-first-carousel.md": FIRST_THREAD,
         "assets/avatar.svg": AVATAR_SVG,
         ".gitignore": GITIGNORE,
+        ".github/workflows/carousel.yml": workflow_text(),
     }
     existing = [name for name in files if (directory / name).exists()]
     if existing:

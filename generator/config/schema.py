@@ -186,6 +186,14 @@ class ProjectConfig(StrictModel):
 SlideRef = Union[int, Literal["cover", "outro"], list[int]]
 
 
+class MediaReference(StrictModel):
+    """An image of an imported thread that is still on X: kept for the author, never fetched."""
+
+    post: int = Field(ge=1)
+    url: str
+    alt: str = ""
+
+
 class FrontMatter(Options):
     """A thread's front matter: its own fields plus any option of the cascade."""
 
@@ -198,6 +206,7 @@ class FrontMatter(Options):
     source: str | None = None
     caption: str | None = None
     slides: list[SlideRef] | None = None
+    media: list[MediaReference] | None = None
 
     def option_layer(self) -> dict[str, Any]:
         """Only the cascade options this front matter set."""
@@ -211,6 +220,7 @@ class PostDirectives(StrictModel):
     layout: str | None = None
     image: str | None = None
     title: str | None = None
+    alt: str | None = None
     pattern: PatternOptions | None = None
     fit: Literal["split", "shrink", "off"] | None = None
     header: bool | None = None

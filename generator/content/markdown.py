@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 
 import markdown
@@ -281,3 +282,29 @@ def render_inline(md: markdown.Markdown, text: str) -> str:
 def plain_text(html: str) -> str:
     """Text of an HTML fragment, for captions and word checks."""
     return nh3.clean(html, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
+
+
+def markdown_plain(md: markdown.Markdown, text: str) -> str:
+    """Markdown as plain text, one paragraph per block with a blank line between.
+
+    Exactly the author's characters: no emoji presentation is added (unlike slide
+    HTML), no variation selector removed, entities decoded.
+    """
+    md.reset()
+    blocks, _ = split_blocks(sanitize(md.convert(text)))
+    paragraphs = []
+    for block in blocks:
+        plain = html_unescape(nh3.clean(block, tags=set()))
+        lines = [line.strip() for line in plain.strip().splitlines()]
+        paragraph = "\n".join(line for line in lines if line)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+def hashtags_of(text: str) -> list[str]:
+    """The #hashtags of a plain text, in order, each once (compared without case)."""
+    seen: dict[str, str] = {}
+    for match in re.finditer(HASHTAG, text):
+        seen.setdefault(match.group(1).casefold(), "#" + match.group(1))
+    return list(seen.values())

@@ -14,6 +14,8 @@ from generator.errors import Diagnostic
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 DIRECTIVE = re.compile(r"\A\s*<!--(.*?)-->[ \t]*\n?", re.DOTALL)
+# `<!-- alt: text -->` holds free text (commas, colons), not a YAML mapping
+ALT_DIRECTIVE = re.compile(r"\Aalt\s*:\s*(.*)\Z", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,13 @@ def _parse_directives(text: str, line: int, shown: str) -> tuple[dict[str, Any],
         comment_line = line + stripped_lines + text[: match.start(1)].count("\n")
         if ":" not in body:
             break  # an ordinary comment, not a directive
+        alt = ALT_DIRECTIVE.match(body)
+        if alt:
+            directives["alt"] = _unquoted(" ".join(alt.group(1).split()))
+            first_line = first_line or comment_line
+            stripped_lines += match.group(0).count("\n")
+            text = text[match.end() :]
+            continue
         try:
             parsed, _ = load_yaml_value("{" + body.replace("\n", " ") + "}", shown, comment_line)
         except YamlSyntaxError:
@@ -70,6 +79,12 @@ def _parse_directives(text: str, line: int, shown: str) -> tuple[dict[str, Any],
         stripped_lines += match.group(0).count("\n")
         text = text[match.end() :]
     return directives, text, first_line, problems
+
+
+def _unquoted(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
 
 
 def split_thread(text: str, shown: str) -> tuple[ThreadSource, list[Diagnostic]]:

@@ -67,6 +67,15 @@ class Media:
 
 
 @dataclass(frozen=True)
+class RemoteMedia:
+    """An image of the thread left on X: written to the front matter's `media:` list."""
+
+    post: int  # 1-based number of the post that shows it
+    url: str
+    alt: str = ""
+
+
+@dataclass(frozen=True)
 class ImportedPost:
     """One post of a thread: repaired text with link tokens, its links and images."""
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from generator.errors import ConfigError, Diagnostic
 from generator.importers.cleanup import RichText, title_from
 from generator.importers.detect import decode_bytes, detect_path, detect_text
-from generator.importers.model import SOURCE_KINDS, ImportedThread, SourceError
+from generator.importers.model import SOURCE_KINDS, ImportedThread, RemoteMedia, SourceError
 from generator.importers.page import parse_page
 from generator.importers.text import parse_text
 from generator.importers.trace import Trace, report
@@ -33,6 +34,7 @@ from generator.output import atomic_write
 CONFIG_NAME = "carousel.yaml"
 # Archive media are copied to content/images/<slug>/, linked as images/<slug>/<file>.
 IMAGES_DIR = "images"
+MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class ImportRequest:
     thread_id: str | None = None
     slug: str | None = None
     force: bool = False
+    media_dir: Path | None = None  # downloaded X API media (named as in their URLs)
 
 
 @dataclass(frozen=True)
@@ -188,8 +191,9 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
                 added.append(profile_id)
 
         image_sources: list[list[tuple[str, str]]] = []
+        remote: list[RemoteMedia] = []
         image_count = 0
-        for post in thread.posts:
+        for post_number, post in enumerate(thread.posts, start=1):
             sources = []
             for medium in post.media:
                 if medium.path is not None and medium.filename:
@@ -200,7 +204,17 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
                     files.append(PlannedFile(target, data))
                     sources.append((medium.alt, f"{IMAGES_DIR}/{slug}/{medium.filename}"))
                 elif medium.url:
-                    sources.append((medium.alt, medium.url))
+                    downloaded = downloaded_media(request.media_dir, medium.url)
+                    if downloaded is None:
+                        # the build never fetches: list it for the author instead of a broken image
+                        remote.append(RemoteMedia(post_number, medium.url, medium.alt))
+                        continue
+                    target = content / IMAGES_DIR / slug / downloaded.name
+                    data = downloaded.read_bytes()
+                    if target.exists() and target.read_bytes() != data and not request.force:
+                        conflicts.append(Diagnostic(_shown(target, project), None, "already exists (different): use --force to overwrite it"))
+                    files.append(PlannedFile(target, data))
+                    sources.append((medium.alt, f"{IMAGES_DIR}/{slug}/{downloaded.name}"))
             image_count += len(sources)
             image_sources.append(sources)
 
@@ -212,6 +226,7 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
             profile=profile_id,
             source=thread.source_url,
             date=thread.date,
+            remote_media=remote,
         )
         target = content / f"{slug}.md"
         if target.exists() and not request.force:
@@ -219,12 +234,37 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
         files.append(PlannedFile(target, markdown.encode("utf-8")))
         planned.append(PlannedThread(target, title, len(thread.posts), thread.author.at_handle if thread.author else None, image_count))
         warnings.extend(f"{_shown(target, project)}: warning: {w}" for w in thread.warnings)
+        if remote:
+            count = f"{len(remote)} image{'s' if len(remote) != 1 else ''}"
+            warnings.append(
+                f"{_shown(target, project)}: note: {count} of the thread {'are' if len(remote) != 1 else 'is'} on X, "
+                f"listed under 'media:' in its front matter: download {'them' if len(remote) != 1 else 'it'} into a folder "
+                "and import again with --media FOLDER --force to show it on the slides"
+            )
 
     if conflicts:
         raise ConfigError(conflicts)
     if new_config_text is not None and new_config_text != config_text:
         files.insert(0, PlannedFile(config_path, new_config_text.encode("utf-8")))
     return ImportPlan(project, tuple(files), tuple(planned), tuple(added), tuple(warnings))
+
+
+def downloaded_media(folder: Path | None, url: str) -> Path | None:
+    """The file in `folder` downloaded from `url`: same name, or same stem (any image suffix)."""
+    if folder is None:
+        return None
+    name = PurePosixPath(urlsplit(url).path).name
+    stem = name.rsplit(".", 1)[0]
+    if not stem or not folder.is_dir():
+        return None
+    exact = folder / name
+    if exact.is_file() and not exact.is_symlink():
+        return exact
+    candidates = sorted(
+        path for path in folder.iterdir()
+        if path.is_file() and not path.is_symlink() and path.stem == stem and path.suffix.lower() in MEDIA_SUFFIXES
+    )
+    return candidates[0] if candidates else None
 
 
 def _shown(path: Path, project: Path) -> str:

@@ -22,7 +22,7 @@ import yaml
 
 from generator.errors import ConfigError, Diagnostic
 from generator.importers.cleanup import VERBATIM_TOKEN_RE, RichText
-from generator.importers.model import Author, ImportedPost, Link, Verbatim
+from generator.importers.model import Author, ImportedPost, Link, RemoteMedia, Verbatim
 
 # --------------------------------------------------------------------------- Markdown escaping
 
@@ -175,17 +175,39 @@ def thread_markdown(
     profile: str | None,
     source: str | None,
     date: datetime | None,
+    remote_media: Sequence[RemoteMedia] = (),
 ) -> str:
     """The whole thread file: front matter, then posts separated by `---` lines."""
     head = front_matter(
         [("title", title), ("subtitle", subtitle), ("profile", profile), ("source", source), ("date", date), ("draft", True)]
     )
+    if remote_media:
+        head = head.removesuffix("---\n") + media_list(remote_media) + "---\n"
     bodies = []
     for post, images in zip(posts, image_sources):
         parts = [post_markdown(post.text, post.links, post.verbatim, post.heading)] if post.text.strip() or post.heading else []
         parts += [image_markdown(alt, src) for alt, src in images]
         bodies.append("\n\n".join(part for part in parts if part))
     return head + "\n" + "\n\n---\n\n".join(bodies) + "\n"
+
+
+MEDIA_NOTE = """\
+# media: the thread's images, still on X (the build never downloads anything).
+# To show them: download them into a folder and run the import again with
+# `--media FOLDER --force`, or save them beside this file and add ![alt](file) to the post.
+"""
+
+
+def media_list(remote_media: Sequence[RemoteMedia]) -> str:
+    """The front matter's `media:` block, with the note on how to add the files."""
+    lines = [MEDIA_NOTE.rstrip("\n"), "media:"]
+    for medium in remote_media:
+        item: dict[str, Any] = {"post": medium.post, "url": medium.url}
+        if medium.alt.strip():
+            item["alt"] = " ".join(medium.alt.split())
+        flow = yaml.safe_dump(item, allow_unicode=True, default_flow_style=True, sort_keys=False, width=2**31 - 1)
+        lines.append(f"  - {flow.strip()}")
+    return "\n".join(lines) + "\n"
 
 
 def slugify(title: str, limit: int = 60) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.alt_text import alt_file, thread_alt
 from generator.caption import build_caption
+from generator.content.markdown import hashtags_of
 from generator.errors import Diagnostic, Severity, ThreadError
 from generator.fonts import configure_for_project
 from generator.model import ThreadPlan
+from generator.platforms import OutputFacts, as_build_warnings, image_facts, lint
 from generator.project import Project
 from generator.render.html import new_environment, render_html
 from generator.render.fit import fit_slides
@@ -16,9 +19,6 @@ from generator.render.raster import rasterise
 from generator.themes import Theme, contrast_ratio, load_theme
 
 CACHE_DIR_NAME = ".carousel-cache"
-INSTAGRAM_MAX_SLIDES = 20
-LINKEDIN_MAX_PAGES = 300
-LINKEDIN_MAX_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class ThreadArtifacts:
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...] = ()
     html: str = ""  # the final HTML handed to WeasyPrint (for benchmarks and debugging)
+    alt: tuple[str, ...] = ()  # alt text of every slide
+    findings: tuple[Diagnostic, ...] = ()  # the platform linter's findings, with their own severity
 
 
 class Renderer:
@@ -71,13 +73,8 @@ class Renderer:
             warnings.append(Diagnostic(shown, None, f"slide {index} ({fitted.slides[index - 1].label}) {problem}", Severity.WARNING))
         if len(document.pages) != len(fitted.slides):
             warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(fitted.slides)} slides", Severity.WARNING))
-        warnings += _platform_limits(plan, len(document.pages), shown)
         roots = {"project": self.project.root, "builtin": self.project.builtin}
         pdf = pdf_bytes(document, identity=portable_identity(html, roots))
-        if len(pdf) > LINKEDIN_MAX_BYTES:
-            warnings.append(Diagnostic(shown, None, f"PDF is {len(pdf) / 1e6:.0f} MB; LinkedIn accepts 100 MB", Severity.WARNING))
-        if strict and any(w.severity is Severity.WARNING for w in warnings):
-            raise ThreadError([Diagnostic(w.path, w.line, f"{w.message} (--strict)") for w in warnings])
         files: dict[str, bytes] = {}
         formats = plan.options.formats
         if "pdf" in formats:
@@ -86,14 +83,30 @@ class Renderer:
             if image_format in formats:
                 for number, image in enumerate(rasterise(pdf, plan.canvas, image_format), start=1):
                     files[f"slides/{number:02d}.{image_format}"] = image
-        files["caption.txt"] = build_caption(plan).encode("utf-8")
-        return ThreadArtifacts(plan.meta.slug, files, len(document.pages), tuple(warnings), notes=fitted.notes, html=html)
+        caption = build_caption(plan)
+        files["caption.txt"] = caption.encode("utf-8")
+        alts = thread_alt(plan, fitted.slides)
+        files["alt.txt"] = alt_file(alts)
+        findings = tuple(lint(output_facts(plan, files, len(document.pages), len(pdf), caption)))
+        warnings += as_build_warnings(findings)
+        if strict and any(w.severity is Severity.WARNING for w in warnings):
+            raise ThreadError([Diagnostic(w.path, w.line, f"{w.message} (--strict)") for w in warnings])
+        return ThreadArtifacts(
+            plan.meta.slug, files, len(document.pages), tuple(warnings), notes=fitted.notes, html=html, alt=alts, findings=findings,
+        )
 
 
-def _platform_limits(plan: ThreadPlan, pages: int, shown: str) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    if plan.canvas.platform == "instagram" and pages > INSTAGRAM_MAX_SLIDES:
-        problems.append(Diagnostic(shown, None, f"{pages} slides; Instagram shows at most {INSTAGRAM_MAX_SLIDES}", Severity.WARNING))
-    if pages > LINKEDIN_MAX_PAGES:
-        problems.append(Diagnostic(shown, None, f"{pages} pages; LinkedIn accepts at most {LINKEDIN_MAX_PAGES}", Severity.WARNING))
-    return problems
+def output_facts(plan: ThreadPlan, files: dict[str, bytes], pages: int, pdf_size: int, caption: str) -> OutputFacts:
+    """What the platform linter needs to know of a thread's output."""
+    return OutputFacts(
+        shown=plan.meta.shown_path,
+        target=plan.target,
+        platform=plan.platform,
+        slides=pages,
+        pdf_size=pdf_size,
+        images=tuple(image_facts(name, data) for name, data in sorted(files.items()) if name.startswith("slides/")),
+        caption=caption,
+        caption_explicit=bool(plan.meta.caption and plan.meta.caption.strip()),
+        images_without_alt=plan.images_without_alt,
+        hashtags=len(hashtags_of(caption)),
+    )

@@ -57,7 +57,9 @@ def test_x_api_import(tmp_path):
     (thread,) = (tmp_path / "content").glob("*.md")
     text = thread.read_text(encoding="utf-8")
     assert "source: https://x.com/devi_builds/status/1800000000000000101\ndate: 2025-02-03T08:00:00+00:00\n" in text
-    assert "![CI pipeline \\[after\\]](https://pbs.twimg.com/media/FixturePipeline.jpg)" in text
+    # the build never fetches: the image on X is listed for the author, with a note, not linked
+    assert "media:\n  - {post: 3, url: 'https://pbs.twimg.com/media/FixturePipeline.jpg', alt: 'CI pipeline [after]'}\n" in text
+    assert "--media FOLDER" in text and "](https://pbs.twimg.com" not in text
     assert "1\\. Key the cache" in text and "\\# Not a heading" in text
     assert "Edit: the diagram" not in text and "Which runner" not in text and "self-hosted" not in text
 
