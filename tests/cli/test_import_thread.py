@@ -343,3 +343,42 @@ def test_any_text_gives_posts_or_a_located_error(tmp_path, content, kind):
         assert result.exit_code == 2
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"{source}: "), lines
+
+
+# --------------------------------------------------------------------------- import -> build, each source (issue 11)
+
+
+def _build_without_warnings(project: Path) -> dict:
+    build = CliRunner().invoke(main, ["build", "--drafts", "-j", "1", "--project", str(project)])
+    assert build.exit_code == 0, build.output
+    assert "warning" not in build.output.lower(), build.output
+    manifest = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["threads"].values():
+        assert entry["warnings"] == [] and entry["errors"] == [] and entry["outcome"] == "built"
+    return manifest
+
+
+@pytest.mark.parametrize("source", ["x-api/conversation.json", "x-archive", "text/numbered.txt"])
+def test_freshly_imported_thread_builds_without_warnings(tmp_path, source):
+    assert run(tmp_path, str(FIXTURES / source)).exit_code == 0
+    manifest = _build_without_warnings(tmp_path)
+    assert manifest["threads"]
+
+
+def test_x_api_media_from_a_download_folder_are_shown(tmp_path):
+    from PIL import Image
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    Image.new("RGB", (640, 360), (30, 90, 200)).save(downloads / "FixturePipeline.jpg")
+    project = tmp_path / "project"
+    project.mkdir()
+    result = run(project, str(FIXTURES / "x-api" / "conversation.json"), "--media", str(downloads))
+    assert result.exit_code == 0, result.output
+    (thread,) = (project / "content").glob("*.md")
+    text = thread.read_text(encoding="utf-8")
+    link = f"images/{thread.stem}/FixturePipeline.jpg"
+    assert f"![CI pipeline \\[after\\]]({link})" in text and "media:" not in text
+    assert (thread.parent / link).read_bytes() == (downloads / "FixturePipeline.jpg").read_bytes()
+    manifest = _build_without_warnings(project)
+    assert any("Image: CI pipeline [after]" in alt for alt in manifest["threads"][thread.stem]["alt"])
