@@ -291,7 +291,7 @@ def markdown_plain(md: markdown.Markdown, text: str) -> str:
     HTML), no variation selector removed, entities decoded.
     """
     md.reset()
-    blocks, _ = split_blocks(sanitize(md.convert(text)))
+    blocks = _split(sanitize(md.convert(text))).blocks
     paragraphs = []
     for block in blocks:
         plain = html_unescape(nh3.clean(block, tags=set()))
