@@ -30,7 +30,8 @@ from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, internal_error
 from generator.model import ThreadPlan
-from generator.output import read_manifest, sha256, write_changed_files, write_manifest
+from generator.confine import ConfinementError, unlinked_path
+from generator.output import OutputError, OutputFolder
 from generator.parallel import RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.project import Project
 from generator.slugs import duplicate_slugs, inside, slug_problem
@@ -209,6 +210,7 @@ class Builder:
         self.request = request
         self.project = request.project
         self.out_dir = request.out_dir
+        self.output = OutputFolder(request.out_dir)
         self.backend = backend
         self.progress = progress
         self.report_thread = report_thread
@@ -218,6 +220,7 @@ class Builder:
         self.deps: dict[Path, ThreadDeps] = {}  # by thread file: what its output was last found to depend on
         self.global_diagnostics: list[Diagnostic] = []
         self._noticed = False
+        check_cache_folder(self.project, request.resolved_cache_dir)
         if request.use_cache:
             # --force bypasses the entries but keeps them: a forced build of one thread keeps the others'
             self.cache = BuildCache.open(request.resolved_cache_dir, self.project.relative(request.resolved_cache_dir))
@@ -351,13 +354,15 @@ class Builder:
                 try:
                     for job, outcome in renderer.render_many(jobs):
                         try:
-                            result = self._finish(job, outcome, keys[job.index], stamps[job.index])
+                            result = self._finish(job, outcome, keys[job.index], stamps[job.index], manifest_threads)
                         except CarouselError as error:
                             result = _failed(self.project, job.plan.meta.source_path, error.diagnostics)
                         except Exception as error:  # e.g. a full disk: this thread fails, the others are written
                             result = _failed(self.project, job.plan.meta.source_path, [internal_error(job.plan.meta.shown_path, error, "writing its files")])
                         results[job.index] = result
                         self._record(result, manifest_threads, now, advance=True)
+                        if result.outcome == "built":
+                            self.write_manifest(manifest_threads)  # right after the swap: files and manifest agree
                 finally:
                     if renderer is not backend:
                         renderer.close()
@@ -395,7 +400,7 @@ class Builder:
         manifest_threads[result.slug] = _manifest_entry(result, previous if isinstance(previous, dict) else None, now)
         self._report(result, advance=advance)
 
-    def _finish(self, job: RenderJob, outcome: RenderOutcome, key: ThreadKey, stamp: str | None) -> ThreadResult:
+    def _finish(self, job: RenderJob, outcome: RenderOutcome, key: ThreadKey, stamp: str | None, manifest_threads: dict[str, Any]) -> ThreadResult:
         plan = job.plan
         slug, shown = plan.meta.slug, plan.meta.shown_path
         if not outcome.ok:
@@ -405,7 +410,13 @@ class Builder:
         for relative in artifacts.files:
             if inside(self.out_dir, f"{slug}/{relative}") is None:  # slugs are checked; this is the last guard
                 raise ThreadError(Diagnostic(shown, plan.meta.slug_line, f"output path '{slug}/{relative}' would be outside the output folder"))
-        files = write_changed_files(self.out_dir, slug, artifacts.files)
+        try:
+            files = self.output.replace_thread(slug, artifacts.files, owned=_owned_files(manifest_threads.get(slug)))
+        except ConfinementError as error:
+            problem = Diagnostic(self.project.relative(error.path), None, f"{error.reason} (building {shown})")
+            return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, problem], exit_code=1)
+        except OutputError as error:
+            return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, Diagnostic(shown, None, str(error))], exit_code=1)
         if key.key is not None:
             self.cache.store(slug, CacheEntry(
                 key=key.key, out_dir=str(self.out_dir), files=files, stats=output_stats(self.out_dir, files),
@@ -438,7 +449,7 @@ class Builder:
             if source in existing and planned_slug.get(source, slug) == slug:
                 continue  # its source exists but did not plan (it failed): keep its output
             if isinstance(entry, dict):
-                remove_thread_files(self.out_dir, slug, entry.get("files") or {})
+                self.output.remove_thread(slug, _owned_files(entry))
             del manifest_threads[slug]
             self.cache.forget(slug)
             reason = f"{source} was deleted" if source not in existing else f"{source} now builds as '{planned_slug.get(source)}'"
@@ -450,8 +461,8 @@ class Builder:
     def write_manifest(self, manifest_threads: dict[str, Any]) -> None:
         """Write output/manifest.json, unless it already holds exactly this."""
         manifest = {"generator": f"carousel-studio {__version__}", "threads": manifest_threads}
-        if read_manifest(self.out_dir) != manifest or not (self.out_dir / "manifest.json").is_file():
-            write_manifest(self.out_dir, manifest)
+        if self.output.read_manifest() != manifest or not (self.out_dir / "manifest.json").is_file():
+            self.output.write_manifest(manifest)
 
     def finish(self, manifest_threads: dict[str, Any]) -> None:
         self.write_manifest(manifest_threads)
@@ -463,16 +474,25 @@ class Builder:
             self.backend = None
 
     # one full build
+    def locked(self) -> Any:
+        """Hold the output folder's lock (a concurrent build waits, saying so)."""
+        def waiting() -> None:
+            message = f"waiting for another build writing {self.project.relative(self.out_dir)}/ to finish"
+            if self.progress is not None:
+                self.progress.echo(f"note: {message}")
+        return self.output.locked(on_wait=waiting)
+
     def build_all(self, catalog: Catalog) -> BuildReport:
         request = self.request
         paths = list(request.selection) if request.selection else self.project.discover_threads()
-        previous = read_manifest(self.out_dir).get("threads", {})
-        manifest_threads: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
-        results = self.build(catalog, paths, manifest_threads, request.now)
-        if not request.selection:
-            sources = [self.project.relative(path) for path in self.project.discover_threads()]
-            results += self.prune(manifest_threads, results, sources)
-        self.finish(manifest_threads)
+        with self.locked():
+            previous = self.output.read_manifest().get("threads", {})
+            manifest_threads: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
+            results = self.build(catalog, paths, manifest_threads, request.now)
+            if not request.selection:
+                sources = [self.project.relative(path) for path in self.project.discover_threads()]
+                results += self.prune(manifest_threads, results, sources)
+            self.finish(manifest_threads)
         return BuildReport(results, list(self.global_diagnostics))
 
 
@@ -482,29 +502,37 @@ def run_build(request: BuildRequest, report_thread: Reporter | None = None, *, p
     problems = cli_layer_problems(catalog, request.cli_options)
     if problems:
         raise ConfigError(problems)
-    builder = Builder(request, progress=progress, report_thread=report_thread)
     try:
-        return builder.build_all(catalog)
-    finally:
-        builder.close()
+        builder = Builder(request, progress=progress, report_thread=report_thread)
+        try:
+            return builder.build_all(catalog)
+        finally:
+            builder.close()
+    except ConfinementError as error:
+        raise ConfigError(Diagnostic(request.project.relative(error.path), None, error.reason)) from error
 
 
 # --- writing -----------------------------------------------------------------------
 
 
-def remove_thread_files(out_dir: Path, slug: str, files: Iterable[str]) -> None:
-    """Delete a thread's output files (only those listed, only inside out_dir) and its empty folders."""
-    root = out_dir.resolve()
-    for relative in files:
-        path = (out_dir / relative).resolve()
-        if root in path.parents and path.is_file():
-            path.unlink()
-    thread_dir = out_dir / slug
-    for folder in (thread_dir / "slides", thread_dir):
-        try:
-            folder.rmdir()
-        except OSError:
-            pass
+def check_cache_folder(project: Project, cache_dir: Path) -> None:
+    """Refuse a cache folder reached through a symlink (inside the project: every part of its path)."""
+    try:
+        relative = cache_dir.relative_to(project.root)
+    except ValueError:
+        unlinked_path(cache_dir, ".")  # given with --cache-dir: the folder itself
+        return
+    if cache_dir.exists() or cache_dir.is_symlink():
+        unlinked_path(project.root, relative)
+        for name in ("fonts", "fonts/project-fonts"):
+            if (cache_dir / name).exists() or (cache_dir / name).is_symlink():
+                unlinked_path(cache_dir, name)
+
+
+def _owned_files(entry: Any) -> list[str]:
+    """The files a manifest entry says this program wrote."""
+    files = entry.get("files") if isinstance(entry, dict) else None
+    return [path for path in files if isinstance(path, str)] if isinstance(files, dict) else []
 
 
 def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: datetime) -> dict[str, Any]:

@@ -19,7 +19,19 @@ from pathlib import Path
 
 
 class ConfinementError(ValueError):
-    """A path that leaves the allowed folders, or a symlink where the build writes."""
+    """A path that leaves the allowed folders, or a symlink where the build writes.
+
+    `path` is the offending path as given (the link, not its target), for messages.
+    """
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.path = path
+
+    @property
+    def reason(self) -> str:
+        """The message without the (absolute) path: callers prefix the path as users see it."""
+        return self.args[0]
 
 
 def is_inside(path: Path, roots: Iterable[Path]) -> bool:
@@ -35,7 +47,7 @@ def confined_path(path: Path, roots: Iterable[Path]) -> Path:
     real_roots = [Path(root).resolve() for root in roots]
     real = path.resolve()
     if not is_inside(real, real_roots):
-        raise ConfinementError(f"{path} leads outside the project (to {real}); refused")
+        raise ConfinementError("a symlink leading outside the project; refused", path)
     return real
 
 
@@ -66,15 +78,15 @@ def unlinked_path(root: Path, relative: str | Path) -> Path:
     """
     relative = Path(relative)
     if relative.is_absolute() or any(part in ("..", "") for part in relative.parts):
-        raise ConfinementError(f"{relative} is not a path inside {root}")
+        raise ConfinementError(f"'{relative}' is not a path inside the output folder", root / relative)
     current = root
     for part in (None, *relative.parts):
         if part is not None:
             current = current / part
         if current.is_symlink():
-            raise ConfinementError(f"{current} is a symlink; refusing to write or delete through it")
+            raise ConfinementError("is a symlink; refusing to write or delete through it (nothing was touched)", current)
         if part is not None and current != root / relative and current.exists() and not current.is_dir():
-            raise ConfinementError(f"{current} is not a folder")
+            raise ConfinementError("is not a folder", current)
     return current
 
 

@@ -41,14 +41,15 @@ import functools
 import ctypes.util
 import hashlib
 import os
-import shutil
 import sys
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from xml.sax.saxutils import escape
 
+from generator.confine import unlinked_path
 from generator.resources import builtin_root
 
 # --- Family names, exactly as CSS `font-family` must spell them ---------------------
@@ -152,16 +153,22 @@ def find_project_fonts(themes_dir: Path, project_root: Path) -> list[Path]:
     return found
 
 
+STAGED_FONT = re.compile(r"^[0-9a-f]{16}\.(?:ttf|otf|ttc|otc)$")
+
+
 def stage_project_fonts(font_files: Iterable[Path], cache_dir: Path) -> Path:
     """Copy project font files into ``cache_dir/project-fonts`` and return that folder.
 
     fontconfig scans a listed folder recursively and follows symlinks, so instead of
     listing the project's ``themes/`` we list a private copy holding exactly the files
     ``find_project_fonts`` vetted. Files are named by content hash (deterministic and
-    unchanged files are not rewritten); files no longer wanted are removed.
+    unchanged files are not rewritten); files no longer wanted are removed — only
+    files named as this function names them, never through a symlink (a cloned repo
+    may commit ``.carousel-cache/fonts/project-fonts`` as a link to anywhere).
     """
-    target = cache_dir / "project-fonts"
-    target.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    target = unlinked_path(cache_dir, "project-fonts")  # raises ConfinementError for a link
+    target.mkdir(exist_ok=True)
     wanted: set[str] = set()
     for source in font_files:
         data = source.read_bytes()
@@ -171,11 +178,8 @@ def stage_project_fonts(font_files: Iterable[Path], cache_dir: Path) -> Path:
         if not destination.exists():
             _atomic_write(destination, data)
     for stale in target.iterdir():
-        if stale.name not in wanted:
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale)
-            else:
-                stale.unlink()
+        if stale.name not in wanted and STAGED_FONT.match(stale.name) and (stale.is_symlink() or stale.is_file()):
+            stale.unlink()
     return target
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.config.schema import ProjectConfig
 from generator.config.validate import validate_model
+from generator.confine import ConfinementError, read_confined_text
 from generator.config.yamlsource import LocatedYaml, YamlSyntaxError, load_located_yaml
 from generator.errors import ConfigError, Diagnostic
 from generator.resources import SearchPath, builtin_root
@@ -36,11 +37,11 @@ class Project:
 
     @property
     def layouts(self) -> SearchPath:
-        return SearchPath((self.root / "layouts", self.builtin / "layouts"))
+        return SearchPath((self.root / "layouts", self.builtin / "layouts"), self.trusted_roots)
 
     @property
     def themes(self) -> SearchPath:
-        return SearchPath((self.root / "themes", self.builtin / "themes"))
+        return SearchPath((self.root / "themes", self.builtin / "themes"), self.trusted_roots)
 
     @property
     def trusted_roots(self) -> tuple[Path, ...]:
@@ -73,10 +74,14 @@ def load_config(project: Project) -> tuple[ProjectConfig, LocatedYaml]:
     """
     path = project.config_path
     shown = project.relative(path) if path.is_file() else CONFIG_NAME
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return ProjectConfig(), LocatedYaml(data={}, path=shown)
     try:
-        source = load_located_yaml(path.read_text(encoding="utf-8"), shown)
+        source = load_located_yaml(read_confined_text(path, (project.root,)), shown)
+    except ConfinementError as error:
+        raise ConfigError(Diagnostic(CONFIG_NAME, None, error.reason)) from error
+    except OSError as error:
+        raise ConfigError(Diagnostic(CONFIG_NAME, None, f"cannot read: {error.strerror or error}")) from error
     except YamlSyntaxError as error:
         raise ConfigError(error.diagnostic) from error
     except UnicodeDecodeError as error:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import generator
+from generator.confine import confined_path
 
 
 def builtin_root() -> Path:
@@ -21,16 +22,22 @@ def builtin_root() -> Path:
 
 @dataclass(frozen=True)
 class SearchPath:
-    """An ordered list of folders; a file in an earlier folder overrides the same name in a later one."""
+    """An ordered list of folders; a file in an earlier folder overrides the same name in a later one.
+
+    Files are read only from inside `roots` (the project and the built-in assets):
+    `find` raises ConfinementError for a symlink that leads elsewhere.
+    """
 
     folders: tuple[Path, ...]
+    roots: tuple[Path, ...] = ()
 
     def find(self, relative: str) -> Path | None:
-        """The first existing file named `relative` along the path."""
+        """The first existing file named `relative` along the path (a symlink out raises ConfinementError)."""
         for folder in self.folders:
             candidate = folder / relative
-            if candidate.is_file():
-                return candidate
+            if candidate.is_file() or candidate.is_symlink():
+                confined_path(candidate, self.roots or self.folders)
+                return candidate if candidate.is_file() else None
         return None
 
     def names(self, pattern: str) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from generator.config.schema import HEX_COLOUR, StrictModel
+from generator.confine import ConfinementError, read_confined_text
 from generator.config.validate import validate_model
 from generator.config.yamlsource import YamlSyntaxError, load_located_yaml
 from generator.errors import ConfigError, Diagnostic, did_you_mean
@@ -100,21 +101,21 @@ def load_theme(project: Project, name: str) -> Theme:
         if any(entry[0] == current for entry in chain):
             cycle = " -> ".join([entry[0] for entry in chain] + [current])
             raise ConfigError(Diagnostic(f"themes/{name}/theme.yaml", None, f"theme extends itself: {cycle}"))
-        yaml_path = project.themes.find(f"{current}/theme.yaml")
+        yaml_path = _find(project, f"{current}/theme.yaml")
         if yaml_path is None:
             choices = available_themes(project)
             where = f"themes/{chain[-1][0]}/theme.yaml" if chain else "theme"
             raise ConfigError(Diagnostic(where, None, f"unknown theme '{current}'{did_you_mean(current, choices)}"))
         shown = project.relative(yaml_path)
         try:
-            located = load_located_yaml(yaml_path.read_text(encoding="utf-8"), shown)
+            located = load_located_yaml(read_confined_text(yaml_path, project.trusted_roots), shown)
         except YamlSyntaxError as error:
             raise ConfigError(error.diagnostic) from error
         spec, diagnostics = validate_model(ThemeFile, located)
         if diagnostics:
             raise ConfigError(diagnostics)
         assert spec is not None
-        chain.append((current, spec, yaml_path, project.themes.find(f"{current}/theme.css")))
+        chain.append((current, spec, yaml_path, _find(project, f"{current}/theme.css")))
         current = spec.extends
 
     colours: dict[str, str] = {}
@@ -145,6 +146,14 @@ def load_theme(project: Project, name: str) -> Theme:
         css_files=css_files,
         source_files=sources,
     )
+
+
+def _find(project: Project, relative: str) -> Path | None:
+    """A theme file along the search path; a symlink out of the project is a located error."""
+    try:
+        return project.themes.find(relative)
+    except ConfinementError as error:
+        raise ConfigError(Diagnostic(project.relative(error.path), None, error.reason)) from error
 
 
 def relative_luminance(hex_colour: str) -> float:

@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 
 from generator.catalog import Catalog
 from generator.config.cascade import resolve_options
+from generator.confine import ConfinementError, confined_path
 from generator.config.schema import FrontMatter, Options, PostDirectives, Profile
 from generator.config.validate import validate_model
 from generator.config.yamlsource import LocatedYaml
@@ -222,6 +223,10 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
     project = catalog.project
     shown = project.relative(path)
     if text is None:
+        try:
+            confined_path(path, project.trusted_roots)
+        except ConfinementError as error:
+            raise ThreadError(Diagnostic(shown, None, error.reason)) from error
         text = read_thread_text(path, shown)
     try:
         source, problems = split_thread(text, shown)

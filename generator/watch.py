@@ -332,15 +332,16 @@ class Watcher:
     def _build(self, discovered: list[Path], started: float, affected: list[Path] | None = None) -> None:
         assert self.builder is not None and self.catalog is not None
         paths = discovered if affected is None else affected
-        results = self.builder.build(self.catalog, paths, self.manifest_threads, self.now())
-        existing = set(discovered)
-        # threads not looked at this time keep their slug (and output)
-        current = results + [
-            ThreadResult(state.slug, self.project.relative(path), "built", cached=True)
-            for path, state in self.threads.items() if path in existing and path not in set(paths)
-        ]
-        removed = self.builder.prune(self.manifest_threads, current, [self.project.relative(path) for path in discovered])
-        self.builder.finish(self.manifest_threads)
+        with self.builder.locked():  # a `carousel build` meanwhile waits for this rebuild
+            results = self.builder.build(self.catalog, paths, self.manifest_threads, self.now())
+            existing = set(discovered)
+            # threads not looked at this time keep their slug (and output)
+            current = results + [
+                ThreadResult(state.slug, self.project.relative(path), "built", cached=True)
+                for path, state in self.threads.items() if path in existing and path not in set(paths)
+            ]
+            removed = self.builder.prune(self.manifest_threads, current, [self.project.relative(path) for path in discovered])
+            self.builder.finish(self.manifest_threads)
         for path, result in zip(paths, results):
             keyed = result.outcome == "built" and (result.plan is not None or result.cached)
             deps = self.builder.deps.get(path) if keyed else None

@@ -37,7 +37,7 @@ def build_command(paths, format_option, out_dir, jobs, drafts, future, now_optio
     project = require_project(project_dir)
     request = BuildRequest(
         project=project,
-        out_dir=(out_dir or project.root / "output").resolve(),
+        out_dir=out_dir.resolve() if out_dir else project.root / "output",  # a symlinked output/ is refused, not followed
         now=parse_now(now_option),
         selection=tuple(path.resolve() for path in paths),
         cli_options=validate_cli_layer(cli_layer(format_option, **overrides)),

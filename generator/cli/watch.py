@@ -30,7 +30,7 @@ def watch_command(out_dir, format_option, jobs, drafts, future, now_option, stri
     project = require_project(project_dir)
     request = BuildRequest(
         project=project,
-        out_dir=(out_dir or project.root / "output").resolve(),
+        out_dir=out_dir.resolve() if out_dir else project.root / "output",  # a symlinked output/ is refused, not followed
         now=parse_now(now_option),
         cli_options=validate_cli_layer(cli_layer(format_option, **overrides)),
         include_drafts=drafts,

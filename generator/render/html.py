@@ -26,11 +26,13 @@ from markupsafe import Markup
 from pydantic import BaseModel
 from pygments.formatters import HtmlFormatter
 
+from generator.confine import ConfinementError, read_confined_text
 from generator.content.markdown import plain_text
 from generator.errors import CarouselError, Diagnostic, ThreadError
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, text_direction
+from generator.render.css import css_string, safe_stylesheet
 from generator.render.patterns import pattern_css
 from generator.render.sandbox import new_layout_environment, describe, render_bounded, template_location
 from generator.themes import Theme
@@ -200,13 +202,18 @@ def _scaled_hook(grid: Grid, scale: float) -> str:
 def theme_variables(theme: Theme) -> dict[str, str]:
     colours = {f"--{role.replace('_', '-')}": value for role, value in theme.colours.items()}
     fonts = {
-        "--font-display": f'"{theme.fonts["display"]}"',
-        "--font-text": f'"{theme.fonts["text"]}"',
-        "--font-mono": f'"{theme.fonts["mono"]}"',
+        "--font-display": css_string(theme.fonts["display"]),
+        "--font-text": css_string(theme.fonts["text"]),
+        "--font-mono": css_string(theme.fonts["mono"]),
         "--display-weight": str(theme.display_weight),
         "--title-transform": theme.title_transform,
     }
     return {**colours, **fonts}
+
+
+def stylesheet(project: Project, path: Path) -> str:
+    """A layout's or theme's CSS file, read inside the project and made safe to inline."""
+    return safe_stylesheet(read_confined_text(path, project.trusted_roots))
 
 
 def render_html(
@@ -221,12 +228,11 @@ def render_html(
     slides = plan.slides if slides is None else slides
     grid = grid_for(plan.canvas, plan.options.typography)
     views = _views(plan, slides, grid)
-    layout_css: list[str] = []
-    for name in ["_base"] + sorted({view.layout for view in views}):
-        css_path = project.layouts.find(f"{name}.css")
-        if css_path is not None:
-            layout_css.append(css_path.read_text(encoding="utf-8"))
-    theme_css = [path.read_text(encoding="utf-8") for path in theme.css_files]
+    try:
+        layout_css = [stylesheet(project, path) for name in ["_base"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]
+        theme_css = [stylesheet(project, path) for path in theme.css_files]
+    except ConfinementError as error:
+        raise ThreadError(Diagnostic(project.relative(error.path), None, f"{error.reason} (building {plan.meta.shown_path})")) from error
     variables = {**grid.css_variables(), **theme_variables(theme)}
     page_css = f"@page {{ size: {grid.width}px {grid.height}px; margin: 0; }}\n"
     root_css = page_css + ":root {\n" + "".join(f"  {key}: {value};\n" for key, value in variables.items()) + "}\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,6 +87,45 @@ def portable_identity(html: str, roots: dict[str, Path]) -> str:
     for name, root in sorted(roots.items(), key=lambda item: -len(str(item[1]))):  # deepest root first
         html = html.replace(root.as_uri(), f"root:{name}").replace(str(root), f"root:{name}")
     return html
+
+
+SAFE_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+
+
+def remove_unsafe_links(document: weasyprint.Document, base_url: Path) -> list[str]:
+    """Drop attachments and every link but http(s)://, mailto: and in-document ones.
+
+    A relative link in a post would otherwise become `file:///home/…` in the published
+    PDF, and `<link rel=attachment>` or `<a rel=attachment>` would embed a project
+    file. Returns one line per removed link, for warnings (paths relative to the thread).
+    """
+    removed: list[str] = []
+    base = base_url.as_uri() + "/"
+    for attachment in list(document.metadata.attachments):
+        removed.append(f"attachment removed: {bounded_excerpt(str(attachment.name or attachment.description or 'a file'))} (a PDF never carries attachments)")
+    document.metadata.attachments = []
+    for page in document.pages:
+        kept = []
+        for link in page.links:
+            link_type, target = link[0], str(link[1])
+            if link_type == "internal" or (link_type == "external" and SAFE_LINK.match(target)):
+                kept.append(link)
+            else:
+                what = "attachment" if link_type == "attachment" else "link"
+                removed.append(f"{what} removed: {bounded_excerpt(_shown_url(target, base))} (only http(s):// and mailto: links are kept)")
+        page.links[:] = kept
+    return list(dict.fromkeys(removed))
+
+
+def _shown_url(url: str, base: str) -> str:
+    if url.startswith(base):
+        return url[len(base) :]
+    return "a local file" if url.startswith("file:") else url
+
+
+def bounded_excerpt(text: str, limit: int = 120) -> str:
+    """At most `limit` characters of an input for a message, with its full length when cut."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
