@@ -28,7 +28,7 @@ from generator.config.validate import validate_model
 from generator.config.yamlsource import YamlSyntaxError, load_located_yaml
 from generator.content.markdown import new_markdown, plain_text, render_post
 from generator.content.thread import ThreadSyntaxError, split_thread
-from generator.errors import CarouselError, Diagnostic
+from generator.errors import CarouselError
 from generator.model import ThreadPlan
 from generator.output import atomic_write, read_manifest
 from generator.serve.edits import EditError, edit_front_matter, edit_mapping_text, edit_post_directive

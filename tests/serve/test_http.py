@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import io
+import json
 import os
 from pathlib import Path
 
@@ -245,3 +246,30 @@ def test_save_as_preset_writes_carousel_yaml(app_server: RunningApp):
     text = config.read_text(encoding="utf-8")
     assert text.startswith("# settings\ndefaults:\n  canvas: linkedin-square\n")
     assert yaml.safe_load(text)["presets"] == {"bold": {"theme": "ink", "pattern": "grid"}}
+
+
+def test_events_stream_one_build_event_per_rebuilt_thread(app_server: RunningApp):
+    from generator.build import ThreadResult
+    from generator.errors import Diagnostic
+    from generator.watch import WatchUpdate
+
+    update = WatchUpdate(results=(
+        ThreadResult("alpha", "content/alpha.md", "built"),
+        ThreadResult("beta", "content/beta.md", "failed", diagnostics=[Diagnostic("content/beta.md", 3, "front matter: unknown theme 'x'")]),
+    ))
+    seen: list[tuple[str, dict]] = []
+    with httpx.stream("GET", app_server.url + "/events", timeout=30) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        event = ""
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                seen.append((event, json.loads(line.removeprefix("data: "))))
+                if event == "hello":
+                    for message in app_server.studio.on_update(update):
+                        app_server.hub.publish(message)
+                if len(seen) == 3:
+                    break
+    assert [(event, data.get("slug")) for event, data in seen] == [("hello", None), ("build", "alpha"), ("build", "beta")]
+    assert seen[2][1]["errors"] == ["content/beta.md:3: front matter: unknown theme 'x'"]

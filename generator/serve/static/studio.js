@@ -108,7 +108,7 @@ async function startIndex() {
 
 // ---------------------------------------------------------------- a thread's studio
 
-const studio = { detail: null, index: 0, view: "carousel", busy: false };
+const studio = { detail: null, index: 0, view: "carousel", busy: false, connected: false };
 
 function slideLeft(slide) {
   // the scroll position that centres a slide in the track
@@ -240,9 +240,11 @@ function shown(value) {
   return typeof value === "boolean" ? (value ? "on" : "off") : String(value ?? "none");
 }
 
-function selectControl({ id, label, choices, current, inherited, onchange, inheritLabel = "inherit" }) {
-  const select = el("select", { id, name: id, onchange: (event) => onchange(event.target.value || null) },
-    el("option", { value: "", text: inherited === null ? inheritLabel : `${inheritLabel} (${shown(inherited)})` }),
+function selectControl({ id, label, choices, current, inherited, onchange, inheritLabel = "inherit", custom = null }) {
+  // `custom`: a value the file sets that no choice names (a {width, height} canvas); kept until another is picked
+  const select = el("select", { id, name: id, onchange: (event) => { if (event.target.value !== "\u0000custom") onchange(event.target.value || null); } },
+    el("option", { value: "", text: inherited === null || inherited === undefined ? inheritLabel : `${inheritLabel} (${shown(inherited)})` }),
+    custom ? el("option", { value: "\u0000custom", text: custom, selected: true }) : null,
     choices.map((choice) => el("option", { value: choice, text: choice, selected: choice === current })));
   return el("label", { class: "field", for: id }, el("span", { text: label }), select);
 }
@@ -282,7 +284,8 @@ function renderControls(detail) {
   const presetName = el("input", { id: "preset-name", type: "text", placeholder: "preset name, e.g. linkedin-dark" });
   holder.replaceChildren(
     section("Canvas & layout",
-      selectControl({ id: "canvas", label: "Canvas", choices: choices.canvas, current: typeof fm.canvas === "string" ? fm.canvas : null, inherited: r.canvas, onchange: set("canvas") }),
+      selectControl({ id: "canvas", label: "Canvas", choices: choices.canvas, current: typeof fm.canvas === "string" ? fm.canvas : null, inherited: r.canvas, onchange: set("canvas"),
+        custom: fm.canvas && typeof fm.canvas === "object" ? `custom ${fm.canvas.width}×${fm.canvas.height}` : null }),
       selectControl({ id: "layout", label: "Post layout", choices: choices.layout, current: fm.layout, inherited: r.layout, onchange: set("layout") }),
       selectControl({ id: "fit", label: "Text that does not fit", choices: choices.fit, current: fm.fit === false ? "off" : fm.fit, inherited: r.fit, onchange: set("fit") })),
     section("Look",
@@ -458,7 +461,13 @@ function renderThread(detail) {
 }
 
 async function refreshThread() {
-  const detail = await getJSON(`/api/threads/${encodeURIComponent(SLUG)}`);
+  const response = await fetch(`/api/threads/${encodeURIComponent(SLUG)}`, { cache: "no-store" });
+  if (response.status === 404) {
+    document.getElementById("overlay").hidden = false;
+    document.getElementById("overlay-errors").replaceChildren(el("li", { text: "This thread's file is gone (deleted or renamed). " }, el("a", { href: "/", text: "See every thread" })));
+    return null;
+  }
+  const detail = await response.json();
   renderThread(detail);
   return detail;
 }
@@ -484,7 +493,10 @@ async function startThread() {
   await refreshThread();
   liveEvents(async (name, data) => {
     if (name === "build" && data.slug !== SLUG) return;
-    if (name === "hello") return;
+    if (name === "hello") {
+      // a reconnection (the server restarted?) may have missed builds: read everything again
+      if (!studio.connected) { studio.connected = true; return; }
+    }
     await refreshThread();
     if (name === "build") {
       setBusy(false);
