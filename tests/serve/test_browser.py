@@ -158,8 +158,8 @@ def test_controls_and_drag_and_drop_write_the_thread_file(server: str, browser, 
     wait_for(browser, lambda d: builds(d) > before and d.find_element(By.CSS_SELECTOR, '.post[data-post="2"] .layout-tag').text == "quote",
              "the page follows the rebuild")
 
-    # drag post 2 onto post 1's slide: they now share it
-    chip = browser.find_element(By.CSS_SELECTOR, '.chip-post[data-post="2"]')
+    # drag post 2's card onto post 1's slide: they now share it
+    chip = browser.find_element(By.CSS_SELECTOR, '.post .handle[data-post="2"]')
     target = browser.find_element(By.CSS_SELECTOR, '.slot:has(.chip-post[data-post="1"])')
     ActionChains(browser).click_and_hold(chip).move_to_element_with_offset(chip, 5, 5).move_to_element(target).release().perform()
     wait_for(browser, lambda d: "slides: [cover, [1, 2], 3, outro]" in path.read_text(encoding="utf-8"), "the arrangement is written as slides:")

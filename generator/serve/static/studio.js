@@ -345,7 +345,7 @@ function renderPosts(detail) {
     const image = selectControl({ id: `post-${post.number}-image`, label: "Image", choices: detail.choices.images, current: post.image,
       inherited: null, inheritLabel: "no image", onchange: (value) => writeOptions({ image: value }, post.number, `post ${post.number} image`) });
     return el("article", { class: "post", dataset: { post: String(post.number) } },
-      el("div", { class: "post-head" }, el("span", { class: "num", text: `#${post.number}` }),
+      el("div", { class: "post-head" }, el("span", { class: "handle", dataset: { post: String(post.number) }, title: "Drag onto a slide in Arrange", text: `⠿ #${post.number}` }),
         el("span", { class: "layout-tag", text: r.post_layouts[String(post.number)] || "" })),
       el("p", { text: post.excerpt || "(image only)" }), el("div", { class: "row" }, layout, image));
   }));
@@ -400,14 +400,14 @@ function dropTargetAt(x, y) {
 }
 
 // Pointer events rather than HTML5 drag and drop: the same code works with a mouse, a pen and a finger.
+// A post is dragged by its chip in the arrangement or by the handle on its card.
 function enableDragging() {
-  const holder = document.getElementById("slots");
-  holder.addEventListener("pointerdown", (down) => {
-    const chip = down.target.closest(".chip-post");
-    if (!chip) return;
+  document.addEventListener("pointerdown", (down) => {
+    const chip = down.target.closest(".chip-post, .post .handle");
+    if (!chip || down.button !== 0) return;
     down.preventDefault();
     const number = Number(chip.dataset.post);
-    const ghost = el("span", { class: "chip-post ghost", text: chip.textContent });
+    const ghost = el("span", { class: "chip-post ghost", text: `#${number}` });
     document.body.append(ghost);
     chip.classList.add("dragging");
     let target = null;
