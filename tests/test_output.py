@@ -76,7 +76,7 @@ def test_only_files_carousel_wrote_are_replaced_or_removed(tmp_path):
     assert (project / "output/good/slides/mine.png").read_bytes() == b"mine"
     assert not (project / "output/good/slides/01.png").exists()  # ours, no longer produced
     manifest = json.loads((project / "output/manifest.json").read_text())
-    assert sorted(manifest["threads"]["good"]["files"]) == ["good/caption.txt", "good/good.pdf"]
+    assert sorted(manifest["threads"]["good"]["files"]) == ["good/alt.txt", "good/caption.txt", "good/good.pdf"]
 
 
 def test_unchanged_files_keep_their_inode(tmp_path):
