@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator.config.schema import ProjectConfig
 from generator.config.validate import validate_model
-from generator.confine import ConfinementError, read_confined_text
-from generator.config.yamlsource import LocatedYaml, YamlSyntaxError, load_located_yaml
+from generator.confine import ConfinementError, confined_path
+from generator.config.yamlsource import CONFIG_LIMITS, LocatedYaml, YamlSyntaxError, load_located_yaml
 from generator.errors import ConfigError, Diagnostic
 from generator.resources import SearchPath, builtin_root
 
@@ -76,8 +76,14 @@ def load_config(project: Project) -> tuple[ProjectConfig, LocatedYaml]:
     shown = project.relative(path) if path.is_file() else CONFIG_NAME
     if not path.is_file() and not path.is_symlink():
         return ProjectConfig(), LocatedYaml(data={}, path=shown)
+    data = b""
     try:
-        source = load_located_yaml(read_confined_text(path, (project.root,)), shown)
+        confined = confined_path(path, (project.root,))
+        size = confined.stat().st_size
+        if size > CONFIG_LIMITS.max_bytes:
+            raise ConfigError(Diagnostic(shown, 1, f"the file is {size:,} bytes (at most {CONFIG_LIMITS.max_bytes:,})"))
+        data = confined.read_bytes()
+        source = load_located_yaml(data.decode("utf-8"), shown, limits=CONFIG_LIMITS)
     except ConfinementError as error:
         raise ConfigError(Diagnostic(CONFIG_NAME, None, error.reason)) from error
     except OSError as error:
@@ -85,7 +91,8 @@ def load_config(project: Project) -> tuple[ProjectConfig, LocatedYaml]:
     except YamlSyntaxError as error:
         raise ConfigError(error.diagnostic) from error
     except UnicodeDecodeError as error:
-        raise ConfigError(Diagnostic(shown, None, f"not UTF-8 text: {error}")) from error
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(Diagnostic(shown, line, f"not UTF-8 text (byte {data[error.start]:#04x}): save the file as UTF-8")) from error
     if source.data is not None and not isinstance(source.data, dict):
         raise ConfigError(Diagnostic(shown, 1, "carousel.yaml must be a mapping of keys to values"))
     config, diagnostics = validate_model(ProjectConfig, source)

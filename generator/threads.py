@@ -7,6 +7,7 @@ them all at once. Reads files but writes nothing.
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -97,25 +98,49 @@ def _image_asset(path: Path, alt: str, shown: str, line: int, problems: list[Dia
         problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: {error.strerror or error}"))
         return None
     if size > LIMITS.image_bytes:
-        problems.append(Diagnostic(shown, line, f"image {path.name} is {size / 1e6:.0f} MB (at most {LIMITS.image_bytes / 1e6:.0f} MB)"))
+        problems.append(Diagnostic(shown, line, f"image {path.name} is {size / 2**20:.0f} MiB (at most {LIMITS.image_bytes / 2**20:.0f} MiB)"))
         return None
     if path.suffix.lower() == ".svg":
         return ImageAsset(path, alt)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own pixel limit is lower
-            with Image.open(path) as image:
+            with Image.open(path) as image:  # reads the header only
                 width, height = image.size
+                if width * height > LIMITS.image_pixels:
+                    problems.append(Diagnostic(shown, line, f"image {path.name} is {width}x{height} pixels (at most {LIMITS.image_pixels:,})"))
+                    return None
+                _check_decodes(image)
     except Image.DecompressionBombError:
-        problems.append(Diagnostic(shown, line, f"image {path.name} has too many pixels (at most {LIMITS.image_pixels:,})"))
+        problems.append(Diagnostic(shown, line, f"image {path.name} has more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels (at most {LIMITS.image_pixels:,})"))
         return None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:  # Pillow's plugins raise all of these
-        problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: not an image Pillow can read ({type(error).__name__})"))
+    except UnidentifiedImageError:
+        problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: not an image format slides can show"))
         return None
-    if width * height > LIMITS.image_pixels:
-        problems.append(Diagnostic(shown, line, f"image {path.name} is {width}x{height} pixels (at most {LIMITS.image_pixels:,} pixels)"))
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as error:  # Pillow's plugins raise all of these
+        problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: the file is damaged ({_short(error)})"))
         return None
     return ImageAsset(path, alt, width, height)
+
+
+def _check_decodes(image: Image.Image) -> None:
+    """Raise if the image data is damaged, at a fraction of a full decode's cost.
+
+    PNG: every chunk and its checksum is read (no inflating); JPEG: decoded at 1/8
+    scale; other formats: decoded (their pixels are bounded by the limit above).
+    """
+    width, height = image.size
+    if image.format == "PNG":
+        image.verify()
+        return
+    if image.format == "JPEG":
+        image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+    image.load()
+
+
+def _short(error: BaseException, limit: int = 80) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _rewrite_images(html: str, resolved: dict[str, ImageAsset | None]) -> str:
@@ -167,10 +192,10 @@ def read_thread_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > LIMITS.thread_bytes:
-            raise ThreadError(Diagnostic(shown, None, f"the file is {size / 1e6:.1f} MB; a thread may be at most {LIMITS.thread_bytes / 1e6:.0f} MB"))
+            raise ThreadError(Diagnostic(shown, 1, f"the file is {size / 2**20:.1f} MiB; a thread may be at most {LIMITS.thread_bytes / 2**20:.0f} MiB"))
         data = path.read_bytes()
     except OSError as error:
-        raise ThreadError(Diagnostic(shown, None, f"cannot read the file: {error.strerror or error}")) from error
+        raise ThreadError(Diagnostic(shown, 1, f"cannot read the file: {error.strerror or error}")) from error
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -182,8 +207,8 @@ def _post_problems(post: PostSource, shown: str) -> list[Diagnostic]:
     """A post beyond the input limits (checked before Markdown sees it)."""
     if len(post.markdown) > LIMITS.post_chars:
         return [Diagnostic(shown, post.line, f"post {post.number} has {len(post.markdown):,} characters (at most {LIMITS.post_chars:,}): split it into several posts with '---'")]
-    depth, line = _source_nesting(post.markdown)
-    if depth > LIMITS.nesting_depth:
+    if too_deep := _too_deep(post.markdown, LIMITS.nesting_depth):
+        depth, line = too_deep
         return [Diagnostic(shown, post.line + line, f"post {post.number} nests lists or quotes {depth} levels deep (at most {LIMITS.nesting_depth})")]
     return []
 
@@ -191,12 +216,12 @@ def _post_problems(post: PostSource, shown: str) -> list[Diagnostic]:
 QUOTE_MARKERS = re.compile(r"[ \t]*(?:>[ \t]?)+")
 
 
-def _source_nesting(text: str) -> tuple[int, int]:
-    """(deepest nesting of a line, its 0-based line): `>` markers, or indentation in list steps of 4 columns.
+def _too_deep(text: str, limit: int) -> tuple[int, int] | None:
+    """(depth, 0-based line) of the first line nested deeper than `limit`, else None.
 
-    Lines inside fenced code are skipped: code may be indented as deeply as it likes.
+    A line's depth is its number of `>` markers, or its indentation in list steps of 4
+    columns. Lines inside fenced code are skipped: code may be indented as deeply as it likes.
     """
-    deepest, deepest_line = 0, 0
     fence: str | None = None
     for index, line in enumerate(text.split("\n")):
         if fence_match := FENCE.match(line.lstrip(" >")):
@@ -207,11 +232,11 @@ def _source_nesting(text: str) -> tuple[int, int]:
             continue
         quotes = QUOTE_MARKERS.match(line)
         quote_depth = quotes.group(0).count(">") if quotes else 0
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-        depth = max(quote_depth, indent // 4)
-        if depth > deepest:
-            deepest, deepest_line = depth, index
-    return deepest, deepest_line
+        expanded = line.expandtabs(4)
+        depth = max(quote_depth, (len(expanded) - len(expanded.lstrip(" "))) // 4)
+        if depth > limit:
+            return depth, index
+    return None
 
 
 def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown, text: str | None = None) -> ThreadPlan:

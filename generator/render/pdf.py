@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import weasyprint
 
@@ -52,7 +53,9 @@ def layout_document(html: str, base_url: Path, roots: tuple[Path, ...]) -> tuple
     """Lay out the HTML. Returns the document, refused URLs and WeasyPrint's warnings."""
     fetcher = ConfinedURLFetcher(roots)
     with captured_weasyprint_log() as messages:
-        document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher).render()
+        images: dict[Any, Any] = {}  # url -> image, filled by WeasyPrint
+        document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher).render(cache=images)
+    _portable_image_ids(images, roots)
     return document, fetcher.refused, messages
 
 
@@ -77,16 +80,24 @@ def find_overflows(document: weasyprint.Document, grid: Grid, slide_count: int) 
     return overflows
 
 
-def portable_identity(html: str, roots: dict[str, Path]) -> str:
-    """The HTML with each root folder (the project, the built-in assets) replaced by its name.
+def portable_identity(text: str, roots: Sequence[Path]) -> str:
+    """`text` with each root folder (the project, the built-in assets) replaced by its position.
 
-    The HTML names files by absolute `file://` URL; an identifier made from it would
-    change with the checkout folder (and the user's home), so the same commit built in
-    two folders would give different PDFs.
+    HTML and WeasyPrint name files by absolute `file://` URL; an identifier made from
+    them would change with the checkout folder (and the user's home), so the same
+    commit built in two folders would give different PDFs.
     """
-    for name, root in sorted(roots.items(), key=lambda item: -len(str(item[1]))):  # deepest root first
-        html = html.replace(root.as_uri(), f"root:{name}").replace(str(root), f"root:{name}")
-    return html
+    named = sorted(((f"root{index}:", root) for index, root in enumerate(roots)), key=lambda item: -len(str(item[1])))
+    for name, root in named:  # deepest root first: a built-in folder may lie inside the project
+        text = text.replace(root.as_uri(), name).replace(str(root), name)
+    return text
+
+
+def _portable_image_ids(images: dict[Any, Any], roots: Sequence[Path]) -> None:
+    """Rename WeasyPrint's raster images, which it names by the MD5 of their absolute URL, by a portable URL."""
+    for url, image in images.items():
+        if isinstance(url, str) and image is not None and isinstance(getattr(image, "id", None), str):
+            image.id = hashlib.md5(portable_identity(url, roots).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 SAFE_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)

@@ -74,8 +74,7 @@ class Renderer:
         if len(document.pages) != len(fitted.slides):
             warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(fitted.slides)} slides", Severity.WARNING))
         warnings += [Diagnostic(shown, None, removed, Severity.WARNING) for removed in remove_unsafe_links(document, plan.meta.source_path.parent)]
-        roots = {"project": self.project.root, "builtin": self.project.builtin}
-        pdf = pdf_bytes(document, identity=portable_identity(html, roots))
+        pdf = pdf_bytes(document, identity=portable_identity(html, (self.project.root, self.project.builtin)))
         files: dict[str, bytes] = {}
         formats = plan.options.formats
         if "pdf" in formats:
