@@ -24,5 +24,7 @@ def test_wheel_contains_layouts_themes_and_fonts(tmp_path):
     assert sum(1 for n in names if n.startswith("generator/_builtin/themes/") and n.endswith("/theme.yaml")) >= 8
     assert "generator/_builtin/themes/fonts/noto-color-emoji/NotoColorEmoji.ttf" in names
     assert any(n.startswith("generator/_builtin/themes/fonts/") and "OFL" in n.upper() for n in names)
+    for studio_file in ("templates/thread.html", "templates/index.html", "static/studio.js", "static/studio.css"):
+        assert f"generator/serve/{studio_file}" in names  # carousel serve's pages
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "carousel = generator.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

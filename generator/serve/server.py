@@ -8,6 +8,7 @@ Ctrl-C stops uvicorn, then the watch loop and its workers.
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import traceback
@@ -15,6 +16,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import uvicorn
 
@@ -33,6 +35,10 @@ class ServeOptions:
     poll: bool = False
     debounce: float = 0.1
     fixed_now: datetime | None = None
+
+
+def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def studio_url(host: str, port: int) -> str:
@@ -78,15 +84,22 @@ def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], No
             stop.wait(0.05)
         if server.started:
             say(f"studio: {url} (Ctrl-C to stop)")
+            if options.host not in ("127.0.0.1", "localhost", "::1"):
+                say(f"warning: listening on {options.host}: whoever can reach this port can open the studio and change the project's files")
             watch_thread.start()
             if options.open_browser:
                 webbrowser.open(url)
 
     announcer = threading.Thread(target=announce, name="carousel-announce", daemon=True)
     announcer.start()
+    # uvicorn handles Ctrl-C and SIGTERM, then raises the signal again with the handler that
+    # was there before it: ours, so that the watch loop and its workers are stopped too
+    previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         server.run()
     except SystemExit:  # uvicorn exits when it cannot bind
+        pass
+    except KeyboardInterrupt:
         pass
     finally:
         server.should_exit = True
@@ -95,6 +108,9 @@ def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], No
         watcher.queue.wake()
         if watch_thread.is_alive():
             watch_thread.join(timeout=30)
+        if watch_thread.is_alive():  # still rendering: end its workers from here
+            watcher.stop()
+        signal.signal(signal.SIGTERM, previous_term)
     if not server.started:
         say(f"error: could not serve on {options.host}:{options.port} (is the port in use? try --port)")
         return 2

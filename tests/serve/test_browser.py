@@ -89,12 +89,13 @@ def server(project: Path) -> Iterator[str]:
         assert ready.wait(TIMEOUT), "carousel serve did not start:\n" + "".join(lines)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGINT)  # Ctrl-C: the server, the watch loop and its workers stop
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        assert process.returncode == 0, "".join(lines)
 
 
 @pytest.fixture(scope="module")
