@@ -6,6 +6,11 @@ to their truncated post by time and text, as the archive does not link them);
 `data/account.js` for the handle and display name; images in `data/tweets_media/`
 named `<post id>-<file>`. Every self-thread (a post and the account's replies to
 itself) is rebuilt, or only the one named by --thread.
+
+An archive may come from someone else, so every value is checked for its type
+before use, a post id must be a number, a media file name one plain path segment,
+and files are read only inside the archive (an image only inside its own
+`tweets_media/`), never through a symlink that leads out of it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from generator.confine import ConfinementError, confined_path, is_confined
 from generator.importers.chain import id_order, self_thread, top_of
 from generator.importers.cleanup import display_url, unescape_html
 from generator.importers.model import Author, ImportedPost, ImportedThread, Link, Media, SourceError
@@ -26,6 +32,26 @@ YTD_PREFIX = re.compile(r"\A\s*window\.YTD\.(\w+)\.part(\d+)\s*=\s*")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 # A note's time and its post's time differ by a moment at most.
 NOTE_TIME_WINDOW = 5.0
+POST_ID = re.compile(r"^[0-9]{1,25}$")
+# one plain file name: no separators, no `..`, no glob or control characters
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _post_id(value: Any) -> str | None:
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return text if POST_ID.match(text) else None
 
 
 def read_ytd(text: str, where: str) -> list[Any]:
@@ -69,9 +95,14 @@ def tweet_files(data: Path) -> list[Path]:
     return []
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, archive: Path | None = None) -> str:
+    """A data file's text; inside `archive` (its data/ folder) only, never through a link out."""
     try:
+        if archive is not None:
+            confined_path(path, (archive,))
         return path.read_text(encoding="utf-8-sig")
+    except ConfinementError as error:
+        raise SourceError.at(str(path), "a symlink leading outside the archive; refused") from error
     except UnicodeDecodeError as error:
         raise SourceError.at(str(path), f"not UTF-8 text: {error.reason}") from error
     except OSError as error:
@@ -111,28 +142,28 @@ def _archive_post(entry: Any) -> ArchivePost | None:
     item = entry.get("tweet", entry) if isinstance(entry, dict) else None
     if not isinstance(item, dict):
         return None
-    post_id = item.get("id_str") or item.get("id")
+    post_id = _post_id(item.get("id_str") or item.get("id"))
     if post_id is None:
-        return None
-    text = str(item.get("full_text") or item.get("text") or "")
-    entities = item.get("entities") or {}
-    urls = url_entities(entities)
-    media_items = ((item.get("extended_entities") or {}).get("media")) or entities.get("media") or []
+        return None  # no id, or not a number: nothing can name it (nor its files)
+    text = _text(item.get("full_text")) or _text(item.get("text"))
+    entities = _mapping(item.get("entities"))
+    urls = url_entities({"urls": _items(entities.get("urls"))})
+    media_items = _items(_mapping(item.get("extended_entities")).get("media")) or _items(entities.get("media"))
     for medium in media_items:
-        if isinstance(medium, dict) and medium.get("url"):
-            urls[str(medium["url"])] = None  # the post's own media link
-    reply_to = item.get("in_reply_to_status_id_str") or item.get("in_reply_to_status_id")
-    reply_user = item.get("in_reply_to_user_id_str") or item.get("in_reply_to_user_id")
+        if isinstance(medium.get("url"), str) and medium["url"]:
+            urls[medium["url"]] = None  # the post's own media link
+    reply_to = _post_id(item.get("in_reply_to_status_id_str") or item.get("in_reply_to_status_id"))
+    reply_user = _post_id(item.get("in_reply_to_user_id_str") or item.get("in_reply_to_user_id"))
     return ArchivePost(
-        id=str(post_id),
+        id=post_id,
         text=text,
         created_at=_archive_time(item.get("created_at")),
-        reply_to=str(reply_to) if reply_to else None,
-        reply_to_user=str(reply_user) if reply_user else None,
-        reply_to_name=item.get("in_reply_to_screen_name"),
+        reply_to=reply_to,
+        reply_to_user=reply_user,
+        reply_to_name=_text(item.get("in_reply_to_screen_name")) or None,
         retweet=_flag(item.get("retweeted")) or text.startswith("RT @"),
         urls=urls,
-        media=tuple(m for m in media_items if isinstance(m, dict)),
+        media=tuple(media_items),
     )
 
 
@@ -151,16 +182,17 @@ def _notes(data: Path) -> list[Note]:
         data.glob("note-tweet-part*.js"), key=_part_number
     )
     for path in files:
-        for entry in read_ytd(_read(path), str(path)):
-            note = entry.get("noteTweet") if isinstance(entry, dict) else None
-            core = (note or {}).get("core") or {}
-            if not core.get("text"):
+        for entry in read_ytd(_read(path, data), str(path)):
+            note = _mapping(_mapping(entry).get("noteTweet"))
+            core = _mapping(note.get("core"))
+            if not _text(core.get("text")):
                 continue
             urls: dict[str, Link | None] = {}
-            for url in core.get("urls") or []:
-                if isinstance(url, dict) and url.get("shortUrl") and url.get("expandedUrl"):
-                    urls[url["shortUrl"]] = Link(url.get("displayUrl") or display_url(url["expandedUrl"]), url["expandedUrl"])
-            notes.append(Note(_archive_time(note.get("createdAt")), str(core["text"]), urls))
+            for url in _items(core.get("urls")):
+                short, expanded = _text(url.get("shortUrl")), _text(url.get("expandedUrl"))
+                if short and expanded:
+                    urls[short] = Link(_text(url.get("displayUrl")) or display_url(expanded), expanded)
+            notes.append(Note(_archive_time(note.get("createdAt")), core["text"], urls))
     return notes
 
 
@@ -190,27 +222,31 @@ def _account(data: Path) -> tuple[str | None, Author | None]:
     path = data / "account.js"
     if not path.is_file():
         return None, None
-    for entry in read_ytd(_read(path), str(path)):
-        account = entry.get("account") if isinstance(entry, dict) else None
-        if isinstance(account, dict) and account.get("username"):
-            handle = str(account["username"])
-            return (str(account.get("accountId")) if account.get("accountId") else None), Author(
-                str(account.get("accountDisplayName") or handle), handle
-            )
+    for entry in read_ytd(_read(path, data), str(path)):
+        account = _mapping(_mapping(entry).get("account"))
+        handle = _text(account.get("username"))
+        if handle:
+            return _post_id(account.get("accountId")), Author(_text(account.get("accountDisplayName")) or handle, handle)
     return None, None
 
 
 def _media_file(media_dir: Path | None, post_id: str, medium: dict[str, Any], used: set[Path]) -> Path | None:
-    """The archived file of one image: `<post id>-<name of its media URL>`."""
-    if media_dir is None or not media_dir.is_dir():
+    """The archived file of one image: `<post id>-<name of its media URL>`, inside `media_dir` only."""
+    if media_dir is None or not media_dir.is_dir() or not POST_ID.match(post_id):
         return None
-    remote = str(medium.get("media_url_https") or medium.get("media_url") or "")
+    remote = _text(medium.get("media_url_https")) or _text(medium.get("media_url"))
     name = f"{post_id}-{remote.rsplit('/', 1)[-1]}" if remote else ""
-    exact = media_dir / name if name else None
-    if exact is not None and exact.is_file() and exact.suffix.lower() in IMAGE_SUFFIXES:
-        return exact
-    for candidate in sorted(media_dir.glob(f"{post_id}-*")):
-        if candidate.suffix.lower() in IMAGE_SUFFIXES and candidate not in used:
+    if SAFE_NAME.match(name):
+        exact = media_dir / name
+        if exact.suffix.lower() in IMAGE_SUFFIXES and exact.is_file() and is_confined(exact, (media_dir,)):
+            return exact
+    # the file name of the media URL is not always the archived one: any image of this post
+    for candidate in sorted(media_dir.iterdir()):
+        if (
+            candidate.name.startswith(f"{post_id}-") and SAFE_NAME.match(candidate.name)
+            and candidate.suffix.lower() in IMAGE_SUFFIXES and candidate not in used
+            and candidate.is_file() and is_confined(candidate, (media_dir,))
+        ):
             return candidate
     return None
 
@@ -233,7 +269,7 @@ def parse_x_archive(
             files = tweet_files(data)
         if not files:
             raise SourceError.at(where, "not an X archive: there is no data/tweets.js in it")
-        contents = [(str(path), _read(path)) for path in files]
+        contents = [(str(path), _read(path, data)) for path in files]
     posts: dict[str, ArchivePost] = {}
     for shown, content in contents:
         for entry in read_ytd(content, shown):
@@ -279,6 +315,8 @@ def parse_x_archive(
     media_dir = None
     if data is not None:
         media_dir = data / "tweets_media" if (data / "tweets_media").is_dir() else data / "tweet_media"
+        if not is_confined(media_dir, (data,)):
+            media_dir = None  # a link out of the archive: no images from it
     threads = []
     for root in roots:
         chain = self_thread(root, parent_of, through=thread_id)
