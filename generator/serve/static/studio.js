@@ -455,6 +455,8 @@ function renderThread(detail) {
   pdf.classList.toggle("disabled", !detail.pdf);
   renderSlides(detail);
   renderOverlay(detail);
+  document.getElementById("warnings-panel").hidden = !detail.warnings.length;
+  document.getElementById("warnings").replaceChildren(...detail.warnings.map((line) => el("li", {}, el("code", { text: line }))));
   renderControls(detail);
   renderPosts(detail);
   renderSlots(detail);
