@@ -92,11 +92,11 @@ def merge_change(data: Any, key: str, value: Any) -> None:
         if not existing:
             data.pop(key)
     elif isinstance(value, Mapping):
+        # replaces a shorthand (`pattern: dots`) or sets a new group; removing keys of a
+        # group the file does not have changes nothing
         cleaned = {k: v for k, v in value.items() if v is not None}
         if cleaned:
             data[key] = _to_yaml_value(cleaned, key)
-        else:
-            data.pop(key, None)
     else:
         data[key] = _to_yaml_value(value, key)
 

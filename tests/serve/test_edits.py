@@ -124,3 +124,9 @@ def test_carousel_yaml_preset_keeps_comments_and_other_presets():
     after = edit_mapping_text(config, {"presets": {"bold": {"theme": "brutalist", "pattern": {"name": "grid"}}}})
     assert yaml.safe_load(after)["presets"] == {"dark": {"theme": "midnight"}, "bold": {"theme": "brutalist", "pattern": {"name": "grid"}}}
     assert changed_lines(config, after) == ["+  bold:", "+    theme: brutalist", "+    pattern: {name: grid}"]
+
+
+def test_a_group_replaces_a_shorthand_and_removing_from_a_missing_group_changes_nothing():
+    text = "---\npattern: dots\n---\n\nPost.\n"
+    assert edit_front_matter(text, {"pattern": {"name": "dots", "opacity": 0.05}}) == "---\npattern: {name: dots, opacity: 0.05}\n---\n\nPost.\n"
+    assert edit_front_matter(text, {"pattern": {"opacity": None}, "typography": {"title": None}}) == text
