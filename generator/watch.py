@@ -178,7 +178,8 @@ class Watcher:
         try:
             self.start()
             self.echo(f"watching {self._watched_summary()} for changes (Ctrl-C to stop)")
-            self.watch_until()
+            self.watch_until()  # returns only through Ctrl-C or SIGTERM
+            return 0
         except KeyboardInterrupt:
             self.progress.stop()
             self.echo("stopped watching")

@@ -24,7 +24,7 @@ from generator.build import BuildRequest
 from generator.progress import BuildProgress
 from generator.serve.app import EventHub, Security, create_app
 from generator.serve.studio import Studio
-from generator.watch import WatchUpdate, Watcher
+from generator.watch import Watcher, WatchUpdate
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
     pytest.skip("no headless browser: install Debian's chromium and chromium-driver (make browser, as root)", allow_module_level=True)
 
-from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -125,10 +125,6 @@ def slide_urls(driver) -> list[str]:
     return driver.execute_script("return Array.from(document.querySelectorAll('#track .slide img'), image => image.src)")
 
 
-def builds(driver) -> int:
-    return int(driver.find_element(By.TAG_NAME, "body").get_attribute("data-builds") or 0)
-
-
 def slide_colour(driver, url: str) -> tuple[int, int, int]:
     """The colour of a slide's corner, read from the PNG the page shows."""
     data = driver.execute_async_script(
@@ -152,12 +148,13 @@ def test_controls_and_drag_and_drop_write_the_thread_file(server: str, browser, 
     wait_for(browser, lambda d: slide_urls(d)[0] != cover, "the preview shows the rebuilt cover")
     assert sum(slide_colour(browser, slide_urls(browser)[0])) < 200  # midnight is dark
 
-    # one post's layout, through its control
-    before = builds(browser)
+    # one post's layout, through its control: only that post's slide (the third) changes
+    before = slide_urls(browser)
     Select(browser.find_element(By.ID, "post-2-layout")).select_by_value("quote")
     wait_for(browser, lambda d: "\n<!-- layout: quote -->\nSecond post" in path.read_text(encoding="utf-8"), "the directive is written")
-    wait_for(browser, lambda d: builds(d) > before and d.find_element(By.CSS_SELECTOR, '.post[data-post="2"] .layout-tag').text == "quote",
-             "the page follows the rebuild")
+    wait_for(browser, lambda d: slide_urls(d)[2] != before[2], "the preview shows post 2 as a quote")
+    assert slide_urls(browser)[:2] == before[:2] and slide_urls(browser)[3:] == before[3:]
+    wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.post[data-post="2"] .layout-tag').text == "quote", "the post card says so")
 
     # drag post 2's card onto post 1's slide: they now share it
     chip = browser.find_element(By.CSS_SELECTOR, '.post .handle[data-post="2"]')

@@ -502,10 +502,7 @@ async function startThread() {
       if (!studio.connected) { studio.connected = true; return; }
     }
     await refreshThread();
-    if (name === "build") {
-      setBusy(false);
-      document.body.dataset.builds = String(Number(document.body.dataset.builds || 0) + 1);
-    }
+    if (name === "build") setBusy(false);
   });
 }
 
