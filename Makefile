@@ -4,8 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
+# System packages (Debian/Ubuntu names) installed by .ci/system-deps when running as root:
+# libharfbuzz-subset0 lets WeasyPrint subset fonts with HarfBuzz (fontTools is much slower).
+SYSTEM_PACKAGES ?= libharfbuzz-subset0
 
-.PHONY: build test test-tools install check bench clean
+.PHONY: build test test-tools install check bench clean system-deps
 
 # pdftotext (poppler-utils) reads the PDFs' text layer in tests, as a viewer does.
 test-tools:
@@ -17,22 +20,24 @@ test-tools:
 	  { apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1; }; } || \
 	  echo "note: install chromium and chromium-driver to run the studio's browser tests; they are skipped without them"
 
-
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+system-deps:
+	@sh .ci/system-deps $(SYSTEM_PACKAGES)
 
-build: $(STAMP)
+install: $(STAMP) system-deps
+
+build: install
 	$(BIN)/carousel build --format pdf,png
 
-check: $(STAMP)
+check: install
 	$(BIN)/carousel check
 
-test: $(STAMP) test-tools
+test: install test-tools
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
