@@ -170,7 +170,7 @@ def _init_worker(project: Project, warm: bool) -> None:
         _WORKER.renderer = None  # the first job reports what is wrong
         return
     if warm:  # load fonts and fontconfig now rather than on the first save
-        import weasyprint
+        from generator.render.engine import weasyprint
 
         try:
             weasyprint.HTML(string=WARM_UP_HTML).write_pdf()

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import URLFetcher
+from generator.render.engine import weasyprint
 
 
 class RefusedResource(ValueError):
     """Raised (and caught by WeasyPrint) for a resource outside the allowed folders."""
 
 
-class ConfinedURLFetcher(URLFetcher):
+class ConfinedURLFetcher(weasyprint.URLFetcher):
     """Fetches `data:` URLs and files inside `roots`; refuses everything else."""
 
     def __init__(self, roots: tuple[Path, ...], **kwargs):

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import weasyprint
-
+from generator.render.engine import weasyprint
 from generator.render.fetcher import ConfinedURLFetcher
 from generator.render.grid import Grid
 
