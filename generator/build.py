@@ -350,7 +350,7 @@ class Builder:
             if jobs:
                 if len(planned_list) > 20:
                     release_memory()  # what planning left behind (Markdown, YAML, font tables)
-                renderer = backend or make_backend(self.project, request.jobs, len(jobs))
+                renderer = backend or make_backend(self.project, request.jobs, len(jobs), one_shot=True)
                 try:
                     for job, outcome in renderer.render_many(jobs):
                         try:

@@ -107,12 +107,14 @@ class _RendererHolder:
         self.renderer = Renderer(self.project)
         self.generation = generation
 
-    def render(self, job: RenderJob) -> RenderOutcome:
+    def render(self, job: RenderJob, *, release: bool = True) -> RenderOutcome:
+        """Render one job; `release=False` skips freeing memory after it (the process is about to end)."""
         started = time.perf_counter()
         try:
             outcome = self._render(job)
         finally:
-            self._after_job()
+            if release:
+                self._after_job()
         outcome.seconds = time.perf_counter() - started
         return outcome
 
@@ -138,16 +140,21 @@ class _RendererHolder:
 
 
 class InProcessBackend:
-    """Renders in this process (`-j 1`, or a single thread to render)."""
+    """Renders in this process (`-j 1`, or a single thread to render).
+
+    `one_shot`: the backend serves one build and is closed after it, so the memory of
+    its last document need not be released (a full collection costs ~50 ms).
+    """
 
     workers = 1
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, *, one_shot: bool = False):
         self._holder = _RendererHolder(project)
+        self.one_shot = one_shot
 
     def render_many(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
-        for job in jobs:
-            yield job, self._holder.render(job)
+        for number, job in enumerate(jobs, start=1):
+            yield job, self._holder.render(job, release=not (self.one_shot and number == len(jobs)))
 
     def close(self) -> None:
         self._holder.renderer = None
@@ -319,12 +326,13 @@ def render_notices() -> list[str]:
     return [] if harfbuzz_subset_available() else [harfbuzz_subset_hint()]
 
 
-def make_backend(project: Project, jobs: int, to_render: int):
+def make_backend(project: Project, jobs: int, to_render: int, *, one_shot: bool = False):
     """The cheapest backend for a build: a pool only when it has two or more threads to share.
 
     A pool's processes start at once (they import WeasyPrint while the caller plans).
+    `one_shot`: the caller closes the backend after one `render_many`.
     """
     workers = min(jobs, to_render)
     if workers <= 1:
-        return InProcessBackend(project)
+        return InProcessBackend(project, one_shot=one_shot)
     return PoolBackend(project, workers, recycle_after=RECYCLE_AFTER)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
 
 from generator.alt_text import alt_file, thread_alt
 from generator.caption import build_caption
@@ -15,7 +18,6 @@ from generator.project import Project
 from generator.render.html import new_environment, render_html
 from generator.render.fit import fit_slides
 from generator.render.pdf import bounded_excerpt, pdf_bytes, portable_identity, remove_unsafe_links
-from generator.render.raster import rasterise
 from generator.themes import Theme, contrast_ratio, load_theme
 
 CACHE_DIR_NAME = ".carousel-cache"
@@ -44,6 +46,9 @@ class Renderer:
         # every process that renders) is enough to see only vendored and project fonts.
         self.notices: list[str] = configure_for_project(project.root, project.builtin / "themes" / "fonts", project.root / CACHE_DIR_NAME / "fonts")
         self.environment = new_environment(project)
+        # compiled templates kept between processes (Jinja checks each source's checksum):
+        # compiling the layouts costs ~40 ms of every build otherwise
+        self.environment.bytecode_cache = FileSystemBytecodeCache(str(_cache_folder(project.root / CACHE_DIR_NAME / "templates")))
         self._themes: dict[str, Theme] = {}
 
     def theme(self, name: str) -> Theme:
@@ -81,6 +86,8 @@ class Renderer:
             files[f"{plan.meta.slug}.pdf"] = pdf
         for image_format in ("png", "jpg"):
             if image_format in formats:
+                from generator.render.raster import rasterise  # pypdfium2 + Pillow: only for images
+
                 for number, image in enumerate(rasterise(pdf, plan.canvas, image_format), start=1):
                     files[f"slides/{number:02d}.{image_format}"] = image
         caption = build_caption(plan)
@@ -94,6 +101,11 @@ class Renderer:
         return ThreadArtifacts(
             plan.meta.slug, files, len(document.pages), tuple(warnings), notes=fitted.notes, html=html, alt=alts, findings=findings,
         )
+
+
+def _cache_folder(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def output_facts(plan: ThreadPlan, files: dict[str, bytes], pages: int, pdf_size: int, caption: str) -> OutputFacts:
