@@ -247,8 +247,11 @@ class Builder:
             theme_names=catalog.themes, cli_options=self.request.cli_options,
         )
 
-    def _up_to_date_unplanned(self, context: KeyContext, path: Path, now: datetime) -> ThreadResult | None:
-        """The result of a thread whose stamp shows it unchanged since its output was written."""
+    def up_to_date_unplanned(self, context: KeyContext, path: Path, now: datetime) -> ThreadResult | None:
+        """The result of a thread whose stamp shows it unchanged since its output was written.
+
+        Nothing is parsed: `carousel list` and a no-op build read such threads from the cache.
+        """
         shown = self.project.relative(path)
         slug = self.cache.slug_of_source(shown)
         entry = self.cache.entries.get(slug) if slug is not None else None
@@ -280,7 +283,7 @@ class Builder:
         results: list[ThreadResult | None] = [None] * len(paths)
         to_plan: list[int] = []
         for index, path in enumerate(paths):
-            fast = None if self.force else self._up_to_date_unplanned(context, path, now)
+            fast = None if self.force else self.up_to_date_unplanned(context, path, now)
             if fast is not None:
                 results[index] = fast
             else:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from generator.build import BuildRequest, plan_threads
+from generator.build import Builder, BuildRequest, ThreadResult, plan_threads
 from generator.catalog import load_catalog
 from generator.cli.common import exits_on_carousel_error, parse_now, project_option, resolve_project
 from generator.output import read_manifest
+from generator.project import Project
 
 
 @click.command("list")
@@ -22,30 +25,15 @@ from generator.output import read_manifest
 @project_option
 @exits_on_carousel_error
 def list_command(as_json, due_only, now_option, out_dir, project_dir):
-    """List threads: status (draft, scheduled, due), date and outputs."""
+    """List threads: status (draft, scheduled, due), date and outputs.
+
+    Threads unchanged since their last build are read from the build cache (and show
+    the slides that were built); the others are parsed and show the slides planned.
+    """
     project = resolve_project(project_dir)
     now = parse_now(now_option)
     out = (out_dir or project.root / "output").resolve()
-    manifest_threads = read_manifest(out).get("threads", {})
-    catalog = load_catalog(project)
-    rows = []
-    for path, plan, failure in plan_threads(catalog, BuildRequest(project=project, out_dir=out, now=now)):
-        slug = plan.meta.slug if plan else failure.slug
-        recorded = manifest_threads.get(slug, {})
-        files = sorted(name for name in recorded.get("files", {}) if (out / name).is_file())
-        rows.append(
-            {
-                "slug": slug,
-                "source": project.relative(path),
-                "title": plan.meta.title if plan else None,
-                "status": plan.status(now) if plan else "invalid",
-                "date": plan.meta.date.isoformat() if plan and plan.meta.date else None,
-                "due": bool(plan and plan.status(now) == "due"),
-                "slides": len(plan.slides) if plan else None,
-                "outputs": files,
-                "errors": [str(d) for d in failure.diagnostics] if failure else [],
-            }
-        )
+    rows = list_rows(project, out, now)
     if due_only:
         rows = [row for row in rows if row["due"]]
     if as_json:
@@ -56,3 +44,43 @@ def list_command(as_json, due_only, now_option, out_dir, project_dir):
             outputs = f"{len(row['outputs'])} files" if row["outputs"] else "not built"
             click.echo(f"{row['status']:<10} {date:<26} {row['slug']:<32} {outputs}")
     sys.exit(2 if any(row["status"] == "invalid" for row in rows) else 0)
+
+
+def list_rows(project: Project, out: Path, now: datetime) -> list[dict[str, Any]]:
+    """One row per thread file, in discovery order (nothing is written)."""
+    manifest_threads = read_manifest(out).get("threads", {})
+    catalog = load_catalog(project)
+    request = BuildRequest(project=project, out_dir=out, now=now, include_drafts=True, include_future=True)
+    builder = Builder(request)
+    context = builder.key_context(catalog)
+    paths = project.discover_threads()
+    cached: dict[Path, ThreadResult] = {}
+    for path in paths:
+        result = builder.up_to_date_unplanned(context, path, now)
+        if result is not None and result.summary is not None:
+            cached[path] = result
+    planned = {path: (plan, failure) for path, plan, failure in plan_threads(catalog, request, [p for p in paths if p not in cached])}
+    rows = []
+    for path in paths:
+        if path in cached:
+            result = cached[path]
+            summary = result.summary or {}
+            rows.append(_row(result.slug, project.relative(path), summary["title"], summary["status"], summary["date"], result.slide_count, [], out, manifest_threads))
+            continue
+        plan, failure = planned[path]
+        if plan is None:
+            assert failure is not None
+            rows.append(_row(failure.slug, project.relative(path), None, "invalid", None, None, [str(d) for d in failure.diagnostics], out, manifest_threads))
+        else:
+            date = plan.meta.date.isoformat() if plan.meta.date else None
+            rows.append(_row(plan.meta.slug, project.relative(path), plan.meta.title, plan.status(now), date, len(plan.slides), [], out, manifest_threads))
+    return rows
+
+
+def _row(slug: str, source: str, title: str | None, status: str, date: str | None, slides: int | None, errors: list[str], out: Path, manifest_threads: dict[str, Any]) -> dict[str, Any]:
+    recorded = manifest_threads.get(slug, {})
+    files = sorted(name for name in recorded.get("files", {}) if (out / name).is_file())
+    return {
+        "slug": slug, "source": source, "title": title, "status": status, "date": date,
+        "due": status == "due", "slides": slides, "outputs": files, "errors": errors,
+    }
