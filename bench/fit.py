@@ -3,6 +3,10 @@
     python bench/fit.py                     # the sample threads of content/ and the adversarial corpus
     python bench/fit.py --canvas story      # the corpus on another canvas
     python bench/fit.py --no-corpus PROJECT # only a project's threads
+    python bench/fit.py --no-linearity      # skip the post-length series
+
+The post-length series fits one post of 60 to 1,920 words (split over as many slides as
+it needs): time per word should stay flat (near-linear fitting) and passes per slide low.
 
 For every thread: the slides fitting made, the slides it laid out (all passes; 1.0 per
 slide means the guess was right first time), and the time per slide of fitting (guess +
@@ -62,11 +66,53 @@ def bench_project(root: Path, label: str) -> tuple[int, int, float, float]:
     return slides, layouts, fit_seconds, plain_seconds
 
 
+LINEARITY_WORDS = (60, 120, 240, 480, 960, 1920)
+SENTENCE = "Small batches ship sooner because every release teaches the team something real about its users"
+
+
+def linearity(folder: Path) -> None:
+    """Fit one post of growing length; print slides, passes and time per word."""
+    root = folder / "linearity"
+    (root / "content").mkdir(parents=True)
+    words = SENTENCE.split()
+    for count in LINEARITY_WORDS:
+        sentences, total = [], 0
+        while total < count:
+            sentences.append(" ".join(words) + ".")
+            total += len(words)
+        paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
+        (root / "content" / f"words-{count:05d}.md").write_text(
+            f"---\ntitle: {count} words\ncover: {{show: false}}\noutro: {{show: false}}\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+        )
+    project = Project.at(root)
+    catalog = load_catalog(project)
+    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(timezone.utc), include_drafts=True, include_future=True)
+    renderer = Renderer(project)
+    print(f"\npost length (one post, split as needed): {root}")
+    print(f"  {'words':>6} {'slides':>6} {'laid out':>8} {'passes/slide':>12} {'fit ms':>8} {'ms/word':>8} {'ms/slide':>9}")
+    first_per_word = None
+    for _path, plan, failure in plan_threads(catalog, request):
+        if plan is None:
+            print(f"  failed: {failure.diagnostics}")
+            continue
+        count = int(plan.meta.title.split()[0])
+        started = time.process_time()
+        fitted = fit_slides(renderer, plan)
+        seconds = time.process_time() - started
+        per_word = seconds / count
+        first_per_word = first_per_word or per_word
+        print(
+            f"  {count:6d} {len(fitted.slides):6d} {fitted.layouts:8d} {fitted.passes_per_slide:12.2f} {seconds * 1000:8.0f} "
+            f"{per_word * 1000:8.2f} {seconds / len(fitted.slides) * 1000:9.0f}   (x{per_word / first_per_word:.2f} per word vs {LINEARITY_WORDS[0]} words)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", type=Path, default=REPO_ROOT, help="project whose content/ to fit (default: this repository)")
     parser.add_argument("--canvas", default="linkedin-portrait", help="canvas of the adversarial corpus")
     parser.add_argument("--no-corpus", action="store_true", help="skip the adversarial corpus")
+    parser.add_argument("--no-linearity", action="store_true", help="skip the post-length series")
     args = parser.parse_args()
 
     # warm WeasyPrint up (fonts, CSS machinery) so that the first thread is not charged for it
@@ -91,6 +137,8 @@ def main() -> None:
             slides, layouts, fit_s, plain_s = result
             if slides:
                 print(f"  {'= ' + label:28} {slides:6d} {layouts:8d} {layouts / slides:12.2f} {1000 * fit_s / slides:12.0f} {1000 * plain_s / slides:14.0f} {fit_s / plain_s:6.2f}")
+        if not args.no_linearity:
+            linearity(Path(temporary))
     slides, layouts, fit_s, plain_s = totals
     if slides:
         print(f"\nall: {slides} slides, {layouts / slides:.2f} layout passes per slide, "

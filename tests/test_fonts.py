@@ -276,3 +276,19 @@ def test_configure_rejects_missing_folder(tmp_path: Path):
     with pytest.raises(FileNotFoundError):
         fonts.configure_font_environment([tmp_path / "missing"], tmp_path)
     assert os.environ.get("FONTCONFIG_FILE") == before
+
+
+# --- Prepared fonts (tools/prepare_fonts.py) -----------------------------------------
+
+
+def test_prepared_fonts_put_common_characters_first():
+    """The glyphs of plain Latin text have low IDs, so PDF subsets stay small."""
+    sys.path.insert(0, str(FONT_DIR.parents[1] / "tools"))
+    from prepare_fonts import PREPARED
+
+    for folder in PREPARED:
+        for path in sorted((FONT_DIR / folder).glob("*.[ot]tf")):
+            font = TTFont(path, lazy=True)
+            cmap = font.getBestCmap()
+            gids = [font.getGlyphID(cmap[ord(c)]) for c in " aZ0.,\u00a0\u2014\u2019\u2192" if ord(c) in cmap]
+            assert max(gids) < 300, (path.name, gids)
