@@ -60,7 +60,7 @@ def test_built_thread_comes_from_the_cache_with_the_same_row_as_planning(built, 
     assert sorted(p.name for p in planned_paths) == ["broken.md", "fresh.md", "later.md"]  # built.md: from the cache
     assert code == 2  # broken.md is invalid
     assert listed["built"]["title"] == "Built one" and listed["built"]["status"] == "due" and listed["built"]["due"]
-    assert listed["built"]["slides"] == 4 and listed["built"]["outputs"] == ["built/built.pdf", "built/caption.txt"]
+    assert listed["built"]["slides"] == 4 and "built/built.pdf" in listed["built"]["outputs"]
     assert listed["built"]["date"] == "2026-11-20T09:00:00+00:00"
     # the same row when the thread is planned instead (cache bypassed)
     import generator.build
