@@ -127,12 +127,32 @@ def in_process(project_dir: Path, repeat: int) -> None:
         stages["write PDF"] += cpu
         _, cpu, _ = cpu_and_wall(rasterise, pdf, plan.canvas, "png")
         stages["PNG export"] += cpu
+    font_paths(plans, renderer, pdf_bytes, fit_slides)
     if total_slides:
         print(f"{'all':<28} {int(total_slides):>6} {total_ours / total_slides * 1000:>9.1f}ms {total_weasy / total_slides * 1000:>10.1f}ms {total_ours / total_weasy:>6.2f}   (target <= 1.15)")
         print(f"\nper slide, one render of the final slides ({int(total_slides)} slides, CPU):")
         total = sum(stages.values())
         for name, seconds in stages.items():
             print(f"  {name:<12} {seconds / total_slides * 1000:7.1f} ms  {seconds / total * 100:5.1f} %")
+
+
+def font_paths(plans, renderer, pdf_bytes, fit_slides) -> None:
+    """PDF writing with HarfBuzz subsetting against WeasyPrint's fontTools fallback (no libharfbuzz-subset)."""
+    import weasyprint.pdf.fonts as pdf_fonts
+
+    if pdf_fonts.harfbuzz_subset is None:
+        print("\nfont subsetting: libharfbuzz-subset0 is not installed here: every PDF uses the fontTools path")
+        return
+    print("\nfont subsetting, write_pdf only (CPU): HarfBuzz / fontTools fallback (as without libharfbuzz-subset0)")
+    for plan in plans:
+        fitted = fit_slides(renderer, plan)
+        _, harfbuzz, _ = cpu_and_wall(pdf_bytes, fitted.document, fitted.html)
+        saved, pdf_fonts.harfbuzz_subset = pdf_fonts.harfbuzz_subset, None
+        try:
+            _, fonttools, _ = cpu_and_wall(pdf_bytes, fitted.document, fitted.html)
+        finally:
+            pdf_fonts.harfbuzz_subset = saved
+        print(f"  {plan.meta.slug:<28} {harfbuzz * 1000:7.0f} ms / {fonttools * 1000:7.0f} ms  (+{(fonttools - harfbuzz) * 1000:.0f} ms per thread)")
 
 
 if __name__ == "__main__":
