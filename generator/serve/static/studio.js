@@ -349,7 +349,10 @@ function renderPosts(detail) {
     return el("article", { class: "post", dataset: { post: String(post.number) } },
       el("div", { class: "post-head" }, el("span", { class: "handle", dataset: { post: String(post.number) }, title: "Drag onto a slide in Arrange", text: `⠿ #${post.number}` }),
         el("span", { class: "layout-tag", text: r.post_layouts[String(post.number)] || "" })),
-      el("p", { text: post.excerpt || "(image only)" }), el("div", { class: "row" }, layout, image));
+      el("div", { class: "post-text" },
+        post.image ? el("img", { class: "post-image", src: `/project/${post.image.split("/").map(encodeURIComponent).join("/")}`, alt: post.image }) : null,
+        el("p", { text: post.excerpt || "(image only)" })),
+      el("div", { class: "row" }, layout, image));
   }));
 }
 
