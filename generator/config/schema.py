@@ -231,5 +231,6 @@ class PostDirectives(StrictModel):
     _fit = field_validator("fit", mode="before")(classmethod(lambda cls, v: _fit_off(v)))
 
     def option_layer(self) -> dict[str, Any]:
+        """Only the cascade options this directive set (an empty `layout:` sets nothing)."""
         data = self.model_dump(exclude_unset=True)
-        return {key: value for key, value in data.items() if key in Options.model_fields}
+        return {key: value for key, value in data.items() if key in Options.model_fields and value is not None}

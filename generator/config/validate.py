@@ -37,12 +37,23 @@ def _container_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseMode
     return current
 
 
-def _clean_loc(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union-member tags ('str', 'CanvasSize', 'function-before[...]') from a location."""
+def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's union-member tags ('str', 'CanvasSize', 'function-before[...]') from a location.
+
+    A part is kept when it is a key (or index) of the data at that point: so a user's
+    key that looks like a tag (`A:`, `str:`) stays, and the error is located on it.
+    """
     cleaned: list[Any] = []
+    current = data
     for part in loc:
-        if isinstance(part, str) and ("[" in part or part[:1].isupper() or part in {"str", "int", "bool", "float", "list", "dict", "literal"}):
-            continue
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif isinstance(part, str) and ("[" in part or part[:1].isupper() or part in {"str", "int", "bool", "float", "list", "dict", "literal"}):
+            continue  # a union member's tag
+        else:
+            current = None  # past the data (a missing key): keep the rest as it is
         cleaned.append(part)
     return tuple(cleaned)
 
@@ -52,7 +63,7 @@ def _message(model: type[BaseModel], error: dict[str, Any], loc: tuple[Any, ...]
     if error["type"] == "extra_forbidden":
         container = _container_at(model, loc)
         choices = list(container.model_fields) if container else []
-        return f"unknown key '{dotted}'{did_you_mean(str(loc[-1]), choices)}"
+        return f"unknown key '{dotted}'{did_you_mean(str(loc[-1]), choices) if loc else ''}"
     if error["type"] == "missing":
         return f"{dotted}: required key is missing"
     message = error["msg"].removeprefix("Value error, ")
@@ -75,7 +86,7 @@ def validate_model(
         diagnostics: list[Diagnostic] = []
         seen: set[tuple[Any, ...]] = set()
         for error in exc.errors():
-            loc = _clean_loc(model, tuple(error["loc"]))
+            loc = _clean_loc(data, tuple(error["loc"]))
             if loc in seen:
                 continue  # a union reports each member's failure; one is enough
             seen.add(loc)

@@ -61,7 +61,8 @@ class _SpacedHashHeaderProcessor(HashHeaderProcessor):
     """ATX headings need a space after the hashes (as in CommonMark), so a post that
     starts a line with `#hashtag`, as posts on X do, keeps its hashtag."""
 
-    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?:[ \t]+(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?))?[ \t]*#*(?:\n|$)")
+    # the header group is always set (empty for a lone `#`, which is an empty heading, as in CommonMark)
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:[ \t]+(?:\\.|[^\\#]|#+(?=[^#\n]))*?)?)[ \t]*#*(?:\n|$)")
 
 
 # Link text (`[text](url)`, `[text][ref]`, `![alt](src)`) longer or more nested than this

@@ -71,7 +71,8 @@ def _parse_directives(text: str, line: int, shown: str) -> tuple[dict[str, Any],
         except YamlSyntaxError:
             parsed = None
         if not isinstance(parsed, dict):
-            shown_body = body if len(body) <= 80 else body[:79] + "…"
+            flat = " ".join(body.split())  # one line, whatever the comment held
+            shown_body = flat if len(flat) <= 80 else flat[:79] + "…"
             problems.append(Diagnostic(shown, comment_line, f"directive: cannot read '{shown_body}': write <!-- key: value, key: value -->"))
         else:
             directives.update(parsed)
