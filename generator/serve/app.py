@@ -86,7 +86,12 @@ class Security:
 
     @classmethod
     def for_host(cls, host: str, token: str | None = None) -> "Security":
-        hosts = ("*",) if host in ("0.0.0.0", "::", "") else tuple(dict.fromkeys((*LOOPBACK_HOSTS, host.strip("[]"), f"[{host.strip('[]')}]" if ":" in host else host)))
+        """Bound to every interface: any Host is answered (the user asked for it); else loopback names and `host`."""
+        if host in ("0.0.0.0", "::", ""):
+            hosts: tuple[str, ...] = ("*",)
+        else:
+            bare = host.strip("[]")
+            hosts = tuple(dict.fromkeys((*LOOPBACK_HOSTS, bare, f"[{bare}]" if ":" in bare else bare)))
         return cls(token or secrets.token_urlsafe(32), hosts)
 
     def write_refusal(self, request: Request) -> str | None:

@@ -273,3 +273,13 @@ def test_events_stream_one_build_event_per_rebuilt_thread(app_server: RunningApp
                     break
     assert [(event, data.get("slug")) for event, data in seen] == [("hello", None), ("build", "alpha"), ("build", "beta")]
     assert seen[2][1]["errors"] == ["content/beta.md:3: front matter: unknown theme 'x'"]
+
+
+def test_hosts_answered_follow_the_interface_listened_on():
+    from generator.serve.app import Security
+
+    assert set(Security.for_host("127.0.0.1").allowed_hosts) == {"127.0.0.1", "localhost", "[::1]", "::1"}
+    assert "192.168.1.5" in Security.for_host("192.168.1.5").allowed_hosts
+    assert "evil.example" not in Security.for_host("192.168.1.5").allowed_hosts
+    assert Security.for_host("0.0.0.0").allowed_hosts == ("*",)
+    assert Security.for_host("127.0.0.1").token != Security.for_host("127.0.0.1").token  # one per session
