@@ -118,10 +118,11 @@ def _errors(status: int, messages: Iterable[str]) -> JSONResponse:
 def create_app(studio: Studio, hub: EventHub, security: Security) -> Starlette:
     """The studio's ASGI app for one project."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    session = secrets.token_hex(8)  # not the token: tells a page that the server it came from restarted
 
     def page(request: Request, name: str, **context: Any) -> Response:
         response = templates.TemplateResponse(
-            request, name, {"token": security.token, "version": __version__, **context}
+            request, name, {"token": security.token, "session": session, "version": __version__, **context}
         )
         response.headers["Content-Security-Policy"] = PAGE_POLICY
         response.headers["Cache-Control"] = "no-store"
@@ -180,7 +181,7 @@ def create_app(studio: Studio, hub: EventHub, security: Security) -> Starlette:
 
     async def events(request: Request) -> Response:
         async def stream() -> AsyncIterator[dict[str, str]]:
-            yield {"event": "hello", "data": json.dumps({"builds": studio.state.builds})}
+            yield {"event": "hello", "data": json.dumps({"builds": studio.state.builds, "session": session})}
             async for event in hub.subscribe():
                 yield {"event": event["event"], "data": json.dumps(event)}
 

@@ -3,6 +3,7 @@
 "use strict";
 
 const TOKEN = document.querySelector('meta[name="carousel-token"]').content;
+const SESSION = document.querySelector('meta[name="carousel-session"]').content;
 const PAGE = document.body.dataset.page;
 const SLUG = document.body.dataset.slug;
 
@@ -55,7 +56,12 @@ function liveEvents(onEvent) {
   source.addEventListener("open", () => { live.textContent = "live"; live.className = "live on"; });
   source.addEventListener("error", () => { live.textContent = "reconnecting…"; live.className = "live off"; });
   for (const name of ["hello", "build", "config"]) {
-    source.addEventListener(name, (event) => onEvent(name, JSON.parse(event.data)));
+    source.addEventListener(name, (event) => {
+      const data = JSON.parse(event.data);
+      // the server restarted: this page's session token is void, load the page afresh
+      if (name === "hello" && data.session !== SESSION) { window.location.reload(); return; }
+      onEvent(name, data);
+    });
   }
   return source;
 }
