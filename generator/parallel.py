@@ -21,7 +21,6 @@ import multiprocessing
 import os
 import signal
 import time
-import traceback
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -29,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.errors import CarouselError, Diagnostic
+from generator.errors import CarouselError, Diagnostic, internal_error
 from generator.model import ThreadPlan
 from generator.project import Project
 
@@ -126,9 +125,7 @@ class _RendererHolder:
         except CarouselError as error:
             return RenderOutcome(None, list(error.diagnostics), error.exit_code)
         except Exception as error:  # a bug or a library failure: report it as this thread's failure
-            detail = traceback.format_exception_only(type(error), error)[-1].strip()
-            message = f"internal error while rendering: {detail}"
-            return RenderOutcome(None, [Diagnostic(job.plan.meta.shown_path, None, message)], 1)
+            return RenderOutcome(None, [internal_error(job.plan.meta.shown_path, error, "rendering")], 1)
 
     def _after_job(self) -> None:
         release_memory()

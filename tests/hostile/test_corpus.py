@@ -131,6 +131,11 @@ CASES: dict[str, Case] = {
         {"content/bad.md": thread("![x](images/pic.png)")}, 0, "content/bad.md:5: warning: image 'images/pic.png' refused: it is outside the project",
         bad_built=True, symlinks={"content/images/pic.png": "{outside}/pic.png"},
     ),
+    "thread-symlink-out": Case({}, 1, "content/bad.md: a symlink leading outside the project", symlinks={"content/bad.md": "{outside}/canary.md"}),
+    "images-folder-symlink-out": Case(
+        {"content/bad.md": thread("![x](pics/pic.png)")}, 0, "content/bad.md:5: warning: image 'pics/pic.png' refused: it is outside the project",
+        bad_built=True, symlinks={"content/pics": "{outside}"},
+    ),
     "link-file-url": Case({"content/bad.md": thread("[the canary](file://{outside}/canary.txt)")}, 0, "content/bad.md:5: warning: 'file://", bad_built=True),
     "raw-html": Case(
         {"content/bad.md": thread(
