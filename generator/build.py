@@ -28,12 +28,13 @@ from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, KeyContext, ThreadDeps, ThreadKey, output_stats
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.content.markdown import new_markdown
-from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, internal_error
+from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
 from generator.model import ThreadPlan
 from generator.confine import ConfinementError, unlinked_path
 from generator.output import OutputError, OutputFolder
 from generator.parallel import RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.project import Project
+from generator.shards import Shard, assign_shards
 from generator.slugs import duplicate_slugs, inside, slug_problem
 from generator.threads import load_thread, slug_for
 
@@ -56,6 +57,8 @@ class BuildRequest:
     jobs: int = 1  # worker processes; the CLI defaults to the CPU count
     use_cache: bool = True  # read and write the build cache at all
     cache_dir: Path | None = None  # default: <project>/.carousel-cache
+    target: str | None = None  # build only this carousel.yaml target (--target)
+    shard: Shard | None = None  # build only this share of the threads (--shard K/N)
 
     @property
     def resolved_cache_dir(self) -> Path:
@@ -99,15 +102,21 @@ class BuildReport:
 
 
 Reporter = Callable[[ThreadResult], None]
+
+
+def unit_slug(unit: str) -> str:
+    """The thread slug of a build unit: 'a' of 'a' or of 'a/instagram'."""
+    return unit.split("/", 1)[0]
 Planned = tuple[Path, ThreadPlan | None, ThreadResult | None]
 
 
-def plan_threads(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] | None = None) -> list[Planned]:
+def plan_threads(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] | None = None, target: str | None = None) -> list[Planned]:
     """Parse, validate and plan every selected thread (no rendering, no writing).
 
     Each thread is planned inside its own boundary: whatever goes wrong becomes that
     thread's failure (an unexpected exception an "internal error"), and the others are
-    planned. Threads whose slugs collide all fail, each naming the others.
+    planned. Threads whose slugs collide all fail, each naming the others. With a
+    `target`, threads are planned for it; a thread not built for it is `(path, None, None)`.
     """
     project = catalog.project
     if paths is None:
@@ -117,7 +126,7 @@ def plan_threads(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] 
     for path in paths:
         shown = project.relative(path)
         try:
-            plan = load_thread(catalog, path, request.cli_options, markdown)
+            plan = load_thread(catalog, path, request.cli_options, markdown, target=target)
         except CarouselError as error:
             planned.append((path, None, _failed(project, path, error.diagnostics)))
             continue
@@ -126,7 +135,49 @@ def plan_threads(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] 
             planned.append((path, None, _failed(project, path, [internal_error(shown, error, "reading the thread")])))
             continue
         planned.append((path, plan, None))
-    return reject_duplicate_slugs(project, planned)
+    checked = reject_duplicate_slugs(project, planned)
+    return [(path, None, None) if plan is not None and target not in (None, *plan.targets) else (path, plan, failure) for path, plan, failure in checked]
+
+
+def shard_paths(catalog: Catalog, request: BuildRequest, paths: list[Path]) -> list[Path]:
+    """The threads of `paths` in the request's shard (all of them without --shard).
+
+    Weights are the planned slides over every target, whatever --target, --now or
+    --drafts say, so every shard job of a CI matrix computes the same split.
+    """
+    if request.shard is None:
+        return paths
+    everything = dataclasses.replace(request, shard=None, target=None, selection=())
+    weights: dict[Path, tuple[str, int]] = {}
+    for path, plan, failure in plan_units(catalog, everything, paths):
+        slug = plan.meta.slug if plan is not None else (failure.slug if failure is not None else path.stem)
+        slides = len(plan.slides) if plan is not None else 1
+        weights[path] = (weights[path][0], weights[path][1] + slides) if path in weights else (slug, slides)
+    assignment = assign_shards(weights.values(), request.shard.count)
+    return [path for path in paths if path in weights and assignment.get(weights[path][0]) == request.shard.index]
+
+
+def target_passes(catalog: Catalog, request: BuildRequest) -> list[str | None]:
+    """The targets a build makes ([None]: carousel.yaml declares none). Raises ConfigError for a bad --target."""
+    declared = list(catalog.config.targets)
+    if request.target is not None:
+        if request.target not in declared:
+            known = f"; carousel.yaml declares {', '.join(declared)}" if declared else "; carousel.yaml declares no targets"
+            raise ConfigError(Diagnostic("--target", None, f"unknown target '{request.target}'{did_you_mean(request.target, declared)}{known}"))
+        return [request.target]
+    return declared or [None]
+
+
+def plan_units(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] | None = None) -> list[Planned]:
+    """Every (thread, target) of the request planned, thread by thread; a failed thread once."""
+    paths = list(paths) if paths is not None else (list(request.selection) if request.selection else catalog.project.discover_threads())
+    passes = [plan_threads(catalog, request, paths, target) for target in target_passes(catalog, request)]
+    units: list[Planned] = []
+    for index, path in enumerate(paths):
+        entries = [planned[index] for planned in passes]
+        failure = next((entry for entry in entries if entry[2] is not None), None)
+        units += [failure] if failure is not None else [entry for entry in entries if entry[1] is not None]
+    return units
 
 
 def failure_slug(project: Project, path: Path) -> str:
@@ -184,6 +235,7 @@ def _plan_meta(plan: ThreadPlan) -> dict[str, Any]:
         "draft": plan.meta.draft,
         "canvas": plan.canvas.name,
         "theme": plan.theme,
+        **({"target": plan.target, "platform": plan.platform} if plan.target is not None else {}),
     }
 
 
@@ -193,7 +245,10 @@ def _summary_from_meta(meta: dict[str, Any], now: datetime) -> dict[str, Any] | 
         date = datetime.fromisoformat(meta["date"]) if meta.get("date") else None
         shell = SimpleNamespace(meta=SimpleNamespace(draft=bool(meta["draft"]), date=date))
         status = ThreadPlan.status(shell, now)  # type: ignore[arg-type]
-        return {"title": meta["title"], "status": status, "date": meta.get("date"), "canvas": meta["canvas"], "theme": meta["theme"]}
+        summary = {"title": meta["title"], "status": status, "date": meta.get("date"), "canvas": meta["canvas"], "theme": meta["theme"]}
+        if meta.get("target") is not None:
+            summary.update(target=meta["target"], platform=meta["platform"])
+        return summary
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -247,13 +302,13 @@ class Builder:
             theme_names=catalog.themes, cli_options=self.request.cli_options,
         )
 
-    def up_to_date_unplanned(self, context: KeyContext, path: Path, now: datetime) -> ThreadResult | None:
-        """The result of a thread whose stamp shows it unchanged since its output was written.
+    def up_to_date_unplanned(self, context: KeyContext, path: Path, now: datetime, target: str | None = None) -> ThreadResult | None:
+        """The result of a thread (for `target`) whose stamp shows it unchanged since its output was written.
 
         Nothing is parsed: `carousel list` and a no-op build read such threads from the cache.
         """
         shown = self.project.relative(path)
-        slug = self.cache.slug_of_source(shown)
+        slug = self.cache.slug_of_source(shown, target)
         entry = self.cache.entries.get(slug) if slug is not None else None
         if entry is None or entry.stamp is None or entry.deps is None or not entry.meta:
             return None
@@ -275,28 +330,40 @@ class Builder:
         """Build threads: up-to-date ones are reused, the others rendered and written.
 
         A thread whose stamp matches is not even planned; the others are planned and
-        keyed, and rendered when their key has no intact output. Updates
-        `manifest_threads` (slug -> entry) in place; returns results in the order of `paths`.
+        keyed, and rendered when their key has no intact output. With targets, each
+        (thread, target) is such a unit, built target by target. Updates
+        `manifest_threads` (unit -> entry) in place; returns results in the order of
+        `paths` within each target.
         """
         request = self.request
         context = self.key_context(catalog)
-        results: list[ThreadResult | None] = [None] * len(paths)
-        to_plan: list[int] = []
-        for index, path in enumerate(paths):
-            fast = None if self.force else self.up_to_date_unplanned(context, path, now)
-            if fast is not None:
-                results[index] = fast
-            else:
-                to_plan.append(index)
+        passes = []
+        for target in target_passes(catalog, request):
+            results: list[ThreadResult | None] = [None] * len(paths)
+            to_plan: list[int] = []
+            for index, path in enumerate(paths):
+                fast = None if self.force else self.up_to_date_unplanned(context, path, now, target)
+                if fast is not None:
+                    results[index] = fast
+                else:
+                    to_plan.append(index)
+            passes.append((target, results, to_plan))
+        for path in paths:
+            self.deps.pop(path, None)  # gathered anew, over every target
         # the thread files' bytes as they were before planning read them (a save during the
         # build then shows as a changed stamp next time, never the other way round)
-        sources = {index: self.hasher.sha256(paths[index]) for index in to_plan}
+        sources = {index: self.hasher.sha256(paths[index]) for _, _, to_plan in passes for index in to_plan}
         backend = self.backend
-        if backend is None and len(to_plan) >= 2 and request.jobs >= 2:
+        planning = sum(len(to_plan) for _, _, to_plan in passes)
+        if backend is None and planning >= 2 and request.jobs >= 2:
             # likely to render several: start the workers now, they import while we plan
-            backend = make_backend(self.project, request.jobs, len(to_plan))
+            backend = make_backend(self.project, request.jobs, planning)
         try:
-            return self._build_planned(catalog, paths, to_plan, sources, results, context, manifest_threads, now, backend)
+            built: list[ThreadResult] = []
+            unplannable: set[Path] = set()  # threads that failed planning: reported once, not per target
+            for target, results, to_plan in passes:
+                built += self._build_planned(catalog, paths, to_plan, sources, results, context, manifest_threads, now, backend, target, unplannable)
+            return built
         finally:
             if backend is not None and backend is not self.backend:
                 backend.close()
@@ -304,9 +371,18 @@ class Builder:
     def _build_planned(
         self, catalog: Catalog, paths: list[Path], to_plan: list[int], sources: dict[int, str | None],
         results: list[ThreadResult | None], context: KeyContext, manifest_threads: dict[str, Any], now: datetime, backend: Any,
+        target: str | None = None, unplannable: set[Path] | None = None,
     ) -> list[ThreadResult]:
         request = self.request
-        to_plan, planned_list = self._plan_unique(catalog, paths, to_plan, results, manifest_threads)
+        to_plan, planned_list = self._plan_unique(catalog, paths, to_plan, results, manifest_threads, target)
+        # threads not built for this target drop out, and so do failures an earlier target reported
+        seen = unplannable if unplannable is not None else set()
+        kept = [
+            (index, entry) for index, entry in zip(to_plan, planned_list)
+            if entry[1] is not None or (entry[2] is not None and entry[0] not in seen)
+        ]
+        seen.update(entry[0] for _, entry in kept if entry[2] is not None)
+        to_plan, planned_list = [index for index, _ in kept], [entry for _, entry in kept]
         keys: dict[int, ThreadKey] = {}
         stamps: dict[int, str | None] = {}
         jobs: list[RenderJob] = []
@@ -318,7 +394,7 @@ class Builder:
             shown = plan.meta.shown_path
             reason = _skip_reason(plan, request, now)
             if reason:
-                results[index] = ThreadResult(plan.meta.slug, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
+                results[index] = ThreadResult(plan.unit, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
                 continue
             try:
                 key = keys[index] = context.key(plan)
@@ -326,14 +402,14 @@ class Builder:
             except Exception as error:  # e.g. a dependency that cannot be read: this thread fails, not the build
                 results[index] = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
                 continue
-            self.deps[path] = key.deps
-            entry = None if self.force else self.cache.lookup(plan.meta.slug, key.key, self.out_dir)
+            self.deps[path] = key.deps.union(self.deps[path]) if path in self.deps else key.deps
+            entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir)
             if entry is not None:
                 if entry.stamp != stamp or entry.deps != key.deps or entry.source != shown or entry.meta != _plan_meta(plan):
                     # unchanged output, changed inputs (e.g. a comment in carousel.yaml): remember the new stamp
-                    self.cache.store(plan.meta.slug, dataclasses.replace(entry, source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan)))
+                    self.cache.store(plan.unit, dataclasses.replace(entry, source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan)))
                 results[index] = ThreadResult(
-                    plan.meta.slug, shown, "built", plan=plan, slide_count=entry.slides, files=dict(entry.files),
+                    plan.unit, shown, "built", plan=plan, slide_count=entry.slides, files=dict(entry.files),
                     diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, alt=tuple(entry.alt),
                 )
                 continue
@@ -376,6 +452,7 @@ class Builder:
 
     def _plan_unique(
         self, catalog: Catalog, paths: list[Path], to_plan: list[int], results: list[ThreadResult | None], manifest_threads: dict[str, Any],
+        target: str | None = None,
     ) -> tuple[list[int], list[Planned]]:
         """Plan the threads of `to_plan`, failing every one whose slug another thread has.
 
@@ -383,18 +460,18 @@ class Builder:
         too, so both are reported; slugs of threads outside this build (a partial rebuild)
         count as taken while their files exist. Returns the planned indexes and plans.
         """
-        planned = dict(zip(to_plan, plan_threads(catalog, self.request, [paths[index] for index in to_plan]))) if to_plan else {}
+        planned = dict(zip(to_plan, plan_threads(catalog, self.request, [paths[index] for index in to_plan], target))) if to_plan else {}
         taken = {plan.meta.slug.casefold() for _, plan, _ in planned.values() if plan is not None}
-        clashing = [index for index, result in enumerate(results) if result is not None and result.slug.casefold() in taken]
+        clashing = [index for index, result in enumerate(results) if result is not None and unit_slug(result.slug).casefold() in taken]
         if clashing:
-            for index, entry in zip(clashing, plan_threads(catalog, self.request, [paths[index] for index in clashing])):
+            for index, entry in zip(clashing, plan_threads(catalog, self.request, [paths[index] for index in clashing], target)):
                 planned[index] = entry
                 results[index] = None
         claimed = {
-            slug: entry["source"] for slug, entry in manifest_threads.items()
+            unit_slug(unit): entry["source"] for unit, entry in manifest_threads.items()
             if isinstance(entry, dict) and entry.get("outcome") != "failed" and isinstance(entry.get("source"), str)
         }
-        claimed.update({result.slug: result.shown_path for result in results if result is not None})
+        claimed.update({unit_slug(result.slug): result.shown_path for result in results if result is not None})
         order = sorted(planned)
         return order, reject_duplicate_slugs(self.project, [planned[index] for index in order], claimed)
 
@@ -405,7 +482,7 @@ class Builder:
 
     def _finish(self, job: RenderJob, outcome: RenderOutcome, key: ThreadKey, stamp: str | None, manifest_threads: dict[str, Any]) -> ThreadResult:
         plan = job.plan
-        slug, shown = plan.meta.slug, plan.meta.shown_path
+        slug, shown = plan.unit, plan.meta.shown_path
         if not outcome.ok:
             # a failed build leaves the previous output (and its cache entry) in place
             return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=outcome.diagnostics, exit_code=outcome.exit_code)
@@ -441,7 +518,10 @@ class Builder:
         """
         current = list(current)
         current_slugs = {r.slug for r in current}
-        planned_slug = {r.shown_path: r.slug for r in current if r.plan is not None or r.cached}
+        planned_units: dict[str, set[str]] = {}
+        for result in current:
+            if result.plan is not None or result.cached:
+                planned_units.setdefault(result.shown_path, set()).add(result.slug)
         existing = set(sources)
         removed: list[ThreadResult] = []
         for slug in sorted(manifest_threads):
@@ -449,13 +529,14 @@ class Builder:
                 continue
             entry = manifest_threads[slug]
             source = entry.get("source") if isinstance(entry, dict) else None
-            if source in existing and planned_slug.get(source, slug) == slug:
-                continue  # its source exists but did not plan (it failed): keep its output
+            if source in existing and slug in planned_units.get(source, {slug}):
+                continue  # its source exists but did not plan (it failed, or is in another shard): keep its output
             if isinstance(entry, dict):
                 self.output.remove_thread(slug, _owned_files(entry))
             del manifest_threads[slug]
             self.cache.forget(slug)
-            reason = f"{source} was deleted" if source not in existing else f"{source} now builds as '{planned_slug.get(source)}'"
+            now_as = ", ".join(sorted(planned_units.get(str(source), set())))
+            reason = f"{source} was deleted" if source not in existing else f"{source} now builds as '{now_as}'"
             result = ThreadResult(slug, str(source), "removed", reason=reason)
             removed.append(result)
             self._report(result)
@@ -488,11 +569,12 @@ class Builder:
     def build_all(self, catalog: Catalog) -> BuildReport:
         request = self.request
         paths = list(request.selection) if request.selection else self.project.discover_threads()
+        paths = shard_paths(catalog, request, paths)
         with self.locked():
             previous = self.output.read_manifest().get("threads", {})
             manifest_threads: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
             results = self.build(catalog, paths, manifest_threads, request.now)
-            if not request.selection:
+            if not request.selection and request.target is None:  # --target leaves the other targets' output alone
                 sources = [self.project.relative(path) for path in self.project.discover_threads()]
                 results += self.prune(manifest_threads, results, sources)
             self.finish(manifest_threads)
@@ -557,6 +639,8 @@ def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: 
             canvas=plan.canvas.name,
             theme=plan.theme,
         )
+        if plan.target is not None:
+            entry.update(target=plan.target, platform=plan.platform)
     if result.outcome == "built":
         entry.update(slides=result.slide_count, files=result.files, alt=list(result.alt))
     elif previous:

@@ -178,6 +178,10 @@ class ThreadDeps:
     layouts_unused: frozenset[str]  # layout file names (e.g. "quote.css") it does not use
     themes: tuple[str, ...]  # theme names along its extends chain
 
+    def union(self, other: "ThreadDeps") -> "ThreadDeps":
+        """What either depends on (a thread built for several targets)."""
+        return ThreadDeps(self.files | other.files, self.layouts_unused & other.layouts_unused, tuple(dict.fromkeys(self.themes + other.themes)))
+
     def uses_layout_file(self, name: str) -> bool:
         return name not in self.layouts_unused
 
@@ -580,9 +584,12 @@ class BuildCache:
             self._dirty = True
         return entry
 
-    def slug_of_source(self, source: str) -> str | None:
-        """The slug whose entry was built from `source` (content/x.md), if exactly one."""
-        slugs = [slug for slug, entry in self.entries.items() if entry.source == source]
+    def slug_of_source(self, source: str, target: str | None = None) -> str | None:
+        """The unit (slug, or slug/target) whose entry was built from `source` (content/x.md) for `target`, if exactly one."""
+        def for_target(unit: str) -> bool:
+            return unit.rpartition("/")[2] == target if target is not None and "/" in unit else target is None and "/" not in unit
+
+        slugs = [slug for slug, entry in self.entries.items() if entry.source == source and for_target(slug)]
         return slugs[0] if len(slugs) == 1 else None
 
     def store(self, slug: str, entry: CacheEntry) -> None:

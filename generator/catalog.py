@@ -46,6 +46,17 @@ class Catalog:
         layer.update(defaults)
         return layer
 
+    def target_layer(self, name: str) -> dict[str, Any]:
+        """The options a carousel.yaml target sets."""
+        return self.config.targets[name].option_layer()
+
+    def target_platform(self, name: str) -> str | None:
+        """The platform whose rules a target's output must meet (None: the canvas's)."""
+        target = self.config.targets[name]
+        if target.platform is not None:
+            return target.platform
+        return name if name in ("linkedin", "instagram") else None
+
     def check_names(self, layer: dict[str, Any], source: LocatedYaml, loc: tuple[Any, ...], context: str) -> list[Diagnostic]:
         """Unknown theme, layout or profile names in one options layer."""
         problems: list[Diagnostic] = []
@@ -65,6 +76,8 @@ def load_catalog(project: Project) -> Catalog:
     problems = catalog.check_names(config.defaults.model_dump(exclude_unset=True), source, ("defaults",), "")
     for name, preset in config.presets.items():
         problems += catalog.check_names(preset.model_dump(exclude_unset=True), source, ("presets", name), "")
+    for name, target in config.targets.items():
+        problems += catalog.check_names(target.option_layer(), source, ("targets", name), "")
     if problems:
         raise ConfigError(problems)
     return catalog

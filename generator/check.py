@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.build import BuildRequest, plan_threads
+from generator.build import BuildRequest, plan_units, shard_paths
 from generator.catalog import Catalog
 from generator.errors import Diagnostic
 from generator.model import ThreadPlan
@@ -71,8 +71,9 @@ class CheckReport:
 
 
 def check_project(catalog: Catalog, request: BuildRequest) -> CheckReport:
-    """Plan, render in memory and lint every selected thread (drafts and scheduled ones too)."""
-    planned = plan_threads(catalog, request)
+    """Plan, render in memory and lint every selected thread for every target (drafts and scheduled ones too)."""
+    paths = list(request.selection) if request.selection else catalog.project.discover_threads()
+    planned = plan_units(catalog, request, shard_paths(catalog, request, paths))
     checked: list[CheckedThread] = []
     plans: list[tuple[CheckedThread, ThreadPlan]] = []
     for _, plan, failure in planned:

@@ -92,6 +92,12 @@ class ThreadPlan:
     images_without_alt: tuple[tuple[int, str], ...] = ()  # (line, src) of images on a slide with no alt and no text
     target: str | None = None  # the carousel.yaml target this plan builds for (None: no targets)
     platform_name: str | None = None  # the target's platform when it names one
+    targets: tuple[str, ...] = ()  # every target the thread is built for (empty: carousel.yaml has none)
+
+    @property
+    def unit(self) -> str:
+        """What the build caches, writes and records as one: `slug`, or `slug/target`."""
+        return self.meta.slug if self.target is None else f"{self.meta.slug}/{self.target}"
 
     @property
     def platform(self) -> str:

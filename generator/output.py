@@ -37,6 +37,7 @@ MANIFEST_NAME = "manifest.json"
 STAGING_NAME = ".carousel-staging"
 LOCK_NAME = ".carousel.lock"
 SLIDES_DIR = "slides"
+UNIT_SEPARATOR = "+"  # in staging names, for the "/" of a target unit (slug/target)
 # temp files of atomic_write: .<name>.<random>.tmp
 TEMP_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
 
@@ -117,7 +118,7 @@ class OutputFolder:
         if staging.is_dir():
             for entry in sorted(staging.iterdir()):
                 if entry.name.endswith(".old") and not entry.is_symlink() and entry.is_dir():
-                    slug = entry.name[: -len(".old")].rsplit("~", 1)[0]
+                    slug = entry.name[: -len(".old")].rsplit("~", 1)[0].replace(UNIT_SEPARATOR, "/")
                     home = self.root / slug
                     if not home.exists() and not home.is_symlink():
                         os.rename(entry, home)
@@ -133,7 +134,8 @@ class OutputFolder:
     def _new_staging(self, slug: str) -> Path:
         staging = unlinked_path(self.root, STAGING_NAME)
         staging.mkdir(exist_ok=True)
-        folder = staging / f"{slug}~{secrets.token_hex(4)}"
+        # a target's unit is `slug/target`: one flat staging name for it ('+' is in no slug)
+        folder = staging / f"{slug.replace('/', UNIT_SEPARATOR)}~{secrets.token_hex(4)}"
         folder.mkdir()
         return folder
 
@@ -176,6 +178,8 @@ class OutputFolder:
         return digests
 
     def _swap_into_place(self, staged: Path, thread_dir: Path) -> None:
+        if thread_dir.parent != self.root:
+            thread_dir.parent.mkdir(exist_ok=True)  # <slug>/ of a target's <slug>/<target>/ (checked: no symlink on the way)
         if not thread_dir.exists():
             os.rename(staged, thread_dir)
         elif _exchange(staged, thread_dir):
@@ -196,7 +200,8 @@ class OutputFolder:
                 continue  # a link or a path outside: never deleted through
             if path.is_file():
                 path.unlink()
-        for folder in (f"{slug}/{SLIDES_DIR}", slug):
+        folders = [f"{slug}/{SLIDES_DIR}", slug] + ([slug.rsplit("/", 1)[0]] if "/" in slug else [])
+        for folder in folders:
             try:
                 unlinked_path(self.root, folder).rmdir()
             except (OSError, ConfinementError):

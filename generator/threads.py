@@ -239,11 +239,15 @@ def _too_deep(text: str, limit: int) -> tuple[int, int] | None:
     return None
 
 
-def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown, text: str | None = None) -> ThreadPlan:
+def load_thread(
+    catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown, text: str | None = None, target: str | None = None,
+) -> ThreadPlan:
     """Read, validate and plan one thread. Raises ThreadError (exit 1) naming every problem found.
 
     `text`, when given, is planned as the content of `path` (the studio checks an edit
-    before it writes it).
+    before it writes it). `target` plans it for one carousel.yaml target (its options
+    over the thread's, then the thread's own overrides for that target); the plan's
+    `targets` names every target the thread is built for.
     """
     project = catalog.project
     shown = project.relative(path)
@@ -283,7 +287,12 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
             problems.append(
                 source.front_matter.diagnostic(("preset",), f"front matter: unknown preset '{front.preset}'{did_you_mean(front.preset, catalog.config.presets)}")
             )
+    targets, target_problems = _selected_targets(catalog, front, source)
+    problems += target_problems
     thread_layers = [catalog.base_layer(), preset_layer, front_layer]
+    if target is not None:
+        # a target is about the platform (canvas, formats): it wins over the thread's options
+        thread_layers += [catalog.target_layer(target), _thread_target_layer(front, target)]
     options = resolve_options(thread_layers + [cli_layer])
 
     profile = _profile(catalog, options)
@@ -371,7 +380,33 @@ def load_thread(catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: mar
         dependencies=tuple(dict.fromkeys(dependencies)),
         warnings=tuple(p for p in problems if not p.is_error),
         images_without_alt=tuple(images_without_alt),
+        target=target,
+        platform_name=catalog.target_platform(target) if target is not None else None,
+        targets=targets,
     )
+
+
+def _selected_targets(catalog: Catalog, front: FrontMatter, source: ThreadSource) -> tuple[tuple[str, ...], list[Diagnostic]]:
+    """The carousel.yaml targets this thread is built for: all, or those its `targets:` names."""
+    declared = tuple(catalog.config.targets)
+    if front.targets is None:
+        return declared, []
+    problems = []
+    for index, name in enumerate(front.targets):
+        if name not in catalog.config.targets:
+            known = f"; carousel.yaml declares {', '.join(declared)}" if declared else "; carousel.yaml declares no targets"
+            loc: tuple[Any, ...] = ("targets", index) if isinstance(front.targets, list) else ("targets", name)
+            problems.append(source.front_matter.diagnostic(loc, f"front matter: unknown target '{name}'{did_you_mean(name, declared)}{known}"))
+        elif isinstance(front.targets, dict) and front.targets[name] is not None:
+            overrides = front.targets[name].model_dump(exclude_unset=True)  # type: ignore[union-attr]
+            problems += catalog.check_names(overrides, source.front_matter, ("targets", name), "front matter")
+    return tuple(name for name in declared if name in front.targets), problems
+
+
+def _thread_target_layer(front: FrontMatter, target: str) -> dict[str, Any]:
+    if isinstance(front.targets, dict) and front.targets.get(target) is not None:
+        return front.targets[target].model_dump(exclude_unset=True)  # type: ignore[union-attr]
+    return {}
 
 
 def _profile(catalog: Catalog, options: Options) -> Profile | None:

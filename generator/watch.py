@@ -130,7 +130,7 @@ WatchListener = Callable[[WatchUpdate], None]
 
 @dataclass
 class ThreadState:
-    slug: str
+    units: tuple[str, ...]  # what the thread builds as: its slug, or slug/target for each target
     deps: ThreadDeps | None  # None: not keyed (failed, draft, scheduled): planned again on every batch
     failed: bool
 
@@ -336,17 +336,21 @@ class Watcher:
         with self.builder.locked():  # a `carousel build` meanwhile waits for this rebuild
             results = self.builder.build(self.catalog, paths, self.manifest_threads, self.now())
             existing = set(discovered)
-            # threads not looked at this time keep their slug (and output)
+            # threads not looked at this time keep their units (and output)
             current = results + [
-                ThreadResult(state.slug, self.project.relative(path), "built", cached=True)
-                for path, state in self.threads.items() if path in existing and path not in set(paths)
+                ThreadResult(unit, self.project.relative(path), "built", cached=True)
+                for path, state in self.threads.items() if path in existing and path not in set(paths) for unit in state.units
             ]
             removed = self.builder.prune(self.manifest_threads, current, [self.project.relative(path) for path in discovered])
             self.builder.finish(self.manifest_threads)
-        for path, result in zip(paths, results):
-            keyed = result.outcome == "built" and (result.plan is not None or result.cached)
+        by_source: dict[str, list[ThreadResult]] = {}
+        for result in results:  # one result per (thread, target)
+            by_source.setdefault(result.shown_path, []).append(result)
+        for path in paths:
+            units = by_source.get(self.project.relative(path), [])
+            keyed = bool(units) and all(r.outcome == "built" and (r.plan is not None or r.cached) for r in units)
             deps = self.builder.deps.get(path) if keyed else None
-            self.threads[path] = ThreadState(result.slug, deps, result.outcome == "failed")
+            self.threads[path] = ThreadState(tuple(r.slug for r in units), deps, any(r.outcome == "failed" for r in units))
         for path in list(self.threads):
             if path not in existing:
                 del self.threads[path]

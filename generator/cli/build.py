@@ -12,7 +12,7 @@ from generator.build import BuildRequest, ThreadResult, run_build
 from generator.catalog import validate_cli_layer
 from generator.cli.common import (
     build_options,
-    cli_layer, debug_mode, debug_option, exits_on_carousel_error, override_options, parse_now, project_option, require_project,
+    cli_layer, debug_mode, debug_option, exits_on_carousel_error, override_options, parse_now, project_option, require_project, shard_option,
 )
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress, result_lines, summary_line
@@ -27,11 +27,12 @@ def report_thread(result: ThreadResult) -> None:
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @build_options(force_help="Render every thread, ignoring the build cache (.carousel-cache/).", jobs_help="Threads rendered in parallel (default: CPU count).")
+@shard_option
 @override_options
 @project_option
 @debug_option
 @exits_on_carousel_error
-def build_command(paths, format_option, out_dir, jobs, drafts, future, now_option, strict, force, project_dir, **overrides):
+def build_command(paths, format_option, out_dir, jobs, drafts, future, now_option, strict, force, target, shard, project_dir, **overrides):
     """Build all threads of content/, or the named thread files."""
     started = time.perf_counter()
     project = require_project(project_dir)
@@ -46,6 +47,8 @@ def build_command(paths, format_option, out_dir, jobs, drafts, future, now_optio
         strict=strict,
         force=force,
         jobs=jobs or default_jobs(),
+        target=target,
+        shard=shard,
     )
     progress = BuildProgress(sys.stderr, debug=debug_mode())
     try:

@@ -11,7 +11,7 @@ import click
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog
 from generator.check import check_project
-from generator.cli.common import debug_option, exits_on_carousel_error, parse_now, print_diagnostic, project_option, require_project
+from generator.cli.common import debug_option, exits_on_carousel_error, parse_now, print_diagnostic, project_option, require_project, shard_option
 from generator.errors import ConfigError, Diagnostic, Severity
 from generator.parallel import default_jobs
 
@@ -21,16 +21,18 @@ from generator.parallel import default_jobs
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (on stdout).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Threads measured in parallel (default: CPU count).")
+@click.option("--target", "target", default=None, metavar="NAME", help="Check only this target of carousel.yaml.")
+@shard_option
 @project_option
 @debug_option
 @exits_on_carousel_error
-def check_command(paths, as_json, strict, jobs, project_dir):
+def check_command(paths, as_json, strict, jobs, target, shard, project_dir):
     """Lint config and threads against LinkedIn's and Instagram's rules; exit non-zero on errors."""
     project = require_project(project_dir)
     catalog = load_catalog(project)
     request = BuildRequest(
         project=project, out_dir=project.root / "output", now=parse_now(None),
-        selection=tuple(p.resolve() for p in paths), strict=strict, jobs=jobs or default_jobs(),
+        selection=tuple(p.resolve() for p in paths), strict=strict, jobs=jobs or default_jobs(), target=target, shard=shard,
     )
     if problems := cli_layer_problems(catalog, request.cli_options):
         raise ConfigError(problems)

@@ -81,6 +81,7 @@ def build_options(force_help: str, jobs_help: str) -> Callable[[Callable], Calla
                 click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates)."),
                 click.option("--strict", is_flag=True, help="Treat warnings (overflow, refused resources, limits) as errors."),
                 click.option("--force", is_flag=True, help=force_help),
+                click.option("--target", "target", default=None, metavar="NAME", help="Build only this target of carousel.yaml."),
             ]
         ):
             function = decorator(function)
@@ -111,6 +112,25 @@ def cli_layer(format_option: str | None, **overrides: Any) -> dict[str, Any]:
     if format_option:
         layer["formats"] = format_option
     return layer
+
+
+def shard_option(function: Callable) -> Callable:
+    """--shard K/N: a deterministic share of the threads (CI matrices)."""
+    return click.option(
+        "--shard", "shard", default=None, metavar="K/N", callback=_parse_shard,
+        help="Only the K-th of N deterministic shares of the threads (e.g. 2/4).",
+    )(function)
+
+
+def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from generator.shards import Shard
+
+    if value is None:
+        return None
+    try:
+        return Shard.parse(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from error
 
 
 def parse_now(value: str | None) -> datetime:

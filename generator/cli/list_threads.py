@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from generator.build import Builder, BuildRequest, ThreadResult, plan_threads
+from generator.build import Builder, BuildRequest, ThreadResult, plan_threads, unit_slug
 from generator.catalog import load_catalog
 from generator.cli.common import exits_on_carousel_error, parse_now, project_option, resolve_project
 from generator.output import read_manifest
@@ -78,8 +78,9 @@ def list_rows(project: Project, out: Path, now: datetime) -> list[dict[str, Any]
 
 
 def _row(slug: str, source: str, title: str | None, status: str, date: str | None, slides: int | None, errors: list[str], out: Path, manifest_threads: dict[str, Any]) -> dict[str, Any]:
-    recorded = manifest_threads.get(slug, {})
-    files = sorted(name for name in recorded.get("files", {}) if (out / name).is_file())
+    # the thread's entry, or one per target (slug/target)
+    recorded = [entry for unit, entry in manifest_threads.items() if unit_slug(unit) == slug and isinstance(entry, dict)]
+    files = sorted(name for entry in recorded for name in entry.get("files", {}) if (out / name).is_file())
     return {
         "slug": slug, "source": source, "title": title, "status": status, "date": date,
         "due": status == "due", "slides": slides, "outputs": files, "errors": errors,

@@ -25,7 +25,7 @@ from generator.watch import DEBOUNCE_SECONDS, Watcher
 @project_option
 @debug_option
 @exits_on_carousel_error
-def watch_command(out_dir, format_option, jobs, drafts, future, now_option, strict, force, poll, debounce, project_dir, **overrides):
+def watch_command(out_dir, format_option, jobs, drafts, future, now_option, strict, force, target, poll, debounce, project_dir, **overrides):
     """Build, then watch content, layouts, themes, assets and carousel.yaml and rebuild on save."""
     project = require_project(project_dir)
     request = BuildRequest(
@@ -38,6 +38,7 @@ def watch_command(out_dir, format_option, jobs, drafts, future, now_option, stri
         strict=strict,
         force=force,
         jobs=jobs or default_jobs(),
+        target=target,
     )
     try:
         catalog = load_catalog(project)

@@ -174,6 +174,31 @@ class Profile(StrictModel):
         return handle if not handle or handle.startswith("@") else f"@{handle}"
 
 
+PLATFORM_NAMES = ("linkedin", "instagram", "custom")
+TARGET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class Target(Options):
+    """A named target of carousel.yaml: option overrides (canvas, formats …) for one platform.
+
+    `platform` says whose rules apply; by default the target's name when it is one
+    ('linkedin', 'instagram'), else the canvas's platform.
+    """
+
+    platform: Literal["linkedin", "instagram", "custom"] | None = None
+
+    def option_layer(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_unset=True)
+        return {key: value for key, value in data.items() if key in Options.model_fields}
+
+
+def _target_names(targets: dict[str, Any]) -> dict[str, Any]:
+    for name in targets:
+        if not TARGET_NAME.match(name):
+            raise ValueError(f"target name '{name}' must be lower-case letters, digits, '-' or '_' (it names a folder)")
+    return targets
+
+
 class ProjectConfig(StrictModel):
     """carousel.yaml."""
 
@@ -181,6 +206,9 @@ class ProjectConfig(StrictModel):
     profiles: dict[str, Profile] = Field(default_factory=dict)
     presets: dict[str, Options] = Field(default_factory=dict)
     outro: OutroOptions | None = None
+    targets: dict[str, Target] = Field(default_factory=dict)
+
+    _names = field_validator("targets")(classmethod(lambda cls, v: _target_names(v)))
 
 
 SlideRef = Union[int, Literal["cover", "outro"], list[int]]
@@ -207,6 +235,9 @@ class FrontMatter(Options):
     caption: str | None = None
     slides: list[SlideRef] | None = None
     media: list[MediaReference] | None = None
+    # the carousel.yaml targets this thread is built for: a list restricts them, a
+    # mapping restricts them and overrides options per target
+    targets: list[str] | dict[str, Options | None] | None = None
 
     def option_layer(self) -> dict[str, Any]:
         """Only the cascade options this front matter set."""

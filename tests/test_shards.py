@@ -1,0 +1,92 @@
+"""--shard K/N: disjoint shares whose union is the full build, byte for byte; `carousel manifest --merge`."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.shards import Shard, assign_shards
+from tests.helpers import write_project
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def thread(n: int) -> str:
+    posts = "\n\n---\n\n".join(f"Post {k} of thread {n}." for k in range(1, n % 3 + 2))
+    return f"---\ntitle: Thread {n}\n---\n\n{posts}\n"
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shards")
+    write_project(root, {f"content/t{n}.md": thread(n) for n in range(1, 8)})
+    runner = CliRunner()
+    full = runner.invoke(main, ["build", "--project", str(root), "-j", "1", "--format", "pdf,png", "--out", str(root / "full")])
+    assert full.exit_code == 0, full.output
+    shards = []
+    for k in (1, 2, 3):
+        out = root / f"shard{k}"
+        result = runner.invoke(main, ["build", "--project", str(root), "-j", "1", "--format", "pdf,png", "--shard", f"{k}/3", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        shards.append(out)
+    return root, root / "full", shards
+
+
+def test_shards_are_disjoint_and_cover_every_thread(builds):
+    _, full, shards = builds
+    slugs = [{name.split("/")[0] for name in files_of(out) if name != "manifest.json"} for out in shards]
+    assert all(slugs), slugs  # 7 threads over 3 shards: none empty
+    assert not (slugs[0] & slugs[1] or slugs[0] & slugs[2] or slugs[1] & slugs[2])
+    assert set().union(*slugs) == {f"t{n}" for n in range(1, 8)}
+
+
+def test_union_of_shards_equals_the_full_build_byte_for_byte(builds):
+    _, full, shards = builds
+    union: dict[str, bytes] = {}
+    for out in shards:
+        union.update({name: data for name, data in files_of(out).items() if name != "manifest.json"})
+    expected = {name: data for name, data in files_of(full).items() if name != "manifest.json"}
+    assert union.keys() == expected.keys()
+    assert all(union[name] == expected[name] for name in expected)
+
+
+def test_merged_manifest_equals_the_full_builds(builds):
+    root, full, shards = builds
+    merged = root / "merged"
+    result = CliRunner().invoke(main, ["manifest", "--merge", *map(str, shards), "--out", str(merged)])
+    assert result.exit_code == 0, result.output
+    assert (merged / "manifest.json").read_bytes() == (full / "manifest.json").read_bytes()
+    assert files_of(merged) == files_of(full)
+
+
+def test_merge_refuses_a_tampered_shard(builds, tmp_path):
+    _, _, shards = builds
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(shards[0], copy)
+    victim = next(p for p in copy.rglob("caption.txt"))
+    victim.write_text("tampered\n")
+    result = CliRunner().invoke(main, ["manifest", "--merge", str(copy), "--out", str(tmp_path / "merged")])
+    assert result.exit_code == 2
+    assert "does not match the sha256 its manifest records" in result.output
+    assert not (tmp_path / "merged").exists()  # nothing written
+
+
+def test_assignment_is_stable_and_balanced():
+    weights = [(f"thread-{n}", n % 5 + 1) for n in range(40)]
+    first = assign_shards(weights, 4)
+    assert first == assign_shards(list(reversed(weights)), 4)  # order of discovery does not matter
+    loads = [sum(w for slug, w in weights if first[slug] == k) for k in range(1, 5)]
+    assert max(loads) - min(loads) <= 5
+
+
+@pytest.mark.parametrize("text", ["0/3", "4/3", "a/b", "3"])
+def test_bad_shard_is_a_usage_error(tmp_path, text):
+    with pytest.raises(ValueError):
+        Shard.parse(text)
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "--shard", text])
+    assert result.exit_code == 2 and "--shard" in result.output
