@@ -13,7 +13,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import ConfigError, Diagnostic, Severity
-from generator.output import MANIFEST_NAME, atomic_write, sha256, write_manifest
+from generator.confine import ConfinementError, unlinked_path
+from generator.output import MANIFEST_NAME, OutputFolder, atomic_write, sha256
 
 
 @dataclass
@@ -85,7 +86,10 @@ def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
     for folder, relative, digest in files_to_copy:
         source = folder / relative
         try:
-            data = source.read_bytes()
+            data = unlinked_path(folder, relative).read_bytes()  # never read through a link out of the shard
+        except ConfinementError as error:
+            problems.append(Diagnostic(str(source), None, str(error)))
+            continue
         except OSError as error:
             problems.append(Diagnostic(str(source), None, f"listed in the manifest but cannot be read: {error.strerror}"))
             continue
@@ -96,13 +100,19 @@ def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
     if problems:
         raise ConfigError(problems)  # nothing written: gather and validate first
 
-    for relative, data in sorted(data_by_target.items()):
-        target = out_dir / relative
-        if not (target.is_file() and sha256(target.read_bytes()) == sha256(data)):
-            atomic_write(target, data)
-            report.copied += 1
+    output = OutputFolder(out_dir)
     merged["threads"] = threads
-    write_manifest(out_dir, merged)
+    try:
+        with output.locked():
+            for relative, data in sorted(data_by_target.items()):
+                target = unlinked_path(out_dir, relative)  # never write through a symlink
+                if not (target.is_file() and sha256(target.read_bytes()) == sha256(data)):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(target, data)
+                    report.copied += 1
+            output.write_manifest(merged)
+    except ConfinementError as error:
+        raise ConfigError(Diagnostic(str(error.path), None, str(error))) from error
     report.threads = len(threads)
     if not threads:
         report.diagnostics.append(Diagnostic(str(out_dir / MANIFEST_NAME), None, "no threads in any shard", Severity.WARNING))
