@@ -32,6 +32,12 @@ presets:
 
 outro:
   headline: Found this useful?
+
+# Build every thread for each platform at once, into output/<slug>/<target>/:
+# targets:
+#   linkedin:  {canvas: linkedin-portrait, formats: [pdf]}
+#   instagram: {canvas: instagram-portrait, formats: [png]}
+#   story:     {canvas: story, formats: [jpg], platform: instagram}
 """
 
 FIRST_THREAD = """\
