@@ -18,6 +18,8 @@ class InputLimits:
     nesting_depth: int = 16  # nested lists and blockquotes in a post
     image_bytes: int = 50 * 1024 * 1024  # one image file
     image_pixels: int = 50_000_000  # one raster image, width x height (about 7000 x 7000)
+    thread_slides: int = 1000  # slides of one carousel (LinkedIn takes 300 pages, Instagram 20)
+    post_slides: int = 500  # slides one post may continue over
 
 
 LIMITS = InputLimits()

@@ -38,6 +38,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.content.markdown import plain_text
+from generator.errors import Diagnostic, ThreadError
+from generator.limits import LIMITS
 from generator.model import SlideSpec, ThreadPlan
 from generator.render.estimate import BlockEstimate, Typeset, estimate_block, font_metrics, text_height
 from generator.render.geometry import EPSILON, SlideGeometry, measure_slides
@@ -303,6 +305,14 @@ def best_cut(model: HeightModel, start: Position, target: float, room: float, pe
     return (first_fallback or model.end), False
 
 
+class TooManySlides(Exception):
+    """A post needs more than LIMITS.post_slides slides."""
+
+    def __init__(self, slides: int):
+        super().__init__(f"{slides} slides")
+        self.slides = slides
+
+
 def plan_cuts(model: HeightModel, start: Position, rooms: Callable[[int], float], leads: Callable[[int], float], balanced: bool = True, keep: int | None = None) -> tuple[list[Position], bool]:
     """Ends of the slides for the body from `start` on: as few slides as it needs, balanced.
 
@@ -315,7 +325,9 @@ def plan_cuts(model: HeightModel, start: Position, rooms: Callable[[int], float]
     greedy: list[Position] = []
     position = start
     all_fit = True
-    while position < end and len(greedy) < 500:
+    while position < end:
+        if len(greedy) >= LIMITS.post_slides:
+            raise TooManySlides(len(greedy))  # never cut the rest off: the caller says which post
         room = rooms(len(greedy))
         cut, fits = best_cut(model, position, room, room)
         all_fit = all_fit and fits
@@ -405,6 +417,10 @@ class PostFit:
 
     def pieces(self) -> list[tuple[Position, Position]]:
         return list(zip(self.starts, self.cuts))
+
+    def slide_count(self) -> int:
+        """How many slides this post has as it stands (without making them)."""
+        return 1 if self.mode == "off" or not self.cuts else len(self.cuts)
 
     def slides(self) -> list[SlideSpec]:
         """The slides of this post as they stand."""
@@ -598,12 +614,18 @@ class _Fitter:
         assert post.model is not None
         fixed = post.cuts[:start_piece] if start_piece else []
         start = fixed[-1] if fixed else (0, 0)
-        cuts, fits = plan_cuts(
-            post.model, start,
-            rooms=lambda i: self.room(post, i + start_piece),
-            leads=lambda i: self.lead(post, i + start_piece),
-            balanced=balanced, keep=keep,
-        )
+        try:
+            cuts, fits = plan_cuts(
+                post.model, start,
+                rooms=lambda i: self.room(post, i + start_piece),
+                leads=lambda i: self.lead(post, i + start_piece),
+                balanced=balanced, keep=keep,
+            )
+        except TooManySlides as error:
+            raise ThreadError(Diagnostic(
+                self.plan.meta.shown_path, None,
+                f"{post.spec.label} needs more than {error.slides} slides (at most {LIMITS.post_slides}): split it into several posts, or several threads",
+            )) from error
         post.cuts = fixed + cuts
         post.stuck = not fits
 
@@ -703,6 +725,7 @@ def fit_slides(renderer, plan: ThreadPlan) -> FitResult:
                 owners.append((entry, number))
         return slides, owners
 
+    _check_slide_count(plan, entries)
     slides, owners = current()
     fitter.render(slides, list(range(1, len(slides) + 1)))
     for round_number in range(1, MAX_ROUNDS + 1):
@@ -755,6 +778,19 @@ def fit_slides(renderer, plan: ThreadPlan) -> FitResult:
         seconds=time.perf_counter() - started,
         documents=fitter.documents,
     )
+
+
+def _check_slide_count(plan: ThreadPlan, entries: list[PostFit]) -> None:
+    """A thread needing more slides than a carousel may have is an error, before any layout."""
+    total = sum(entry.slide_count() for entry in entries)
+    if total <= LIMITS.thread_slides:
+        return
+    largest = max(entries, key=lambda entry: entry.slide_count())
+    raise ThreadError(Diagnostic(
+        plan.meta.shown_path, None,
+        f"{total:,} slides needed ({largest.spec.label} alone needs {largest.slide_count():,}); "
+        f"a carousel may have at most {LIMITS.thread_slides:,}: split the thread (nothing was cut)",
+    ))
 
 
 def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], round_number: int) -> bool:
