@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 # libharfbuzz-subset0 lets WeasyPrint subset fonts with HarfBuzz (fontTools is much slower).
 SYSTEM_PACKAGES ?= libharfbuzz-subset0
 
-.PHONY: build test test-tools install check bench clean system-deps
+.PHONY: build test test-tools install check lint format bench clean system-deps
 
 # pdftotext (poppler-utils) reads the PDFs' text layer in tests, as a viewer does.
 test-tools:
@@ -37,7 +37,17 @@ build: install
 check: install
 	$(BIN)/carousel check
 
-test: install test-tools
+# Lint, format and types: what CI checks and .pre-commit-config.yaml runs before each commit.
+LINT_PATHS := generator tests bench tools
+lint: install
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+
+test: install test-tools lint
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)

@@ -31,7 +31,7 @@ class ConfinementError(ValueError):
     @property
     def reason(self) -> str:
         """The message without the (absolute) path: callers prefix the path as users see it."""
-        return self.args[0]
+        return str(self.args[0])
 
 
 def is_inside(path: Path, roots: Iterable[Path]) -> bool:

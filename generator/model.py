@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from generator.canvas import Canvas
 from generator.config.schema import Options, Profile
@@ -45,7 +45,7 @@ class SlideSpec:
     title_scale: float = 1.0  # < 1 when fitting shrank the title (cover hook, post title)
     alt: str = ""  # the author's `<!-- alt: … -->` for this slide, if any
 
-    def with_changes(self, **changes) -> "SlideSpec":
+    def with_changes(self, **changes: Any) -> SlideSpec:
         return replace(self, **changes)
 
     @property

@@ -30,7 +30,7 @@ def format_diagnostic(diagnostic: Diagnostic, debug: bool = False) -> str:
     return text
 
 
-def result_lines(result: "ThreadResult", debug: bool = False) -> list[str]:
+def result_lines(result: ThreadResult, debug: bool = False) -> list[str]:
     """One line for the thread, then one per diagnostic."""
     if result.outcome == "built" and result.cached:
         line = f"cached  {result.slug}: {result.slide_count} slides (up to date)"
@@ -46,7 +46,7 @@ def result_lines(result: "ThreadResult", debug: bool = False) -> list[str]:
     return [line] + [format_diagnostic(d, debug) for d in result.diagnostics]
 
 
-def summary_line(report: "BuildReport", seconds: float) -> str:
+def summary_line(report: BuildReport, seconds: float) -> str:
     """`3 built, 1 skipped, 0 failed; 24 slides in 2.1s` (+ what was up to date or removed)."""
     rendered = [r for r in report.results if r.outcome == "built" and not r.cached]
     cached = report.count_cached()
@@ -105,7 +105,7 @@ class BuildProgress:
         else:
             print(line, file=self.stream, flush=True)
 
-    def thread_done(self, result: "ThreadResult", *, advance: bool = False) -> None:
+    def thread_done(self, result: ThreadResult, *, advance: bool = False) -> None:
         if self.show_cached or not result.cached:
             for line in result_lines(result, self.debug):
                 self.echo(line)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator.config.schema import ProjectConfig
 from generator.config.validate import validate_model
-from generator.confine import ConfinementError, confined_path
 from generator.config.yamlsource import CONFIG_LIMITS, LocatedYaml, YamlSyntaxError, load_located_yaml
+from generator.confine import ConfinementError, confined_path
 from generator.errors import ConfigError, Diagnostic
 from generator.resources import SearchPath, builtin_root
 
@@ -24,7 +24,7 @@ class Project:
     builtin: Path
 
     @classmethod
-    def at(cls, root: Path, builtin: Path | None = None) -> "Project":
+    def at(cls, root: Path, builtin: Path | None = None) -> Project:
         return cls(root=root.resolve(), builtin=(builtin or builtin_root()).resolve())
 
     @property

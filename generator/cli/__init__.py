@@ -38,7 +38,8 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        return getattr(importlib.import_module(module_name), attribute)
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
 
 
 DEBUG_KEY = "carousel.debug"  # in click's context meta: --debug was given (generator.cli.common.debug_mode)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from generator.catalog import SPECIAL_LAYOUTS, available_layouts
@@ -23,7 +25,7 @@ LAYOUT_SUMMARIES = {
 @click.command("themes")
 @project_option
 @exits_on_carousel_error
-def themes_command(project_dir):
+def themes_command(project_dir: Path | None) -> None:
     """List the built-in and project themes."""
     project = resolve_project(project_dir)
     for name in available_themes(project):
@@ -36,7 +38,7 @@ def themes_command(project_dir):
 @click.command("layouts")
 @project_option
 @exits_on_carousel_error
-def layouts_command(project_dir):
+def layouts_command(project_dir: Path | None) -> None:
     """List the post layouts (and the cover and outro slides)."""
     project = resolve_project(project_dir)
     for name in available_layouts(project) + list(SPECIAL_LAYOUTS):

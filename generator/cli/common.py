@@ -6,9 +6,9 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
@@ -16,6 +16,10 @@ from generator.cli import DEBUG_KEY, set_debug_flag
 from generator.errors import CarouselError, ConfigError, Diagnostic, internal_error
 from generator.progress import format_diagnostic
 from generator.project import CONFIG_NAME, Project
+
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
+Params = ParamSpec("Params")
+Returned = TypeVar("Returned")
 
 
 def find_project_root(start: Path) -> Path:
@@ -27,7 +31,7 @@ def find_project_root(start: Path) -> Path:
     return start
 
 
-def project_option(function: Callable) -> Callable:
+def project_option(function: CommandFunction) -> CommandFunction:
     return click.option(
         "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
         help="Project folder (default: the nearest folder with carousel.yaml, else the current one).",
@@ -60,17 +64,17 @@ def debug_mode() -> bool:
     return bool(os.environ.get("CAROUSEL_DEBUG")) or bool(context is not None and context.meta.get(DEBUG_KEY))
 
 
-def debug_option(function: Callable) -> Callable:
+def debug_option(function: CommandFunction) -> CommandFunction:
     return click.option(
         "--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug_flag,
         help="Show the traceback of an internal error (a bug to report).",
     )(function)
 
 
-def build_options(force_help: str, jobs_help: str) -> Callable[[Callable], Callable]:
+def build_options(force_help: str, jobs_help: str) -> Callable[[CommandFunction], CommandFunction]:
     """The options `build` and `watch` share: outputs, selection by status and time, strictness."""
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: CommandFunction) -> CommandFunction:
         for decorator in reversed(
             [
                 click.option("--format", "format_option", default=None, metavar="LIST", help="Outputs, comma-separated: pdf,png,jpg."),
@@ -90,7 +94,7 @@ def build_options(force_help: str, jobs_help: str) -> Callable[[Callable], Calla
     return decorate
 
 
-def override_options(function: Callable) -> Callable:
+def override_options(function: CommandFunction) -> CommandFunction:
     """Option overrides: the top layer of the cascade."""
     for name, help_text in reversed(
         [
@@ -114,7 +118,7 @@ def cli_layer(format_option: str | None, **overrides: Any) -> dict[str, Any]:
     return layer
 
 
-def shard_option(function: Callable) -> Callable:
+def shard_option(function: CommandFunction) -> CommandFunction:
     """--shard K/N: a deterministic share of the threads (CI matrices)."""
     return click.option(
         "--shard", "shard", default=None, metavar="K/N", callback=_parse_shard,
@@ -136,26 +140,26 @@ def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None) 
 def parse_now(value: str | None) -> datetime:
     """--now TIME (ISO 8601), or the current time; naive times are taken as UTC."""
     if value is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as error:
         raise click.BadParameter(f"'{value}' is not an ISO 8601 time like 2026-12-01T09:00:00+01:00", param_hint="--now") from error
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def print_diagnostic(diagnostic: Diagnostic) -> None:
     click.echo(format_diagnostic(diagnostic, debug_mode()), err=True)
 
 
-def exits_on_carousel_error(function: Callable) -> Callable:
+def exits_on_carousel_error(function: Callable[Params, Returned]) -> Callable[Params, Returned]:
     """Print a CarouselError's diagnostics and exit with its code (2 for config, 1 for a thread).
 
     Any other exception is a bug: one line saying so (its traceback with --debug), exit 1.
     """
 
     @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Returned:
         try:
             return function(*args, **kwargs)
         except CarouselError as error:
@@ -164,7 +168,7 @@ def exits_on_carousel_error(function: Callable) -> Callable:
             sys.exit(error.exit_code)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 (last resort: one located line, never a traceback)
             name = click.get_current_context().info_name or "carousel"
             print_diagnostic(internal_error(f"carousel {name}", error, "running the command"))
             sys.exit(1)

@@ -24,7 +24,7 @@ from generator.project import Project
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
 @project_option
 @exits_on_carousel_error
-def list_command(as_json, due_only, now_option, out_dir, project_dir):
+def list_command(as_json: bool, due_only: bool, now_option: str | None, out_dir: Path | None, project_dir: Path | None) -> None:
     """List threads: status (draft, scheduled, due), date and outputs.
 
     Threads unchanged since their last build are read from the build cache (and show

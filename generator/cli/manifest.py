@@ -17,7 +17,7 @@ from generator.merge import merge_outputs
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
               help="Folder that receives every shard's files and the combined manifest.json.")
 @exits_on_carousel_error
-def manifest_command(folders, more, out_dir):
+def manifest_command(folders: tuple[Path, ...], more: tuple[Path, ...], out_dir: Path) -> None:
     """Merge the output folders of `carousel build --shard K/N` runs: files and one manifest.json."""
     sources = [*folders, *more]
     report = merge_outputs(sources, out_dir)

@@ -181,7 +181,7 @@ def workflow_text(version: str = __version__, shards: int = SHARDS) -> str:
 
 @click.command("new")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def new_command(directory: Path):
+def new_command(directory: Path) -> None:
     """Create a content repository in DIRECTORY."""
     files = {
         "carousel.yaml": CAROUSEL_YAML,

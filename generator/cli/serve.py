@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -29,7 +30,10 @@ PREVIEW_FORMATS = "pdf,png"  # the studio shows slide PNGs and links the PDF
               help="Quiet time that ends a burst of changes.")
 @project_option
 @exits_on_carousel_error
-def serve_command(port, host, open_browser, out_dir, jobs, now_option, poll, debounce, project_dir):
+def serve_command(
+    port: int, host: str, open_browser: bool, out_dir: str | None, jobs: int | None, now_option: str | None, poll: bool, debounce: float,
+    project_dir: Path | None,
+) -> None:
     """Serve the studio: live preview of every thread (drafts and scheduled ones too), and
     controls that write their changes back into the thread files and carousel.yaml."""
     from pathlib import Path

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog, validate_cli_layer
-from generator.cli.common import build_options, cli_layer, debug_mode, debug_option, exits_on_carousel_error, override_options, parse_now, project_option, require_project
+from generator.cli.common import (
+    build_options,
+    cli_layer,
+    debug_mode,
+    debug_option,
+    exits_on_carousel_error,
+    override_options,
+    parse_now,
+    project_option,
+    require_project,
+)
 from generator.errors import CarouselError, ConfigError
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,6 +17,7 @@ from generator.errors import did_you_mean
 
 PATTERNS = ("none", "dots", "grid", "lines", "diagonal", "waves", "gradient", "topography", "cross")
 FORMATS = ("pdf", "png", "jpg")
+Format = Literal["pdf", "png", "jpg"]
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -74,7 +75,10 @@ class CoverOptions(StrictModel):
     show: bool = True
     hint: str = "Swipe"
 
-    _shorthand = model_validator(mode="before")(classmethod(lambda cls, v: _bool_as_show(v)))
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return _bool_as_show(value)
 
 
 class Action(StrictModel):
@@ -100,10 +104,17 @@ class OutroOptions(StrictModel):
     headline: str = "Found this useful?"
     actions: list[Action] = Field(default_factory=_default_actions, max_length=3)
 
-    _shorthand = model_validator(mode="before")(classmethod(lambda cls, v: _bool_as_show(v)))
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return _bool_as_show(value)
 
 
-CanvasSpec = Annotated[Union[CanvasSize, str], Field(union_mode="left_to_right")]
+def _default_formats() -> list[Format]:
+    return ["pdf"]
+
+
+CanvasSpec = Annotated[CanvasSize | str, Field(union_mode="left_to_right")]
 
 
 class Options(StrictModel):
@@ -123,7 +134,7 @@ class Options(StrictModel):
     swipe_hint: bool = True
     fit: Literal["split", "shrink", "off"] = "split"
     shrink_floor: float = Field(0.8, ge=0.5, le=1.0)
-    formats: list[Literal["pdf", "png", "jpg"]] = Field(default_factory=lambda: ["pdf"], min_length=1)
+    formats: list[Format] = Field(default_factory=_default_formats, min_length=1)
 
     @field_validator("canvas")
     @classmethod
@@ -211,7 +222,7 @@ class ProjectConfig(StrictModel):
     _names = field_validator("targets")(classmethod(lambda cls, v: _target_names(v)))
 
 
-SlideRef = Union[int, Literal["cover", "outro"], list[int]]
+SlideRef = int | Literal["cover", "outro"] | list[int]
 
 
 class MediaReference(StrictModel):

@@ -6,6 +6,7 @@ import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.config.yamlsource import LocatedYaml
 from generator.errors import Diagnostic, did_you_mean
@@ -46,9 +47,7 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     cleaned: list[Any] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
             current = current[part]
         elif isinstance(part, str) and ("[" in part or part[:1].isupper() or part in {"str", "int", "bool", "float", "list", "dict", "literal"}):
             continue  # a union member's tag
@@ -58,7 +57,7 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(cleaned)
 
 
-def _message(model: type[BaseModel], error: dict[str, Any], loc: tuple[Any, ...]) -> str:
+def _message(model: type[BaseModel], error: ErrorDetails, loc: tuple[Any, ...]) -> str:
     dotted = ".".join(str(part) for part in loc)
     if error["type"] == "extra_forbidden":
         container = _container_at(model, loc)

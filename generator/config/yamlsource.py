@@ -76,6 +76,12 @@ class _LimitExceeded(yaml.MarkedYAMLError):
     pass
 
 
+def _mark(event: yaml.Event) -> yaml.Mark | None:
+    """The event's start mark (the C loader's marks quack like yaml.Mark)."""
+    mark: yaml.Mark | None = event.start_mark  # type: ignore[assignment]
+    return mark
+
+
 class _LimitedLoader(yaml.SafeLoader):
     """A SafeLoader that stops composing at the first limit a document exceeds."""
 
@@ -88,16 +94,16 @@ class _LimitedLoader(yaml.SafeLoader):
         self._aliases = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # (untyped in types-PyYAML)
         if isinstance(event, yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > self.limits.max_aliases:
-                raise _LimitExceeded(None, None, f"more than {self.limits.max_aliases} aliases", event.start_mark)
+                raise _LimitExceeded(None, None, f"more than {self.limits.max_aliases} aliases", _mark(event))
             return super().compose_node(parent, index)
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self._depth += 1
             if self._depth > self.limits.max_depth:
-                raise _LimitExceeded(None, None, f"nested more than {self.limits.max_depth} levels deep", event.start_mark)
+                raise _LimitExceeded(None, None, f"nested more than {self.limits.max_depth} levels deep", _mark(event))
             try:
                 return super().compose_node(parent, index)
             finally:
@@ -113,7 +119,7 @@ class _LimitedLoader(yaml.SafeLoader):
             # PyYAML's own constructors raise these for e.g. `2026-13-45` or a 5,000-digit int
             raise ConstructorError(None, None, f"cannot read '{_excerpt(str(node.value))}': {error}", node.start_mark) from error
 
-    def construct_yaml_int(self, node: yaml.Node) -> Any:
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
         digits = sum(char.isdigit() for char in str(node.value))
         if digits > self.limits.max_number_digits:
             raise ConstructorError(None, None, f"a number of {digits} digits (at most {self.limits.max_number_digits})", node.start_mark)
@@ -167,7 +173,7 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _record_lines(node: yaml.Node, loc: tuple[Any, ...], offset: int, lines: dict) -> None:
+def _record_lines(node: yaml.Node, loc: tuple[Any, ...], offset: int, lines: dict[tuple[Any, ...], int]) -> None:
     lines.setdefault(loc, node.start_mark.line + offset)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

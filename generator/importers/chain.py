@@ -50,10 +50,10 @@ def self_thread(root: str, parent_of: Mapping[str, str | None], through: str | N
 
     path: set[str] = set()
     if through is not None:
-        node: str | None = through
-        while node is not None and node not in path:
-            path.add(node)
-            node = parent_of.get(node)
+        step: str | None = through
+        while step is not None and step not in path:
+            path.add(step)
+            step = parent_of.get(step)
 
     chain = [root]
     visited = {root}

@@ -68,15 +68,15 @@ class RichText:
     links: tuple[Link, ...] = ()
     verbatim: tuple[Verbatim, ...] = ()
 
-    def with_link(self, link: Link) -> tuple["RichText", str]:
+    def with_link(self, link: Link) -> tuple[RichText, str]:
         """A copy that knows one more link, and the token to put in the text for it."""
         return replace(self, links=self.links + (link,)), link_token(len(self.links))
 
-    def with_verbatim(self, item: Verbatim) -> tuple["RichText", str]:
+    def with_verbatim(self, item: Verbatim) -> tuple[RichText, str]:
         """A copy that knows one more verbatim span, and the token to put in the text for it."""
         return replace(self, verbatim=self.verbatim + (item,)), verbatim_token(len(self.verbatim))
 
-    def with_text(self, text: str) -> "RichText":
+    def with_text(self, text: str) -> RichText:
         """The same links and spans with another text (which uses some of their tokens)."""
         return replace(self, text=text)
 
@@ -293,7 +293,7 @@ def _sequences_at(options: Sequence[tuple[tuple[int, float], ...]], i: int) -> I
                 score = _char_score(char) if char else None
                 if length == 2 and char and not 0xA0 <= ord(char) <= 0x52F:
                     continue  # two-byte mojibake is of Latin, Greek or Cyrillic letters only
-                if score is not None:
+                if char and score is not None:
                     yield char, length, score - lead_penalty - sum(p for _, p in combo)
         # One continuation byte was dropped by the mis-decoding (the bytes both code
         # pages leave undefined): only for 3- and 4-byte symbols, never for letters.
@@ -308,7 +308,7 @@ def _sequences_at(options: Sequence[tuple[tuple[int, float], ...]], i: int) -> I
                         # a joiner stands between two emoji, so inside the run on both sides
                         if char == "\u200d" and (i == 0 or i + length - 1 >= n):
                             continue
-                        if score is not None and score >= 3:
+                        if char and score is not None and score >= 3:
                             yield char, length - 1, score - penalty
         # Two bytes of one emoji lost: it cannot be told which; drop what is left of it.
         if length >= 3:

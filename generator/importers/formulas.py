@@ -17,15 +17,7 @@ from generator.importers.model import Verbatim
 
 # LaTeX commands that mark bare text as a formula (a path like C:\Users is not one).
 LATEX_COMMANDS = frozenset(
-    """
-    frac dfrac tfrac tag sum prod int oint lim sqrt log ln exp min max arg argmin argmax
-    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho
-    sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega
-    nabla partial cdot cdots ldots dots times div pm mp le leq ge geq neq ne approx equiv sim simeq
-    propto in notin subset subseteq cup cap forall exists infty to mapsto rightarrow leftarrow
-    mathbf mathrm mathcal mathbb boldsymbol operatorname text textbf hat bar tilde vec dot top
-    left right big Big langle rangle lVert rVert Vert mid quad qquad softmax odot otimes oplus
-    """.split()
+    ["frac", "dfrac", "tfrac", "tag", "sum", "prod", "int", "oint", "lim", "sqrt", "log", "ln", "exp", "min", "max", "arg", "argmin", "argmax", "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "nabla", "partial", "cdot", "cdots", "ldots", "dots", "times", "div", "pm", "mp", "le", "leq", "ge", "geq", "neq", "ne", "approx", "equiv", "sim", "simeq", "propto", "in", "notin", "subset", "subseteq", "cup", "cap", "forall", "exists", "infty", "to", "mapsto", "rightarrow", "leftarrow", "mathbf", "mathrm", "mathcal", "mathbb", "boldsymbol", "operatorname", "text", "textbf", "hat", "bar", "tilde", "vec", "dot", "top", "left", "right", "big", "Big", "langle", "rangle", "lVert", "rVert", "Vert", "mid", "quad", "qquad", "softmax", "odot", "otimes", "oplus"]
 )
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)

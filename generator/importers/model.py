@@ -109,6 +109,6 @@ class SourceError(ConfigError):
     """The import source cannot be read as a thread (exit 2, nothing is written)."""
 
     @classmethod
-    def at(cls, where: str, message: str, line: int | None = None) -> "SourceError":
+    def at(cls, where: str, message: str, line: int | None = None) -> SourceError:
         """An error located in a file (`where`), or a general one when `where` is empty."""
         return cls(Diagnostic(where, line, message))

@@ -55,11 +55,10 @@ def drop_pointer_tail(text: str) -> str:
 
 
 # Words that stay lower case inside a Title Case heading.
-_CONNECTORS = frozenset("a an and as at by for from in into of on or the to vs vs. via with & +".split())
+_CONNECTORS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "vs", "vs.", "via", "with", "&", "+"])
 # Words that usually open a sentence: where a heading glued to its sentence ends.
 _STARTERS = frozenset(
-    """a an the this that these those they we i you it its our their each every most many some all both
-    in on when if as by for with after before here there still but and so now once while because""".split()
+    ["a", "an", "the", "this", "that", "these", "those", "they", "we", "i", "you", "it", "its", "our", "their", "each", "every", "most", "many", "some", "all", "both", "in", "on", "when", "if", "as", "by", "for", "with", "after", "before", "here", "there", "still", "but", "and", "so", "now", "once", "while", "because"]
 )
 _SENTENCE_LABEL = re.compile(r"^(?:Theorem|Lemma|Proposition|Corollary|Definition|Figure|Table|Eq\.|Equation)$")
 

@@ -298,7 +298,7 @@ def _thread_groups(lines: Sequence[str], headers: Sequence[Header], trace: Trace
             report(trace, "page-top", block.line, "dropped", block.text)
     for index, header in enumerate(headers):
         end = headers[index + 1].start if index + 1 < len(headers) else len(lines)
-        report(trace, "post-header", header.start + 1, "dropped", " ".join(l.strip() for l in lines[header.start : header.end]))
+        report(trace, "post-header", header.start + 1, "dropped", " ".join(line.strip() for line in lines[header.start : header.end]))
         blocks = _blocks(lines, header.end, end)
         if header.handle.lower() != author_handle:
             for block in blocks:

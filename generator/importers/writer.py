@@ -15,7 +15,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -78,7 +77,7 @@ def _escape_line_start(line: str) -> str:
 
 
 def _escape_url(url: str) -> str:
-    return re.sub(r"[\s()<>]", lambda m: "%{:02X}".format(ord(m.group())), url)
+    return re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def link_markdown(link: Link) -> str:

@@ -167,7 +167,7 @@ def _root(posts: dict[str, ApiPost], main_ids: list[str], where: str, thread_id:
         parents = {pid: (parent if parent in parents else None) for pid, parent in parents.items()}
         return top_of(thread_id, parents)
     conversations = Counter(
-        posts[pid].conversation_id for pid in main_ids if posts[pid].conversation_id and not posts[pid].retweet
+        conversation for pid in main_ids if (conversation := posts[pid].conversation_id) and not posts[pid].retweet
     )
     ranked = conversations.most_common()
     # quotes and retweets bring conversations of their own: the conversation is the main one

@@ -211,9 +211,9 @@ def _note_for(post: ArchivePost, notes: list[Note]) -> Note | None:
         if note.created_at is None:
             continue
         gap = abs((note.created_at - post.created_at).total_seconds())
-        if gap <= NOTE_TIME_WINDOW and _comparable(note.text).startswith(start[: max(1, len(start) - 1)]):
-            if best is None or gap < best[0]:
-                best = (gap, note)
+        close_enough = gap <= NOTE_TIME_WINDOW and _comparable(note.text).startswith(start[: max(1, len(start) - 1)])
+        if close_enough and (best is None or gap < best[0]):
+            best = (gap, note)
     return best[1] if best else None
 
 
@@ -260,7 +260,7 @@ def parse_x_archive(
     text of a tweets.js in `text` (standard input: no notes, account or media then).
     """
     data = data_folder(source) if source is not None else None
-    if text is not None or source is None:
+    if text is not None or source is None or data is None:
         contents = [(where, text or "")]
     else:
         if source.is_file():  # tweets.js itself brings its parts; another file comes alone

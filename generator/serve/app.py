@@ -18,6 +18,7 @@ that the pages embed (so another site open in the browser cannot write).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import threading
@@ -59,10 +60,8 @@ class EventHub:
         with self._lock:
             subscribers = list(self._subscribers)
         for loop, queue in subscribers:
-            try:
+            with contextlib.suppress(RuntimeError):  # that loop is closed: its stream is gone
                 loop.call_soon_threadsafe(queue.put_nowait, event)
-            except RuntimeError:  # that loop is closed: its stream is gone
-                pass
 
     async def subscribe(self) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -85,7 +84,7 @@ class Security:
     allowed_hosts: tuple[str, ...]  # ("*",) when bound to every interface
 
     @classmethod
-    def for_host(cls, host: str, token: str | None = None) -> "Security":
+    def for_host(cls, host: str, token: str | None = None) -> Security:
         """Bound to every interface: any Host is answered (the user asked for it); else loopback names and `host`."""
         if host in ("0.0.0.0", "::", ""):
             hosts: tuple[str, ...] = ("*",)

@@ -40,7 +40,7 @@ class _Text:
     bom: str
 
     @classmethod
-    def of(cls, text: str) -> "_Text":
+    def of(cls, text: str) -> _Text:
         bom = "\ufeff" if text.startswith("\ufeff") else ""
         text = text.removeprefix("\ufeff")
         newline = "\r\n" if "\r\n" in text else "\n"

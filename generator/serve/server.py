@@ -15,7 +15,7 @@ import traceback
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import uvicorn
@@ -49,7 +49,7 @@ def studio_url(host: str, port: int) -> str:
 def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], None] | None = None) -> int:
     """Serve the studio until Ctrl-C; returns the exit code."""
     say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
-    studio = Studio(request, now=lambda: options.fixed_now or datetime.now(timezone.utc))
+    studio = Studio(request, now=lambda: options.fixed_now or datetime.now(UTC))
     hub = EventHub()
 
     def listen(update: WatchUpdate) -> None:
@@ -67,7 +67,7 @@ def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], No
             watcher.start()
             say("watching content/, layouts/, themes/, assets/ and carousel.yaml for changes")
             watcher.watch_until(stop)
-        except Exception:  # the web app stays up; the reason is printed
+        except Exception:  # noqa: BLE001 (the web app stays up; the reason is printed)
             say("the watch loop stopped: " + "".join(traceback.format_exc()).strip())
         finally:
             watcher.stop()

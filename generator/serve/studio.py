@@ -293,7 +293,7 @@ class Studio:
         unknown = [key for key in options if key not in Options.model_fields]
         probe = load_located_yaml("{}", "carousel.yaml")
         probe.data = options
-        preset, problems = validate_model(Options, probe, context=f"presets.{name}")
+        _preset, problems = validate_model(Options, probe, context=f"presets.{name}")
         if unknown or problems:
             raise Refused(422, [d.message for d in problems] or [f"presets.{name}: unknown option '{unknown[0]}'"])
         with self._write_lock:

@@ -307,7 +307,7 @@ def test_explain_says_when_a_source_is_not_traced(tmp_path):
 
 
 def test_from_page_is_explicit_too(tmp_path):
-    result = run(tmp_path, "-", "--from", "page", stdin="Log in\nOr\nOur title line\n\nA paragraph of real text.\n".encode())
+    result = run(tmp_path, "-", "--from", "page", stdin=b"Log in\nOr\nOur title line\n\nA paragraph of real text.\n")
     assert result.exit_code == 0, result.output
     (thread,) = (tmp_path / "content").glob("*.md")
     text = thread.read_text(encoding="utf-8")

@@ -57,7 +57,7 @@ def test_split_thread_gives_a_source_or_a_located_error(text):
 @PROPERTY_SETTINGS
 @given(st.lists(directive(), min_size=1, max_size=3), st.text(max_size=40))
 def test_directives_parse_or_are_located(directives, body):
-    source, problems = split_thread("".join(directives) + body, SHOWN)
+    _source, problems = split_thread("".join(directives) + body, SHOWN)
     for problem in problems:
         _located([problem])
         assert problem.message.startswith("directive: ")

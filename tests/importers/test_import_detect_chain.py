@@ -29,7 +29,7 @@ def test_folder_is_an_archive(tmp_path):
 
 
 def test_decode_bytes():
-    assert decode_bytes("🚀 ok".encode("utf-8")) == "🚀 ok"
+    assert decode_bytes("🚀 ok".encode()) == "🚀 ok"
     assert decode_bytes("\ufeffbom".encode("utf-8")) == "bom"
     assert decode_bytes("caf\u00e9 “q”".encode("cp1252")) == "café “q”"
     assert decode_bytes("ünï".encode("utf-16")) == "ünï"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
 
 from generator.content.markdown import new_markdown, plain_text, render_post
 from generator.content.thread import split_thread
+from generator.errors import ConfigError
 from generator.importers.cleanup import link_token
 from generator.importers.model import Author, ImportedPost, Link
 from generator.importers.writer import (
@@ -21,7 +22,6 @@ from generator.importers.writer import (
     slugify,
     thread_markdown,
 )
-from generator.errors import ConfigError
 
 
 def rendered(markdown_text: str) -> str:
@@ -97,13 +97,13 @@ def test_thread_file_round_trips_through_the_thread_splitter():
         image_sources=[[], [("a [b]", "images/s/1-x.png")], [("", "https://pbs.twimg.com/media/x.jpg")]],
         profile="dev",
         source="https://x.com/dev/status/1",
-        date=datetime(2025, 2, 3, 8, 0, tzinfo=timezone.utc),
+        date=datetime(2025, 2, 3, 8, 0, tzinfo=UTC),
     )
     assert text.startswith("---\ntitle: 'Hello: a thread'\nprofile: dev\nsource: https://x.com/dev/status/1\n")
     assert "date: 2025-02-03T08:00:00+00:00\ndraft: true\n---\n" in text
     source, problems = split_thread(text, "t.md")
     assert not problems and len(source.posts) == 3
-    assert source.front_matter.data["date"] == datetime(2025, 2, 3, 8, 0, tzinfo=timezone.utc)
+    assert source.front_matter.data["date"] == datetime(2025, 2, 3, 8, 0, tzinfo=UTC)
     assert source.posts[1].markdown == "Second\n\n![a \\[b\\]](images/s/1-x.png)"
 
 

@@ -60,7 +60,7 @@ def test_thread_option_follows_the_named_branch():
 def test_missing_root_is_a_clear_error():
     data = json.loads(raw())
     data["data"] = [post for post in data["data"] if post["id"] != ROOT]
-    with pytest.raises(SourceError, match="first post .* is not in the response"):
+    with pytest.raises(SourceError, match=r"first post .* is not in the response"):
         parse_x_api(json.dumps(data), "c.json")
 
 

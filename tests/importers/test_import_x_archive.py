@@ -58,7 +58,7 @@ def test_data_folder_and_tweets_js_are_accepted_too():
 
 def test_archive_without_tweets_js(tmp_path):
     (tmp_path / "data").mkdir()
-    with pytest.raises(SourceError, match="no data/tweets.js"):
+    with pytest.raises(SourceError, match=r"no data/tweets\.js"):
         parse_x_archive(tmp_path, "folder")
 
 
@@ -73,7 +73,7 @@ def test_truncated_tweets_js(tmp_path):
 
 def test_not_a_ytd_file(tmp_path):
     (tmp_path / "tweets.js").write_text("var x = [];", encoding="utf-8")
-    with pytest.raises(SourceError, match="window.YTD"):
+    with pytest.raises(SourceError, match=r"window\.YTD"):
         parse_x_archive(tmp_path, "folder")
 
 
