@@ -7,11 +7,23 @@ user sees every mistake of a build at once.
 from __future__ import annotations
 
 import difflib
+import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+
+
+MAX_QUOTE = 160  # characters of one quoted run (a word, a URL) kept in a message
+MAX_MESSAGE = 2000
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_QUOTE + 1))
+
+
+def bounded_message(message: str) -> str:
+    """`message` with every run of non-space characters over MAX_QUOTE cut to an excerpt, at most MAX_MESSAGE long."""
+    shortened = _LONG_RUN.sub(lambda match: f"{match.group(0)[:MAX_QUOTE - 40]}…[{len(match.group(0)):,} characters]", message)
+    return shortened if len(shortened) <= MAX_MESSAGE else f"{shortened[:MAX_MESSAGE]}…[{len(shortened):,} characters]"
 
 
 class Severity(str, Enum):
@@ -27,6 +39,11 @@ class Diagnostic:
     line: int | None
     message: str
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        # a message quotes inputs (URLs, values); a 10 MB data: URI must not become a 10 MB warning
+        if len(self.message) > MAX_QUOTE:
+            object.__setattr__(self, "message", bounded_message(self.message))
     detail: str = field(default="", compare=False, repr=False)  # a traceback, shown only with --debug
 
     def __str__(self) -> str:

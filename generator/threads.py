@@ -324,6 +324,7 @@ def load_thread(
                     directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
         rendered = render_post(md, post.markdown)
+        problems += [Diagnostic(shown, post.line, f"post {post.number}: raw HTML removed: {what}", Severity.WARNING) for what in rendered.removed]
         if rendered.depth > 4 * LIMITS.nesting_depth:
             problems.append(Diagnostic(shown, post.line, f"post {post.number}: its HTML nests {rendered.depth} elements deep (at most {4 * LIMITS.nesting_depth})"))
             continue

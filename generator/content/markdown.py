@@ -145,6 +145,7 @@ class PostHtml:
     blocks: tuple[str, ...]
     images: tuple[ImageRef, ...] = field(default=())
     depth: int = 0  # how deeply its elements nest (bounded by generator.limits)
+    removed: tuple[str, ...] = ()  # what the sanitiser took out, for warnings
 
     @property
     def body_html(self) -> str:
@@ -161,6 +162,40 @@ def sanitize(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+# attributes Markdown itself writes that the allow-list drops on purpose (no warning)
+_MARKDOWN_ATTRIBUTES = {("th", "style"), ("td", "style"), ("a", "rel")}
+
+
+class _Removals(HTMLParser):
+    """Elements and attributes of an HTML fragment the allow-list does not keep."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.removed: dict[str, None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.removed[f"<{tag}> element"] = None
+            return
+        allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]
+        for name, _ in attrs:
+            if name not in allowed and (tag, name) not in _MARKDOWN_ATTRIBUTES:
+                self.removed[f"{name[:40]} attribute of <{tag}>"] = None
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def sanitiser_removals(html: str) -> tuple[str, ...]:
+    """What `sanitize` takes out of `html` (each kind once, in order), so the build can warn."""
+    if "<" not in html:
+        return ()
+    parser = _Removals()
+    parser.feed(html)
+    parser.close()
+    return tuple(parser.removed)[:20]
 
 
 class _BlockSplitter(HTMLParser):
@@ -261,14 +296,16 @@ def _spaces_into_inline(html: str) -> str:
 def render_post(md: markdown.Markdown, text: str) -> PostHtml:
     """Render one post's Markdown: safe HTML, leading heading split off as the title."""
     md.reset()
-    html = _spaces_into_inline(_emoji_safe(sanitize(md.convert(text))))
+    converted = md.convert(text)
+    removed = sanitiser_removals(converted)
+    html = _spaces_into_inline(_emoji_safe(sanitize(converted)))
     title_html = ""
     heading = LEADING_HEADING.match(html)
     if heading:
         title_html = heading.group(2).strip()
         html = html[heading.end() :]
     splitter = _split(html)
-    return PostHtml(title_html=title_html, blocks=tuple(splitter.blocks), images=tuple(splitter.images), depth=splitter.max_depth)
+    return PostHtml(title_html=title_html, blocks=tuple(splitter.blocks), images=tuple(splitter.images), depth=splitter.max_depth, removed=removed)
 
 
 def render_inline(md: markdown.Markdown, text: str) -> str:

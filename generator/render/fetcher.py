@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.render.engine import weasyprint
+from generator.render.svgcost import MAX_SVG_BYTES, svg_problem
 
 
 class RefusedResource(ValueError):
@@ -34,8 +35,35 @@ class ConfinedURLFetcher(weasyprint.URLFetcher):
         path = Path(unquote(parts.path)).resolve()  # resolve() follows symlinks: a link out is refused
         return any(path == root or root in path.parents for root in self.roots)
 
+    def shown(self, url: str) -> str:
+        """A URL as messages show it: a project file by its relative path, anything long cut short."""
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path))
+            for root in self.roots:
+                if path == root or root in path.parents:
+                    return path.relative_to(root).as_posix()
+        return url if len(url) <= 120 else f"{url[:100]}… ({len(url):,} characters)"
+
+    def refuse(self, url: str, reason: str) -> RefusedResource:
+        self.refused.append(f"{self.shown(url)} ({reason})")
+        return RefusedResource(f"refused {self.shown(url)}: {reason}")
+
     def fetch(self, url, headers=None):
         if not self.allows(url):
-            self.refused.append(url)
-            raise RefusedResource(f"refused {url}: outside the project")
+            raise self.refuse(url, "outside the project" if url.startswith("file:") else "slides load only files inside the project")
+        if _is_svg(url):
+            response = super().fetch(url, headers)
+            data = response.read(MAX_SVG_BYTES + 1)
+            response.close()
+            problem = svg_problem(data)
+            if problem is not None:
+                raise self.refuse(url, problem)
+            return weasyprint.urls.URLFetcherResponse(url, body=data, headers={"Content-Type": "image/svg+xml"})
         return super().fetch(url, headers)
+
+
+def _is_svg(url: str) -> bool:
+    if url.startswith("data:"):
+        return url[5:40].lower().startswith("image/svg")
+    return urlsplit(url).path.lower().endswith(".svg")

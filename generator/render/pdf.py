@@ -140,6 +140,19 @@ def bounded_excerpt(text: str, limit: int = 120) -> str:
 
 def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
     """The PDF, byte-identical for the same input: fixed identifier, no dates."""
+    return written_pdf(document, identity)[0]
+
+
+def written_pdf(document: weasyprint.Document, identity: str) -> tuple[bytes, list[str], list[str]]:
+    """The PDF, and what writing it refused and logged.
+
+    Images inside SVG are fetched only now, when the SVG is drawn, so their refusals
+    must be read after writing (or they would be silent).
+    """
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    with captured_weasyprint_log():
-        return document.write_pdf(pdf_identifier=identifier)
+    fetcher = getattr(document, "url_fetcher", None)
+    before = len(getattr(fetcher, "refused", []))
+    with captured_weasyprint_log() as messages:
+        data = document.write_pdf(pdf_identifier=identifier)
+    refused = list(getattr(fetcher, "refused", [])[before:])
+    return data, refused, list(messages)

@@ -17,7 +17,7 @@ from generator.platforms import OutputFacts, as_build_warnings, image_facts, lin
 from generator.project import Project
 from generator.render.html import new_environment, render_html
 from generator.render.fit import fit_slides
-from generator.render.pdf import bounded_excerpt, pdf_bytes, portable_identity, remove_unsafe_links
+from generator.render.pdf import bounded_excerpt, portable_identity, remove_unsafe_links, written_pdf
 from generator.themes import Theme, contrast_ratio, load_theme
 
 CACHE_DIR_NAME = ".carousel-cache"
@@ -72,14 +72,16 @@ class Renderer:
         # fitting lays the slides out (as often as it must) and measures every one
         fitted = fit_slides(self, plan)
         html, document = fitted.html, fitted.document
-        warnings += [Diagnostic(shown, None, f"resource refused: {bounded_excerpt(url)}", Severity.WARNING) for url in dict.fromkeys(fitted.refused)]
+        warnings += [Diagnostic(shown, None, f"resource refused: {bounded_excerpt(url, 300)}", Severity.WARNING) for url in dict.fromkeys(fitted.refused)]
         warnings += [Diagnostic(shown, None, f"renderer: {bounded_excerpt(message, 300)}", Severity.WARNING) for message in fitted.log if "refused" not in message]
         for index, problem in fitted.problems:
             warnings.append(Diagnostic(shown, None, f"slide {index} ({fitted.slides[index - 1].label}) {problem}", Severity.WARNING))
         if len(document.pages) != len(fitted.slides):
             warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(fitted.slides)} slides", Severity.WARNING))
         warnings += [Diagnostic(shown, None, removed, Severity.WARNING) for removed in remove_unsafe_links(document, plan.meta.source_path.parent)]
-        pdf = pdf_bytes(document, identity=portable_identity(html, (self.project.root, self.project.builtin)))
+        pdf, refused_drawing, drawing_log = written_pdf(document, identity=portable_identity(html, (self.project.root, self.project.builtin)))
+        warnings += [Diagnostic(shown, None, f"resource refused: {bounded_excerpt(url, 300)}", Severity.WARNING) for url in dict.fromkeys(refused_drawing) if url not in fitted.refused]
+        warnings += [Diagnostic(shown, None, f"renderer: {bounded_excerpt(message, 300)}", Severity.WARNING) for message in dict.fromkeys(drawing_log) if "refused" not in message]
         files: dict[str, bytes] = {}
         formats = plan.options.formats
         if "pdf" in formats:

@@ -1,0 +1,67 @@
+"""How much an SVG costs to draw, told before WeasyPrint draws it.
+
+A 1 KB SVG can make a renderer draw billions of shapes: `<use>` elements pointing at
+groups of `<use>` elements, ten at each level ("billion laughs" with references). The
+cost of an element is itself plus its children plus, for `<use>`, what it points to;
+an SVG above MAX_DRAWN elements, with an entity declaration, or with a `<use>` cycle
+is refused (a warning naming the file), so SVG inputs have a bounded cost.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+
+MAX_SVG_BYTES = 10 * 1024 * 1024
+MAX_DRAWN = 200_000  # elements drawn, <use> expanded; a detailed diagram has a few thousand
+HREF_KEYS = ("href", "{http://www.w3.org/1999/xlink}href")
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why this SVG is refused, or None when it is cheap enough to draw."""
+    if len(data) > MAX_SVG_BYTES:
+        return f"SVG of {len(data):,} bytes (at most {MAX_SVG_BYTES:,})"
+    if re.search(rb"<!ENTITY", data[:65536], re.IGNORECASE):
+        return "SVG declares XML entities (not allowed)"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        return f"not a well-formed SVG ({error})"
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    costs: dict[int, int] = {}
+    active: set[int] = set()
+
+    def cost(element: ElementTree.Element) -> int:
+        key = id(element)
+        if key in costs:
+            return costs[key]
+        if key in active:
+            raise _Cycle
+        active.add(key)
+        total = 1
+        for child in element:
+            total += cost(child)
+            if total > MAX_DRAWN:
+                break
+        if element.tag.rsplit("}", 1)[-1] == "use":
+            href = next((element.get(name) for name in HREF_KEYS if element.get(name)), "")
+            target = by_id.get(href[1:]) if href.startswith("#") else None
+            if target is not None:
+                total += cost(target)
+        active.discard(key)
+        costs[key] = min(total, MAX_DRAWN + 1)
+        return costs[key]
+
+    try:
+        drawn = cost(root)
+    except _Cycle:
+        return "SVG <use> elements refer to each other in a cycle"
+    except RecursionError:
+        return "SVG nests too deeply"
+    if drawn > MAX_DRAWN:
+        return f"SVG would draw more than {MAX_DRAWN:,} elements (<use> fan-out)"
+    return None
+
+
+class _Cycle(Exception):
+    pass
