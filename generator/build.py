@@ -79,6 +79,7 @@ class ThreadResult:
     notes: tuple[str, ...] = ()
     cached: bool = False  # "built", but up to date: nothing was rendered or written
     summary: dict[str, Any] | None = None  # manifest fields of a thread not planned (up to date by its stamp)
+    slug_clashes: tuple[str, ...] = ()  # failed: these threads (as shown) have its slug too
     alt: tuple[str, ...] = ()  # alt text of every slide
 
 
@@ -200,15 +201,18 @@ def reject_duplicate_slugs(project: Project, planned: list[Planned], claimed: di
     owners = [index for index, (_, plan, _) in enumerate(planned) if plan is not None]
     mine = {shown for shown, _ in claims}
     extra = [(shown, slug) for slug, shown in (claimed or {}).items() if shown not in mine and (project.root / shown).is_file()]
-    problems = duplicate_slugs(claims + extra)
+    every_claim = claims + extra
+    problems = duplicate_slugs(every_claim)
     result = list(planned)
     for claim_index, owner in enumerate(owners):
         if claim_index in problems:
             path, plan, _ = planned[owner]
             assert plan is not None
             problem = problems[claim_index]
-            located = Diagnostic(problem.path, plan.meta.slug_line, problem.message)
-            result[owner] = (path, None, _failed(project, path, [located]))
+            failure = _failed(project, path, [Diagnostic(problem.path, plan.meta.slug_line, problem.message)])
+            slug = plan.meta.slug.casefold()
+            failure.slug_clashes = tuple(shown for shown, other in every_claim if other.casefold() == slug and shown != plan.meta.shown_path)
+            result[owner] = (path, None, failure)
     return result
 
 

@@ -335,6 +335,13 @@ class Watcher:
         paths = discovered if affected is None else affected
         with self.builder.locked():  # a `carousel build` meanwhile waits for this rebuild
             results = self.builder.build(self.catalog, paths, self.manifest_threads, self.now())
+            # a saved thread took the slug of one not rebuilt: plan both, so both are reported
+            clashing = sorted({self.project.root / shown for result in results for shown in result.slug_clashes} & set(discovered) - set(paths))
+            if clashing:
+                again = [path for path, result in zip(paths, results) if result.slug_clashes] + clashing
+                rebuilt = dict(zip(again, self.builder.build(self.catalog, again, self.manifest_threads, self.now())))
+                results = [rebuilt.get(path, result) for path, result in zip(paths, results)] + [rebuilt[path] for path in clashing]
+                paths = paths + clashing
             existing = set(discovered)
             # threads not looked at this time keep their units (and output)
             current = results + [

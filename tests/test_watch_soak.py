@@ -169,3 +169,29 @@ def test_hundred_random_edits_end_like_a_clean_build(tmp_path):
     assert [name for name in expected if watched[name] != expected[name]] == []
     assert {f"{name}/{name}.pdf" for name in threads} <= set(expected)
     assert final_rss - warm_rss < MEMORY_BOUND_MB, (warm_rss, final_rss)
+
+
+def test_a_slug_taken_while_watching_fails_both_threads_naming_each_other(tmp_path):
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    good = "---\ntitle: {title}\ncover: false\noutro: false\n{extra}---\n\nText of {title}.\n"
+    (root / "content/alpha.md").write_text(good.format(title="Alpha", extra=""))
+    (root / "content/beta.md").write_text(good.format(title="Beta", extra=""))
+    project = Project.at(root)
+    request = BuildRequest(project=project, out_dir=root / "output", now=NOW, jobs=1)
+    log = io.StringIO()
+    progress = BuildProgress(log, live=False, show_cached=False)
+    watcher = Watcher(request, fixed_now=NOW, progress=progress)
+    watcher.builder = Builder(request, backend=InProcessBackend(project), progress=progress)
+    watcher.initial_build()
+    (root / "content/beta.md").write_text(good.format(title="Beta", extra="slug: alpha\n"))
+    watcher.rebuild({root / "content/beta.md"})
+    lines = log.getvalue().splitlines()
+    assert "content/beta.md:5: slug 'alpha' is also the slug of content/alpha.md: set a different `slug:` in one of them" in lines
+    assert "content/alpha.md:1: slug 'alpha' is also the slug of content/beta.md: set a different `slug:` in one of them" in lines
+    alpha_pdf = (root / "output/alpha/alpha.pdf").read_bytes()
+    # fixed: both build again, and alpha's output is alpha's
+    (root / "content/beta.md").write_text(good.format(title="Beta", extra=""))
+    watcher.rebuild({root / "content/beta.md"})
+    watcher.stop()
+    assert (root / "output/beta/beta.pdf").is_file() and (root / "output/alpha/alpha.pdf").read_bytes() == alpha_pdf
