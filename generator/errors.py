@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-
 MAX_QUOTE = 160  # characters of one quoted run (a word, a URL) kept in a message
 MAX_MESSAGE = 2000
-_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_QUOTE + 1))
+_LONG_RUN = re.compile(rf"\S{{{MAX_QUOTE + 1},}}")
 
 
 def bounded_message(message: str) -> str:
