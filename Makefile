@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 # libharfbuzz-subset0 lets WeasyPrint subset fonts with HarfBuzz (fontTools is much slower).
 SYSTEM_PACKAGES ?= libharfbuzz-subset0
 
-.PHONY: build test test-tools install check lint format bench clean system-deps
+.PHONY: build test test-tools install check lint format lock bench clean system-deps
 
 # pdftotext (poppler-utils) reads the PDFs' text layer in tests, as a viewer does.
 test-tools:
@@ -20,11 +20,19 @@ test-tools:
 	  { apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1; }; } || \
 	  echo "note: install chromium and chromium-driver to run the studio's browser tests; they are skipped without them"
 
-$(STAMP): pyproject.toml
+# Every Python package comes pinned, with its hashes, from requirements.lock (`make lock` rewrites it
+# from pyproject.toml): the same commit installs the same libraries, so it renders the same bytes.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra test -o requirements.lock pyproject.toml
 
 system-deps:
 	@sh .ci/system-deps $(SYSTEM_PACKAGES)

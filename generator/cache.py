@@ -39,7 +39,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,6 +48,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator import __version__
+from generator.environment import output_environment
 from generator.errors import CarouselError, Diagnostic, Severity
 from generator.model import ThreadPlan
 from generator.output import atomic_write
@@ -65,11 +65,6 @@ SPECIAL_LAYOUTS = ("cover", "outro")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 LAYOUT_SUFFIXES = (".html", ".css")
 
-# Libraries whose version can change the bytes of an output.
-OUTPUT_LIBRARIES = (
-    "weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pypdfium2", "pillow",
-    "markdown", "jinja2", "pygments", "nh3", "ftfy", "pydantic", "pyyaml",
-)
 
 
 # --- the generator's fingerprint ---------------------------------------------------
@@ -83,19 +78,14 @@ def _package_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def generator_fingerprint() -> str:
-    """Version, source files of the `generator` package and library versions, hashed.
+    """Version, source files of the `generator` package, library and plugin versions, hashed.
 
-    Any change to the rendering code (by anyone) invalidates every cached output.
+    Any change to the rendering code (by anyone), to a Python or native library on the
+    rendering path (Pango, HarfBuzz, fontconfig) or to a plugin invalidates every cached output.
     """
-    from importlib import metadata
-
     digest = hashlib.sha256()
-    digest.update(f"carousel-studio {__version__}\0python {sys.version_info[:2]}\0".encode())
-    for name in OUTPUT_LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
+    digest.update(f"carousel-studio {__version__}\0".encode())
+    for name, version in output_environment():
         digest.update(f"{name}={version}\0".encode())
     package = _package_dir()
     for path in sorted(package.rglob("*")):

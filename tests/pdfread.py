@@ -1,10 +1,14 @@
-"""A small PDF reader for tests: which embedded font draws which text."""
+"""Which embedded font draws which text in a PDF, read with pypdf (a real PDF parser)."""
 
 from __future__ import annotations
 
+import io
 import re
-import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 
 @dataclass
@@ -15,49 +19,61 @@ class EmbeddedFont:
     data: bytes | None = None  # the embedded font program
 
 
-def _objects(pdf: bytes) -> dict[int, bytes]:
-    objects = {int(m.group(1)): m.group(2) for m in re.finditer(rb"(?<![0-9])(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
-    for body in list(objects.values()):
-        if b"/ObjStm" in body:
-            raw = _stream(body)
-            count = int(re.search(rb"/N (\d+)", body).group(1))
-            first = int(re.search(rb"/First (\d+)", body).group(1))
-            head = [int(x) for x in raw[:first].split()]
-            pairs = list(zip(head[0::2], head[1::2]))[:count]
-            for index, (number, offset) in enumerate(pairs):
-                end = pairs[index + 1][1] if index + 1 < len(pairs) else len(raw) - first
-                objects[number] = raw[first + offset : first + end]
-    return objects
+def _resolved(value: PdfObject | None) -> PdfObject | None:
+    return value.get_object() if isinstance(value, IndirectObject) else value
 
 
-def _stream(body: bytes) -> bytes:
-    match = re.search(rb"stream\r?\n(.*)\r?\nendstream", body, re.S)
-    assert match, "not a stream object"
-    return zlib.decompress(match.group(1)) if b"/FlateDecode" in body[: match.start()] else match.group(1)
+def _type0_fonts(reader: PdfReader) -> Iterator[DictionaryObject]:
+    """Every Type0 font of every page's resources (and its Form XObjects'), each once."""
+    seen: set[int] = set()
+
+    def walk(resources: PdfObject | None) -> Iterator[DictionaryObject]:
+        resources = _resolved(resources)
+        if not isinstance(resources, DictionaryObject):
+            return
+        fonts = _resolved(resources.get("/Font"))
+        for reference in (fonts or DictionaryObject()).values():
+            font = _resolved(reference)
+            if isinstance(font, DictionaryObject) and font.get("/Subtype") == "/Type0" and id(font) not in seen:
+                seen.add(id(font))
+                yield font
+        xobjects = _resolved(resources.get("/XObject"))
+        for reference in (xobjects or DictionaryObject()).values():
+            xobject = _resolved(reference)
+            if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
+                yield from walk(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        yield from walk(page.get("/Resources"))
 
 
-def _ref(body: bytes, key: bytes) -> int | None:
-    match = re.search(rb"/" + key + rb"\s+(\d+) 0 R", body)
-    return int(match.group(1)) if match else None
+def _unicode_texts(cmap: bytes) -> set[str]:
+    """The destination strings of a ToUnicode CMap's bfchar/bfrange entries."""
+    body = cmap.split(b"endcodespacerange", 1)[-1]
+    return {bytes.fromhex(u.decode()).decode("utf-16-be") for u in re.findall(rb"<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>", body)}
 
 
 def embedded_fonts(pdf: bytes) -> list[EmbeddedFont]:
-    objects = _objects(pdf)
+    """The Type0 (CID) fonts a PDF embeds, with the text each can draw and its font program."""
+    reader = PdfReader(io.BytesIO(pdf))
     found: list[EmbeddedFont] = []
-    for body in objects.values():
-        if not re.search(rb"/Type\s*/Font\b", body) or not re.search(rb"/Subtype\s*/Type0\b", body):
-            continue
-        base = re.search(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", body).group(1).decode()
-        font = EmbeddedFont(base_font=base.split("+", 1)[-1], family="")
-        cmap = _stream(objects[_ref(body, b"ToUnicode")]).split(b"endcodespacerange", 1)[1]
-        font.texts = {bytes.fromhex(u.decode()).decode("utf-16-be") for u in re.findall(rb"<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>", cmap)}
-        descendant = objects[int(re.search(rb"/DescendantFonts\s*\[\s*(\d+) 0 R", body).group(1))]
-        descriptor = objects[_ref(descendant, b"FontDescriptor")]
-        family = re.search(rb"/FontFamily\s*\((.*?)\)", descriptor)
-        font.family = family.group(1).decode() if family else ""
-        program = _ref(descriptor, b"FontFile2") or _ref(descriptor, b"FontFile3")
-        font.data = _stream(objects[program]) if program else None
-        found.append(font)
+    for font in _type0_fonts(reader):
+        base = str(font["/BaseFont"]).lstrip("/")
+        entry = EmbeddedFont(base_font=base.split("+", 1)[-1], family="")
+        to_unicode = _resolved(font.get("/ToUnicode"))
+        if to_unicode is not None:
+            entry.texts = _unicode_texts(to_unicode.get_data())  # type: ignore[union-attr]
+        descendants = _resolved(font["/DescendantFonts"])
+        assert isinstance(descendants, ArrayObject)
+        descendant = _resolved(descendants[0])
+        assert isinstance(descendant, DictionaryObject)
+        descriptor = _resolved(descendant["/FontDescriptor"])
+        assert isinstance(descriptor, DictionaryObject)
+        family = descriptor.get("/FontFamily")
+        entry.family = str(family) if family is not None else ""
+        program = _resolved(descriptor.get(NameObject("/FontFile2")) or descriptor.get(NameObject("/FontFile3")))
+        entry.data = program.get_data() if program is not None else None  # type: ignore[union-attr]
+        found.append(entry)
     return found
 
 
@@ -67,5 +83,3 @@ def fonts_for(pdf: bytes) -> dict[str, set[str]]:
     for font in embedded_fonts(pdf):
         result.setdefault(font.family, set()).update(font.texts)
     return result
-
-

@@ -28,7 +28,7 @@ FONT_DIR = fonts.builtin_font_dir()
 EMOJI = ["🚀", "💡", "🧵", "👇", "♻️", "✔️", "👩🏽‍💻", "🇫🇷", "1️⃣"]
 
 
-from tests.pdfread import EmbeddedFont, _objects, _stream, embedded_fonts, fonts_for  # noqa: E402,F401
+from tests.pdfread import embedded_fonts, fonts_for  # noqa: E402
 
 
 def render(body: str, family: str = "Inter", css: str = "", size: str = "1080px 540px") -> bytes:

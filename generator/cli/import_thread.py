@@ -7,12 +7,24 @@ from pathlib import Path
 
 import click
 
+from generator import plugins
 from generator.cli.common import project_option, resolve_project
 from generator.errors import CarouselError
 from generator.importers import ImportRequest, apply_plan, plan_import
 from generator.importers.detect import decode_bytes
 from generator.importers.model import SOURCE_KINDS
 from generator.importers.trace import Trace
+
+
+class SourceKind(click.Choice[str]):
+    """--from: the built-in kinds and the installed importer plugins (looked up when parsed)."""
+
+    def __init__(self) -> None:
+        super().__init__(["auto", *SOURCE_KINDS])
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        self.choices = ("auto", *SOURCE_KINDS, *plugins.names(plugins.IMPORTERS_GROUP))
+        return str(super().convert(value, param, ctx))
 
 
 def _print_error(error: CarouselError) -> None:
@@ -41,10 +53,11 @@ def _print_trace(trace: Trace | None, source: str) -> None:
 @click.option(
     "--from",
     "kind",
-    type=click.Choice(["auto", *SOURCE_KINDS]),
+    type=SourceKind(),
     default="auto",
     show_default=True,
-    help="What SOURCE is: pasted text, text copied from a web page, an X API v2 JSON response, or an X account archive.",
+    help="What SOURCE is: pasted text, text copied from a web page, an X API v2 JSON response, an X account archive, "
+    "or the name of an importer plugin (entry point group carousel.importers).",
 )
 @click.option("--thread", "thread_id", metavar="ID", help="Import only the thread holding this post (id or URL).")
 @click.option("--slug", metavar="S", help="File name of the thread: content/S.md (default: from its title).")

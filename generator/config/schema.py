@@ -10,14 +10,14 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from generator import plugins
 from generator.canvas import CANVAS_PRESETS, Canvas
 from generator.errors import did_you_mean
 
 PATTERNS = ("none", "dots", "grid", "lines", "diagonal", "waves", "gradient", "topography", "cross")
 FORMATS = ("pdf", "png", "jpg")
-Format = Literal["pdf", "png", "jpg"]
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -110,7 +110,19 @@ class OutroOptions(StrictModel):
         return _bool_as_show(value)
 
 
-def _default_formats() -> list[Format]:
+def _known_format(name: str) -> str:
+    """pdf, png, jpg or an installed output format plugin (looked up when validated)."""
+    known = (*FORMATS, *plugins.names(plugins.OUTPUTS_GROUP))
+    if name not in known:
+        listed = ", ".join(f"'{k}'" for k in known[:-1]) + f" or '{known[-1]}'"
+        raise ValueError(f"unknown format '{name}'{did_you_mean(name, known)}: should be {listed}")
+    return name
+
+
+OutputFormatName = Annotated[str, AfterValidator(_known_format)]
+
+
+def _default_formats() -> list[str]:
     return ["pdf"]
 
 
@@ -134,7 +146,8 @@ class Options(StrictModel):
     swipe_hint: bool = True
     fit: Literal["split", "shrink", "off"] = "split"
     shrink_floor: float = Field(0.8, ge=0.5, le=1.0)
-    formats: list[Format] = Field(default_factory=_default_formats, min_length=1)
+    # pdf, png, jpg, or the name of an output format plugin (generator/plugins.py)
+    formats: list[OutputFormatName] = Field(default_factory=_default_formats, min_length=1)
 
     @field_validator("canvas")
     @classmethod

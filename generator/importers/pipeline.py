@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from generator.errors import ConfigError, Diagnostic
+from generator import plugins
+from generator.errors import ConfigError, Diagnostic, did_you_mean
 from generator.importers.cleanup import RichText, title_from
 from generator.importers.detect import decode_bytes, detect_path, detect_text
 from generator.importers.model import SOURCE_KINDS, ImportedThread, RemoteMedia, SourceError
@@ -95,8 +96,10 @@ def thread_id_argument(value: str | None) -> str | None:
 
 def read_threads(request: ImportRequest, stdin: str | None = None, trace: Trace | None = None) -> list[ImportedThread]:
     """Read and parse the source into threads (no files touched); pasted text reports its rules to `trace`."""
-    if request.kind not in ("auto", *SOURCE_KINDS):
-        raise ConfigError(Diagnostic("--from", None, f"unknown source kind '{request.kind}'"))
+    plugin_kinds = plugins.names(plugins.IMPORTERS_GROUP)
+    if request.kind not in ("auto", *SOURCE_KINDS, *plugin_kinds):
+        known = ("auto", *SOURCE_KINDS, *plugin_kinds)
+        raise ConfigError(Diagnostic("--from", None, f"unknown source kind '{request.kind}'{did_you_mean(request.kind, known)}; one of {', '.join(known)}"))
     thread_id = thread_id_argument(request.thread_id)
     text: str | None
     if request.source == "-":
@@ -116,9 +119,11 @@ def read_threads(request: ImportRequest, stdin: str | None = None, trace: Trace 
             except OSError as error:
                 raise SourceError.at(where, f"cannot read: {error.strerror or error}") from error
         kind = detect_path(path, text) if request.kind == "auto" else request.kind
-        if path.is_dir() and kind != "x-archive":
+        if path.is_dir() and kind != "x-archive" and kind not in plugin_kinds:
             raise SourceError.at(where, f"is a folder: --from {kind} needs a file (a folder is read as an X archive)")
 
+    if kind in plugin_kinds:
+        return _plugin_threads(kind, plugins.ImportSource(where=where, path=path, text=text, thread_id=thread_id))
     if kind in ("text", "page"):
         if thread_id is not None:
             raise ConfigError(Diagnostic("--thread", None, "applies to X API and X archive sources, not to pasted text"))
@@ -131,6 +136,21 @@ def read_threads(request: ImportRequest, stdin: str | None = None, trace: Trace 
         return [parse_x_api(text or "", where, thread_id)]
     # standard input holds a tweets.js alone: no note-tweet.js, account or media then
     return parse_x_archive(path, where, thread_id, text=text if path is None else None)
+
+
+def _plugin_threads(kind: str, source: plugins.ImportSource) -> list[ImportedThread]:
+    """A plugin importer's threads; its failures are the source's errors (one line, exit 2)."""
+    try:
+        threads = plugins.load_importer(kind).read(source)
+    except (SourceError, ConfigError):
+        raise
+    except plugins.PluginError as error:
+        raise SourceError.at(source.where, str(error)) from error
+    except Exception as error:  # a third party's bug: one line, nothing written
+        raise SourceError.at(source.where, f"importer '{kind}' failed: {type(error).__name__}: {error}") from error
+    if not isinstance(threads, list) or not all(isinstance(thread, ImportedThread) for thread in threads):
+        raise SourceError.at(source.where, f"importer '{kind}' did not return a list of ImportedThread")
+    return threads
 
 
 def _title(thread: ImportedThread) -> str:

@@ -13,7 +13,9 @@ from generator.content.markdown import hashtags_of
 from generator.errors import Diagnostic, Severity, ThreadError
 from generator.fonts import configure_for_project
 from generator.model import ThreadPlan
+from generator.config.schema import FORMATS
 from generator.platforms import OutputFacts, as_build_warnings, image_facts, lint
+from generator.plugins import PluginError, RenderedThread, plugin_files
 from generator.project import Project
 from generator.render.html import new_environment, render_html
 from generator.render.fit import fit_slides
@@ -96,6 +98,7 @@ class Renderer:
         files["caption.txt"] = caption.encode("utf-8")
         alts = thread_alt(plan, fitted.slides)
         files["alt.txt"] = alt_file(alts)
+        files.update(plugin_outputs(plan, pdf, len(document.pages), caption, alts, set(files)))
         findings = tuple(lint(output_facts(plan, files, len(document.pages), len(pdf), caption)))
         warnings += as_build_warnings(findings)
         if strict and any(w.severity is Severity.WARNING for w in warnings):
@@ -103,6 +106,24 @@ class Renderer:
         return ThreadArtifacts(
             plan.meta.slug, files, len(document.pages), tuple(warnings), notes=fitted.notes, html=html, alt=alts, findings=findings,
         )
+
+
+def plugin_outputs(plan: ThreadPlan, pdf: bytes, pages: int, caption: str, alts: tuple[str, ...], taken: set[str]) -> dict[str, bytes]:
+    """The files of the output format plugins the thread asks for (generator/plugins.py)."""
+    wanted = [name for name in plan.options.formats if name not in FORMATS]
+    if not wanted:
+        return {}
+    rendered = RenderedThread(
+        slug=plan.meta.slug, title=plan.meta.title_text or plan.meta.title, pdf=pdf, slide_count=pages,
+        width=plan.canvas.width, height=plan.canvas.height, caption=caption, alt=alts,
+    )
+    files: dict[str, bytes] = {}
+    for name in wanted:
+        try:
+            files.update(plugin_files(name, rendered, taken | set(files)))
+        except PluginError as error:
+            raise ThreadError([Diagnostic(plan.meta.shown_path, None, str(error))]) from error
+    return files
 
 
 def _cache_folder(path: Path) -> Path:
