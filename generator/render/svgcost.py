@@ -44,7 +44,7 @@ def svg_problem(data: bytes) -> str | None:
             if total > MAX_DRAWN:
                 break
         if element.tag.rsplit("}", 1)[-1] == "use":
-            href = next((element.get(name) for name in HREF_KEYS if element.get(name)), "")
+            href = next((value for name in HREF_KEYS if (value := element.get(name))), "")
             target = by_id.get(href[1:]) if href.startswith("#") else None
             if target is not None:
                 total += cost(target)
