@@ -59,7 +59,8 @@ def list_rows(project: Project, out: Path, now: datetime) -> list[dict[str, Any]
         result = builder.up_to_date_unplanned(context, path, now)
         if result is not None and result.summary is not None:
             cached[path] = result
-    planned = {path: (plan, failure) for path, plan, failure in plan_threads(catalog, request, [p for p in paths if p not in cached])}
+    to_plan = [path for path in paths if path not in cached]
+    planned = {path: (plan, failure) for path, plan, failure in plan_threads(catalog, request, to_plan)} if to_plan else {}
     rows = []
     for path in paths:
         if path in cached:
