@@ -31,6 +31,7 @@ from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
 from generator.model import ThreadPlan
 from generator.confine import ConfinementError, unlinked_path
+from generator.fonts import discard_corrupt_staged_fonts
 from generator.output import OutputError, OutputFolder
 from generator.parallel import RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.project import Project
@@ -287,6 +288,10 @@ class Builder:
             self.cache = BuildCache.disabled()
         for warning in self.cache.warnings:
             self.note(warning)
+        fonts_dir = self.project.root / CACHE_DIR_NAME / "fonts"  # where renderers stage project fonts
+        for name in discard_corrupt_staged_fonts(fonts_dir):
+            shown = self.project.relative(fonts_dir / "project-fonts" / name)
+            self.note(Diagnostic(shown, None, "corrupt cached font copy discarded; staged again from the project", Severity.WARNING))
 
     # reporting
     def note(self, diagnostic: Diagnostic) -> None:

@@ -478,6 +478,8 @@ class CacheEntry:
             raise TypeError("files and stats must be mappings")
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
             raise TypeError("files")
+        if not all(_inside_output(name) for name in files) or not all(_inside_output(name) for name in stats):
+            raise ValueError("a file outside the output folder")
         if not all(isinstance(k, str) and isinstance(v, list) and len(v) == 2 for k, v in stats.items()):
             raise TypeError("stats")
         diagnostics = [Diagnostic(str(p), None if line is None else int(line), str(m), Severity(s)) for p, line, m, s in data["diagnostics"]]
@@ -498,6 +500,12 @@ class CacheEntry:
                     source=str(data.get("source", "")), stamp=None if stamp is None else str(stamp), deps=deps, meta=meta,
                     alt=[str(text) for text in data.get("alt") or []])
         return entry
+
+
+def _inside_output(relative: str) -> bool:
+    """A file name an entry may hold: relative, below the output folder (a foreign entry may not point elsewhere)."""
+    parts = relative.split("/")
+    return bool(relative) and not relative.startswith("/") and "\\" not in relative and all(part not in ("", ".", "..") for part in parts)
 
 
 class BuildCache:

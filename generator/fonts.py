@@ -156,6 +156,25 @@ def find_project_fonts(themes_dir: Path, project_root: Path) -> list[Path]:
 STAGED_FONT = re.compile(r"^[0-9a-f]{16}\.(?:ttf|otf|ttc|otc)$")
 
 
+def discard_corrupt_staged_fonts(cache_dir: Path) -> list[str]:
+    """Delete staged project fonts whose bytes no longer match their name (a corrupt cache).
+
+    Each is staged again from the project by the next render; without this, a damaged
+    copy would stay forever and its family silently fall back to another font.
+    Returns the names discarded, for warnings.
+    """
+    target = cache_dir / "project-fonts"
+    if not target.is_dir() or target.is_symlink():
+        return []
+    discarded: list[str] = []
+    for staged in sorted(target.iterdir()):
+        if STAGED_FONT.match(staged.name) and staged.is_file() and not staged.is_symlink():
+            if hashlib.sha256(staged.read_bytes()).hexdigest()[:16] != staged.name.split(".")[0]:
+                staged.unlink()
+                discarded.append(staged.name)
+    return discarded
+
+
 def stage_project_fonts(font_files: Iterable[Path], cache_dir: Path) -> Path:
     """Copy project font files into ``cache_dir/project-fonts`` and return that folder.
 
@@ -175,7 +194,7 @@ def stage_project_fonts(font_files: Iterable[Path], cache_dir: Path) -> Path:
         name = f"{hashlib.sha256(data).hexdigest()[:16]}{source.suffix.lower()}"
         wanted.add(name)
         destination = target / name
-        if not destination.exists():
+        if not destination.is_file() or destination.stat().st_size != len(data):
             _atomic_write(destination, data)
     for stale in target.iterdir():
         if stale.name not in wanted and STAGED_FONT.match(stale.name) and (stale.is_symlink() or stale.is_file()):

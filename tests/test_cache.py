@@ -386,3 +386,53 @@ def test_a_file_named_by_a_stylesheet_is_a_dependency(project):
     (project / "assets/texture.png").write_bytes(png("#222222", (32, 32)))
     assert rendered(build(project)) == {"beta"}
     assert thread_stats(project, "beta")["beta.pdf"] != before["beta.pdf"]
+
+
+# --- corrupt or foreign cache entries (issue 16) ---------------------------------------------
+
+
+def _font_project(tmp_path):
+    from tests.helpers import write_project
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if not font.is_file():
+        pytest.skip("needs DejaVu Serif (fonts-dejavu-core) as a project font")
+    project = write_project(tmp_path, {
+        "content/a.md": "---\ntitle: Fonts\ntheme: mine\n---\n\nA post set in a project font.\n",
+        "themes/mine/theme.yaml": "extends: paper\nfonts:\n  text: DejaVu Serif\n  display: DejaVu Serif\n",
+        "themes/mine/DejaVuSerif.ttf": font.read_bytes(),
+    })
+    return project
+
+
+def test_corrupt_staged_font_is_discarded_and_restaged_with_a_warning(tmp_path):
+    """A fresh process each time: fonts are set up once per process, as a real build does."""
+    from tests.helpers import embedded_font_names, run_carousel
+
+    project = _font_project(tmp_path)
+    assert run_carousel(project, "build", "-j", "1").returncode == 0
+    staged = next((project / ".carousel-cache/fonts/project-fonts").iterdir())
+    for attempt in range(2):  # every time, not only the first
+        staged.write_bytes(staged.read_bytes()[:1000])
+        result = run_carousel(project, "build", "-j", "1", "--force")
+        assert result.returncode == 0, result.stderr
+        assert f".carousel-cache/fonts/project-fonts/{staged.name}: warning: corrupt cached font copy discarded" in result.stdout + result.stderr
+        assert "DejaVu-Serif" in embedded_font_names((project / "output/a/a.pdf").read_bytes())
+
+
+def test_foreign_cache_entry_pointing_outside_is_discarded(tmp_path):
+    import json as _json
+
+    from tests.helpers import build_in_process, write_project
+
+    project = write_project(tmp_path, {"content/a.md": "---\ntitle: A\n---\n\nHello.\n"})
+    assert build_in_process(project).exit_code == 0
+    cache_file = next((project / ".carousel-cache").glob("*.json"))
+    data = _json.loads(cache_file.read_text())
+    entry = next(iter(data["entries"].values()))
+    entry["files"]["../../../etc/hostname"] = "0" * 64
+    cache_file.write_text(_json.dumps(data))
+    result = build_in_process(project)
+    assert result.exit_code == 0
+    assert "corrupt build cache discarded (bad entry: a file outside the output folder)" in result.output
+    assert (project / "output/a/a.pdf").is_file()
