@@ -38,7 +38,6 @@ import enum
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,6 +48,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator import __version__
 from generator.environment import output_environment
+from generator.render.css import stylesheet_urls
 from generator.errors import CarouselError, Diagnostic, Severity
 from generator.model import ThreadPlan
 from generator.output import atomic_write
@@ -62,7 +62,6 @@ CACHE_TOOL = "carousel-studio build cache"
 # Post layouts live beside cover/outro; files named after a layout a thread does not
 # use are the only layout files it does not depend on.
 SPECIAL_LAYOUTS = ("cover", "outro")
-CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 LAYOUT_SUFFIXES = (".html", ".css")
 
 
@@ -303,8 +302,8 @@ class KeyContext:
             except (OSError, UnicodeDecodeError):
                 text = ""
             urls = []
-            for match in CSS_URL.finditer(text):
-                url = match.group(2).strip()
+            for written in stylesheet_urls(text):
+                url = written.strip()
                 parts = urlsplit(url)
                 if not url or url.startswith(("#", "//")) or (parts.scheme and parts.scheme != "file"):
                     continue

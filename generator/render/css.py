@@ -9,7 +9,9 @@ and inject markup such as `<link rel="attachment">`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 import tinycss2
 
@@ -25,3 +27,31 @@ def safe_stylesheet(text: str) -> str:
 def css_string(value: str) -> str:
     """A CSS string literal holding `value` (quotes, backslashes and `<` escaped)."""
     return '"' + tinycss2.serializer.serialize_string_value(value).replace("<", "\\3c ") + '"'
+
+
+def stylesheet_urls(text: str) -> list[str]:
+    """Every url() of a stylesheet, in order, as written (quoted or not, escapes decoded).
+
+    Read with tinycss2's tokenizer, so url() inside comments or strings is not a reference.
+    """
+    found: list[str] = []
+
+    def walk(nodes: Iterable[Any] | None) -> None:
+        for node in nodes or ():
+            kind = node.type  # every tinycss2 node has one
+            if kind == "url":
+                found.append(node.value)
+            elif kind == "function" and node.lower_name == "url":
+                strings = [token.value for token in node.arguments if token.type == "string"]
+                if strings:
+                    found.append(strings[0])
+            if kind in ("qualified-rule", "at-rule"):
+                walk(node.prelude)
+                walk(node.content)
+            elif kind in ("() block", "[] block", "{} block"):
+                walk(node.content)
+            elif kind == "function":
+                walk(node.arguments)
+
+    walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    return [url for url in found if url.strip()]  # an empty url() refers to nothing
