@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from generator.colour import contrast_ratio, mix, readable, relative_luminance
 from generator.config.schema import HEX_COLOUR, StrictModel
 from generator.confine import ConfinementError, read_confined_text
 from generator.config.validate import validate_model
@@ -20,7 +21,15 @@ from generator.config.yamlsource import YamlSyntaxError, load_located_yaml
 from generator.errors import ConfigError, Diagnostic, did_you_mean
 from generator.project import Project
 
+__all__ = ["ACCENT_CONTRAST", "TEXT_CONTRAST", "Theme", "available_themes", "contrast_ratio", "load_theme", "relative_luminance", "with_derived_roles"]
+
 COLOUR_ROLES = ("background", "surface", "text", "muted", "accent", "accent_contrast")
+# Roles a theme may set but need not: derived from the others so they always read
+# (accent_text: the accent as text, ≥ 4.5:1 on background and surface; highlight: the
+# marker band behind ==highlighted== words, with the text ≥ 4.5:1 on it).
+DERIVED_ROLES = ("accent_text", "highlight")
+TEXT_CONTRAST = 4.5  # WCAG AA for body-size text
+ACCENT_CONTRAST = 3.0  # DESIGN.md: the accent on the background
 
 
 def _colour(value: str | None) -> str | None:
@@ -36,8 +45,10 @@ class ThemeColours(StrictModel):
     muted: str | None = None
     accent: str | None = None
     accent_contrast: str | None = None
+    accent_text: str | None = None
+    highlight: str | None = None
 
-    _hex = field_validator(*COLOUR_ROLES)(classmethod(lambda cls, v: _colour(v)))
+    _hex = field_validator(*COLOUR_ROLES, *DERIVED_ROLES)(classmethod(lambda cls, v: _colour(v)))
 
 
 class ThemeFonts(StrictModel):
@@ -57,6 +68,8 @@ class ThemeFile(StrictModel):
     fonts: ThemeFonts = Field(default_factory=ThemeFonts)
     display_weight: int | None = Field(None, ge=100, le=900)
     title_transform: Literal["none", "uppercase"] | None = None
+    # how ==highlighted== words are drawn: in the accent colour, or on a marker band
+    highlight: Literal["colour", "marker"] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,14 @@ class Theme:
     title_transform: str
     css_files: tuple[Path, ...]
     source_files: tuple[Path, ...]  # everything it was made from (for caches and watch)
+    highlight: str = "colour"  # "colour" or "marker" (see ThemeFile.highlight)
+
+    def style_variables(self) -> dict[str, str]:
+        """CSS custom properties of the theme's drawing choices (beside its colours):
+        how ==highlights== are drawn — accent-coloured text, or text on a marker band."""
+        if self.highlight == "marker":
+            return {"--highlight-ink": self.colours["text"], "--highlight-band": self.colours["highlight"]}
+        return {"--highlight-ink": self.colours["accent_text"], "--highlight-band": "transparent"}
 
     def with_accent(self, accent: str | None) -> "Theme":
         """The theme with a brand accent colour in place of its own.
@@ -84,8 +105,30 @@ class Theme:
             return self
         candidates = (self.colours["accent_contrast"], "#ffffff", "#111111")
         on_accent = max(candidates, key=lambda colour: contrast_ratio(colour, accent))
-        colours = dict(self.colours, accent=accent, accent_contrast=on_accent)
+        base = {role: value for role, value in self.colours.items() if role not in DERIVED_ROLES}
+        colours = with_derived_roles(dict(base, accent=accent, accent_contrast=on_accent))
         return Theme(**{**self.__dict__, "colours": colours})
+
+
+def with_derived_roles(colours: dict[str, str]) -> dict[str, str]:
+    """The colours with accent_text and highlight derived where missing, and moved (in
+    lightness only) where a theme set one that does not read: contrast by construction."""
+    background, surface, text = colours["background"], colours["surface"], colours["text"]
+    accent_text = readable(colours.get("accent_text") or colours["accent"], (background, surface), TEXT_CONTRAST, fallback=text)
+    highlight = colours.get("highlight") or _marker_band(colours["accent"], background, text)
+    if contrast_ratio(text, highlight) < TEXT_CONTRAST:
+        highlight = _marker_band(highlight, background, text)
+    return dict(colours, accent_text=accent_text, highlight=highlight)
+
+
+def _marker_band(accent: str, background: str, text: str) -> str:
+    """A marker-pen band of the accent on the background that the text still reads on:
+    as much accent as the text's contrast allows (at most 45 %, at least a tint)."""
+    for share in (0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15):
+        band = mix(background, accent, share)
+        if contrast_ratio(text, band) >= TEXT_CONTRAST:
+            return band
+    return mix(background, accent, 0.1)
 
 
 def available_themes(project: Project) -> list[str]:
@@ -124,10 +167,11 @@ def load_theme(project: Project, name: str) -> Theme:
     for _, spec, _, _ in reversed(chain):  # base first, the named theme last
         colours.update(spec.colors.model_dump(exclude_none=True))
         fonts.update(spec.fonts.model_dump(exclude_none=True))
-        merged.update(spec.model_dump(exclude_none=True, include={"label", "description", "mode", "display_weight", "title_transform"}))
+        merged.update(spec.model_dump(exclude_none=True, include={"label", "description", "mode", "display_weight", "title_transform", "highlight"}))
     missing = [role for role in COLOUR_ROLES if role not in colours]
     if missing:
         raise ConfigError(Diagnostic(project.relative(chain[0][2]), None, f"theme '{name}' sets no colour for: {', '.join(missing)}"))
+    colours = with_derived_roles(colours)
     fonts.setdefault("text", "Inter")
     fonts.setdefault("display", fonts["text"])
     fonts.setdefault("mono", "JetBrains Mono")
@@ -145,6 +189,7 @@ def load_theme(project: Project, name: str) -> Theme:
         title_transform=str(merged.get("title_transform", "none")),
         css_files=css_files,
         source_files=sources,
+        highlight=str(merged.get("highlight", "colour")),
     )
 
 
@@ -155,18 +200,3 @@ def _find(project: Project, relative: str) -> Path | None:
     except ConfinementError as error:
         raise ConfigError(Diagnostic(project.relative(error.path), None, error.reason)) from error
 
-
-def relative_luminance(hex_colour: str) -> float:
-    """WCAG relative luminance of a #rgb or #rrggbb colour."""
-    value = hex_colour.lstrip("#")
-    if len(value) == 3:
-        value = "".join(ch * 2 for ch in value)
-    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    """WCAG contrast ratio between two colours (1 to 21)."""
-    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)

@@ -27,13 +27,15 @@ from generator.config.validate import validate_model
 from generator.config.yamlsource import LocatedYaml
 from generator.content.markdown import PostHtml, hashtags_of, markdown_plain, plain_text, render_inline, render_post
 from generator.content.thread import FENCE, PostSource, ThreadSource, ThreadSyntaxError, split_thread
-from generator.errors import Diagnostic, Severity, ThreadError, did_you_mean
+from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did_you_mean
 from generator.limits import LIMITS
 from generator.model import ImageAsset, SlideSpec, ThreadMeta, ThreadPlan
 from generator.slugs import slug_problem
+from generator.themes import ACCENT_CONTRAST, contrast_ratio, load_theme
 
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
+MATH_IMAGE = re.compile(r'^<img class="math\b')
 FEATURE_IMAGE_LAYOUTS = {"image", "split", "tweet"}
 
 
@@ -148,6 +150,8 @@ def _rewrite_images(html: str, resolved: dict[str, ImageAsset | None]) -> str:
 
     def replace(match: re.Match[str]) -> str:
         tag = match.group(0)
+        if MATH_IMAGE.search(tag):
+            return tag  # a drawn formula, not a file
         src_match = IMG_SRC.search(tag)
         asset = resolved.get(src_match.group(1) if src_match else "")
         if asset is None:
@@ -167,6 +171,16 @@ def _refused_urls(post: PostSource, shown: str) -> list[Diagnostic]:
         Diagnostic(shown, post.line, f"'{url}' refused: slides use only files inside the project", Severity.WARNING)
         for url in dict.fromkeys(match.group(0) for match in FOREIGN_URL.finditer(post.markdown))
     ]
+
+
+def _markdown_first_line(text: str, post: PostSource) -> int:
+    """The file line where a post's Markdown (after its directives) starts."""
+    first = post.markdown.split("\n", 1)[0].strip()
+    lines = text.replace("\r\n", "\n").split("\n")
+    for index in range(max(0, post.line - 1), len(lines)):
+        if lines[index].strip() == first:
+            return index + 1
+    return post.line
 
 
 def _has_text(post: PostHtml) -> bool:
@@ -296,6 +310,7 @@ def load_thread(
     options = resolve_options(thread_layers + [cli_layer])
 
     profile = _profile(catalog, options)
+    problems += _accent_problems(catalog, profile, options)
     resolver = _ImageResolver(catalog, shown)
     avatar, logo = _brand_images(catalog, profile, options, resolver)
 
@@ -325,12 +340,17 @@ def load_thread(
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
         rendered = render_post(md, post.markdown)
         problems += [Diagnostic(shown, post.line, f"post {post.number}: raw HTML removed: {what}", Severity.WARNING) for what in rendered.removed]
+        if rendered.problems:
+            first = _markdown_first_line(text, post)
+            problems += [Diagnostic(shown, first + offset, f"post {post.number}: {message}", Severity.WARNING) for offset, message in rendered.problems]
         if rendered.depth > 4 * LIMITS.nesting_depth:
             problems.append(Diagnostic(shown, post.line, f"post {post.number}: its HTML nests {rendered.depth} elements deep (at most {4 * LIMITS.nesting_depth})"))
             continue
         resolved = {ref.src: resolver.resolve(ref.src, ref.alt, base_dir, post.line) for ref in rendered.images}
         blocks = tuple(_strip_empty_blocks([_rewrite_images(block, resolved) for block in rendered.blocks]))
-        title_html = render_inline(md, title_override) if title_override else rendered.title_html
+        title_problems: list[str] = []
+        title_html = render_inline(md, title_override, title_problems) if title_override else rendered.title_html
+        problems += [Diagnostic(shown, post.directive_line or post.line, f"post {post.number}: title: {message}", Severity.WARNING) for message in title_problems]
         body_images = tuple(asset for asset in resolved.values() if asset is not None)
         md_posts.append(PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt))
         if not explicit_alt and not _has_text(rendered):
@@ -346,6 +366,11 @@ def load_thread(
         raise ThreadError(errors)
 
     title_plain = front.title or _derived_title(md_posts)
+    for key, value in (("title", front.title), ("subtitle", front.subtitle)):
+        field_problems: list[str] = []
+        if value:
+            render_inline(md, value, field_problems)
+        problems += [Diagnostic(shown, source.front_matter.line_of((key,)), f"front matter: {key}: {message}", Severity.WARNING) for message in field_problems]
     meta = ThreadMeta(
         slug=slug,
         slug_line=slug_line,
@@ -417,6 +442,26 @@ def _profile(catalog: Catalog, options: Options) -> Profile | None:
     if len(profiles) == 1:
         return next(iter(profiles.values()))
     return None
+
+
+def _accent_problems(catalog: Catalog, profile: Profile | None, options: Options) -> list[Diagnostic]:
+    """A profile `accent:` that cannot reach 3:1 on the thread's theme, located in carousel.yaml."""
+    if profile is None or not profile.accent:
+        return []
+    try:
+        theme = load_theme(catalog.project, options.theme)
+    except ConfigError:
+        return []  # an unknown or broken theme is reported where the theme is loaded
+    ratio = contrast_ratio(profile.accent, theme.colours["background"])
+    if ratio >= ACCENT_CONTRAST:
+        return []
+    key = options.profile or next(iter(catalog.config.profiles))
+    source = catalog.config_source
+    message = (
+        f"profiles.{key}.accent: {profile.accent} has contrast {ratio:.1f}:1 on theme '{theme.name}' "
+        f"(needs {ACCENT_CONTRAST:g}:1 for fills and marks; its text shade is derived to 4.5:1)"
+    )
+    return [Diagnostic(source.path, source.line_of(("profiles", key, "accent")), message, Severity.WARNING)]
 
 
 def _brand_images(catalog: Catalog, profile: Profile | None, options: Options, resolver: _ImageResolver) -> tuple[ImageAsset | None, ImageAsset | None]:

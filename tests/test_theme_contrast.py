@@ -17,7 +17,10 @@ REQUIREMENTS = [
     ("accent_contrast", "accent", 4.5),  # text on accent fills (swipe pill)
     ("text", "surface", 4.5),  # text on cards and code
     ("muted", "surface", 4.5),  # handles on the tweet and profile cards
-    ("accent", "surface", 3.0),  # links and hashtags inside cards
+    ("accent", "surface", 3.0),  # accent marks inside cards
+    ("accent_text", "background", 4.5),  # hashtags, mentions, links, highlighted words
+    ("accent_text", "surface", 4.5),  # the same inside cards
+    ("text", "highlight", 4.5),  # text on a marker-band highlight
 ]
 
 
@@ -72,3 +75,47 @@ def test_a_profile_accent_gets_readable_text_on_it():
         branded = theme.with_accent(accent)
         assert branded.colours["accent"] == accent
         assert contrast_ratio(branded.colours["accent_contrast"], accent) >= 4.5, accent
+
+
+def test_every_code_token_class_reads_on_the_code_surface(tmp_path):
+    from generator.render.syntax import token_colours
+
+    project = _builtin_project(tmp_path)
+    failures = []
+    for name in _themes(tmp_path):
+        colours = load_theme(project, name).colours
+        for token, colour in token_colours(colours).items():
+            ratio = contrast_ratio(colour, colours["surface"])
+            if ratio < 4.5:
+                failures.append(f"{name}: .{token} {colour} on {colours['surface']} is {ratio:.2f}:1")
+    assert not failures, "; ".join(failures[:10])
+
+
+def test_the_syntax_css_uses_exactly_those_colours(tmp_path):
+    from generator.render.syntax import syntax_css, token_colours
+
+    colours = load_theme(_builtin_project(tmp_path), "midnight").colours
+    css = syntax_css(colours)
+    for token, colour in token_colours(colours).items():
+        assert f".highlight .{token} {{ color: {colour};" in css
+
+
+@pytest.mark.parametrize("accent", ["#ffd400", "#e4572e", "#00a86b", "#1f4fd1", "#ffffff", "#000000"])
+def test_a_profile_accent_gets_a_readable_text_shade_and_keeps_its_fill(accent):
+    project = Project.at(Path(__file__).resolve().parents[1])
+    for name in ("paper", "midnight"):
+        branded = load_theme(project, name).with_accent(accent)
+        colours = branded.colours
+        assert colours["accent"] == accent  # fills keep the raw accent
+        for ground in ("background", "surface"):
+            assert contrast_ratio(colours["accent_text"], colours[ground]) >= 4.5, (name, accent, ground)
+
+
+def test_a_theme_accent_text_that_does_not_read_is_moved(tmp_path):
+    (tmp_path / "themes" / "pale").mkdir(parents=True)
+    (tmp_path / "themes" / "pale" / "theme.yaml").write_text(
+        "extends: paper\ncolors:\n  accent: '#7fb2ff'\n  accent_text: '#aaccff'\n", encoding="utf-8"
+    )
+    colours = load_theme(Project.at(tmp_path), "pale").colours
+    assert contrast_ratio(colours["accent_text"], colours["background"]) >= 4.5
+    assert colours["accent"] == "#7fb2ff"

@@ -19,6 +19,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.util import AtomicString
 
+from generator.content.extensions import HighlightExtension, ListDetailsExtension
+from generator.content.math import Formula, restore_math, restore_source, stash_math
 from generator.fonts import add_emoji_presentation
 
 ALLOWED_TAGS = {
@@ -114,6 +116,18 @@ class SocialTagsExtension(Extension):
         md.inlinePatterns.register(_TagProcessor(MENTION, "mention", "@"), "mention", 64)
 
 
+# Smart quotes (outside code) are written as private-use marks first: slides show them
+# as typographic quotes, while plain text (captions) keeps the author's straight ones.
+QUOTE_MARKS = {
+    "left-single-quote": ("\ue010", "\u2018", "'"),
+    "right-single-quote": ("\ue011", "\u2019", "'"),
+    "left-double-quote": ("\ue012", "\u201c", '"'),
+    "right-double-quote": ("\ue013", "\u201d", '"'),
+}
+TYPOGRAPHIC = str.maketrans({mark: curly for mark, curly, _ in QUOTE_MARKS.values()})
+STRAIGHT = str.maketrans({mark: straight for mark, _, straight in QUOTE_MARKS.values()})
+
+
 def new_markdown() -> markdown.Markdown:
     """A Markdown converter configured for posts (reuse it; it is reset per post)."""
     return markdown.Markdown(
@@ -123,10 +137,21 @@ def new_markdown() -> markdown.Markdown:
             "sane_lists",
             "tables",
             "nl2br",
+            "smarty",
             SocialTagsExtension(),
             BoundedLinksExtension(),
+            HighlightExtension(),
+            ListDetailsExtension(),
         ],
-        extension_configs={"codehilite": {"guess_lang": False, "css_class": "highlight", "use_pygments": True}},
+        extension_configs={
+            "codehilite": {"guess_lang": False, "css_class": "highlight", "use_pygments": True},
+            "tables": {"use_align_attribute": True},  # a style attribute would be sanitised away
+            # quotes only: `--` and `...` stay as typed (flags, ranges, code outside backticks)
+            "smarty": {
+                "smart_dashes": False, "smart_ellipses": False, "smart_angled_quotes": False,
+                "substitutions": {name: mark for name, (mark, _, _) in QUOTE_MARKS.items()},
+            },
+        },
         output_format="html",
     )
 
@@ -146,6 +171,8 @@ class PostHtml:
     images: tuple[ImageRef, ...] = field(default=())
     depth: int = 0  # how deeply its elements nest (bounded by generator.limits)
     removed: tuple[str, ...] = ()  # what the sanitiser took out, for warnings
+    # (line in the post, 0-based; message) of every formula that could not be drawn
+    problems: tuple[tuple[int, str], ...] = field(default=())
 
     @property
     def body_html(self) -> str:
@@ -218,19 +245,23 @@ class _BlockSplitter(HTMLParser):
             self._current = []
 
     def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            values = dict(attrs)
+        values = dict(attrs)
+        if tag == "img" and "math" not in (values.get("class") or "").split():  # a drawn formula is no picture
             self.images.append(ImageRef(values.get("src") or "", values.get("alt") or ""))
         text = self.get_starttag_text() or f"<{tag}>"
         if tag in VOID_ELEMENTS:
-            self._emit(text, closes_block=True)
+            self._emit(text, closes_block=self._depth == 0)
         else:
             self._depth += 1
             self.max_depth = max(self.max_depth, self._depth)
             self._emit(text, closes_block=False)
 
     def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
+        if tag in VOID_ELEMENTS:
+            self.handle_starttag(tag, attrs)
+        else:  # `<x/>` opens and closes
+            self.handle_starttag(tag, attrs)
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
         if tag in VOID_ELEMENTS:
@@ -293,25 +324,50 @@ def _spaces_into_inline(html: str) -> str:
     return "".join(part if index % 2 else SPACE_BEFORE_INLINE.sub(r"\1 ", part) for index, part in enumerate(parts))
 
 
+def _highlights_glued(html: str) -> str:
+    """A highlight's marker band must not start with the space moved into it (see
+    _spaces_into_inline): the space goes back out as a no-break space instead, which
+    ties the word before to the highlight (WeasyPrint has no break there to get wrong)."""
+    return html.replace('<mark class="hl"> ', '\u00a0<mark class="hl">')
+
+
+def _convert(md: markdown.Markdown, text: str) -> tuple[str, list[tuple[Formula, str]], tuple[str, ...]]:
+    """Markdown -> safe slide HTML: formulas taken out first and drawn after sanitising
+    (the SVG is ours, not the author's), typographic quotes put in. Also returns the
+    formulas that could not be drawn and what the sanitiser removed."""
+    md.reset()
+    stashed = stash_math(text)
+    converted = md.convert(stashed.text)
+    removed = sanitiser_removals(converted)
+    html = _highlights_glued(_spaces_into_inline(_emoji_safe(sanitize(converted)))).translate(TYPOGRAPHIC)
+    if not stashed.formulas:
+        return html, [], removed
+    html, problems = restore_math(html, stashed.formulas)
+    return html, problems, removed
+
+
 def render_post(md: markdown.Markdown, text: str) -> PostHtml:
     """Render one post's Markdown: safe HTML, leading heading split off as the title."""
-    md.reset()
-    converted = md.convert(text)
-    removed = sanitiser_removals(converted)
-    html = _spaces_into_inline(_emoji_safe(sanitize(converted)))
+    html, math_problems, removed = _convert(md, text)
     title_html = ""
     heading = LEADING_HEADING.match(html)
     if heading:
         title_html = heading.group(2).strip()
         html = html[heading.end() :]
     splitter = _split(html)
-    return PostHtml(title_html=title_html, blocks=tuple(splitter.blocks), images=tuple(splitter.images), depth=splitter.max_depth, removed=removed)
+    return PostHtml(
+        title_html=title_html, blocks=tuple(splitter.blocks), images=tuple(splitter.images), depth=splitter.max_depth, removed=removed,
+        problems=tuple((formula.line, f"formula '{formula.source}' is shown as text: {message}") for formula, message in math_problems),
+    )
 
 
-def render_inline(md: markdown.Markdown, text: str) -> str:
-    """Markdown of a one-line field (title, subtitle, action) as safe inline HTML."""
-    md.reset()
-    html = _spaces_into_inline(_emoji_safe(sanitize(md.convert(text)))).strip()
+def render_inline(md: markdown.Markdown, text: str, problems: list[str] | None = None) -> str:
+    """Markdown of a one-line field (title, subtitle, action) as safe inline HTML.
+    A formula that cannot be drawn is noted in `problems` (when given)."""
+    html, math_problems, _ = _convert(md, text)
+    html = html.strip()
+    if problems is not None:
+        problems += [f"formula '{formula.source}' is shown as text: {message}" for formula, message in math_problems]
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
@@ -319,7 +375,7 @@ def render_inline(md: markdown.Markdown, text: str) -> str:
 
 def plain_text(html: str) -> str:
     """Text of an HTML fragment, for captions and word checks."""
-    return nh3.clean(html, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
+    return html_unescape(nh3.clean(html, tags=set()))
 
 
 def markdown_plain(md: markdown.Markdown, text: str) -> str:
@@ -329,7 +385,9 @@ def markdown_plain(md: markdown.Markdown, text: str) -> str:
     HTML), no variation selector removed, entities decoded.
     """
     md.reset()
-    blocks = _split(sanitize(md.convert(text))).blocks
+    stashed = stash_math(text)
+    html = sanitize(md.convert(stashed.text)).translate(STRAIGHT)
+    blocks = _split(restore_source(html, stashed.formulas)).blocks
     paragraphs = []
     for block in blocks:
         plain = html_unescape(nh3.clean(block, tags=set()))

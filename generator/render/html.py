@@ -24,16 +24,18 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import BaseModel
-from pygments.formatters import HtmlFormatter
 
 from generator.confine import ConfinementError, read_confined_text
 from generator.content.markdown import plain_text
+from generator.content.math import recolour
 from generator.errors import CarouselError, Diagnostic, ThreadError
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, text_direction
 from generator.render.css import css_string, safe_stylesheet
+from generator.render.code import size_code_blocks
 from generator.render.patterns import pattern_css
+from generator.render.syntax import syntax_css
 from generator.render.sandbox import new_layout_environment, describe, render_bounded, template_location
 from generator.themes import Theme
 
@@ -46,12 +48,6 @@ LAST_WORD = re.compile(r" ((?:<(?:a|b|strong|em|i|code|span)\b[^>]*>)?[^\s<>]{1,
 def no_widow(html: str) -> Markup:
     """Tie the last word of each paragraph, list item and heading to the one before it."""
     return Markup(LAST_WORD.sub("\u00a0\\1", html))
-
-
-@lru_cache(maxsize=8)
-def pygments_css(style: str) -> str:
-    """Stylesheet for highlighted code in a Pygments style."""
-    return HtmlFormatter(style=style).get_style_defs(".highlight")
 
 
 def new_environment(project: Project) -> Environment:
@@ -179,7 +175,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid) -> list[
                 continued=spec.continued,
                 post_numbers=spec.post_numbers,
                 title=no_widow(spec.title_html),
-                body=no_widow("\n".join(blocks)),
+                body=no_widow(size_code_blocks("\n".join(blocks), body_px=grid.body_size * spec.body_scale, column_px=grid.content_width, scale=grid.width / 1080, unit=grid.unit)),
                 attribution=attribution,
                 step=step,
                 image=image_view(spec.image) if spec.image is not None else None,
@@ -208,7 +204,7 @@ def theme_variables(theme: Theme) -> dict[str, str]:
         "--display-weight": str(theme.display_weight),
         "--title-transform": theme.title_transform,
     }
-    return {**colours, **fonts}
+    return {**colours, **fonts, **theme.style_variables()}
 
 
 def stylesheet(project: Project, path: Path) -> str:
@@ -229,14 +225,13 @@ def render_html(
     grid = grid_for(plan.canvas, plan.options.typography)
     views = _views(plan, slides, grid)
     try:
-        layout_css = [stylesheet(project, path) for name in ["_base"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]
+        layout_css = [stylesheet(project, path) for name in ["_base", "_details"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]
         theme_css = [stylesheet(project, path) for path in theme.css_files]
     except ConfinementError as error:
         raise ThreadError(Diagnostic(project.relative(error.path), None, f"{error.reason} (building {plan.meta.shown_path})")) from error
     variables = {**grid.css_variables(), **theme_variables(theme)}
     page_css = f"@page {{ size: {grid.width}px {grid.height}px; margin: 0; }}\n"
     root_css = page_css + ":root {\n" + "".join(f"  {key}: {value};\n" for key, value in variables.items()) + "}\n"
-    code_style = "github-dark" if theme.mode == "dark" else "friendly"
     patterns = {
         view.index: pattern_css(view.options.pattern.name, theme.colours["text"], theme.colours["accent"], grid.unit)
         for view in views
@@ -258,10 +253,10 @@ def render_html(
         "slides": views if only is None else [view for view in views if view.index in only],
         "patterns": patterns,
         "centred_layouts": CENTRED_LAYOUTS,
-        "stylesheet": Markup(root_css + "\n".join(layout_css) + "\n" + pygments_css(code_style) + "\n" + "\n".join(theme_css)),
+        "stylesheet": Markup(root_css + "\n".join(layout_css) + "\n" + syntax_css(theme.colours) + "\n" + "\n".join(theme_css)),
     }
     try:
-        return render_bounded(env.get_template("_document.html"), context)
+        return recolour(render_bounded(env.get_template("_document.html"), context), theme.colours["text"])
     except CarouselError:
         raise
     except Exception as error:  # anything a layout template raises is that layout's problem, located

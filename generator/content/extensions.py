@@ -1,0 +1,109 @@
+"""Python-Markdown extensions for slide details: ==highlights==, task lists, emoji bullets.
+
+- `==phrase==` becomes `<mark class="hl">phrase</mark>`, which themes draw in the
+  accent colour or on a marker band; the `==` never reach the slide.
+- `- [x] done` / `- [ ] open` become list items with a drawn box (CSS), classes
+  `task task--done` / `task task--open`: the brackets never reach the text layer.
+- A list item that starts with an emoji (`- 🚀 Ship it`) uses it as its bullet:
+  class `li--emoji` (the theme draws no marker).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+# `==` that opens (not after `=` or a backslash, no space after) and closes (no space before)
+HIGHLIGHT = r"(?<![=\\])==(?![=\s])(.+?)(?<![\s=\\])==(?!=)"
+TASK_MARK = re.compile(r"^\s*\[([ xX])\](?:[ \t]+|$)")
+KEYCAP = re.compile("^[0-9#*]\ufe0f?\u20e3")
+
+
+def starts_with_emoji(text: str) -> bool:
+    """Does the text begin with an emoji (a pictograph, a symbol of the emoji blocks, a keycap)?"""
+    text = text.lstrip()
+    if not text:
+        return False
+    if KEYCAP.match(text):
+        return True
+    code = ord(text[0])
+    return (
+        0x1F000 <= code <= 0x1FAFF  # pictographs, emoticons, transport, flags' letters…
+        or 0x2600 <= code <= 0x27BF  # miscellaneous symbols and dingbats (☀ ✅ ✨ ➡)
+        or 0x2B00 <= code <= 0x2BFF  # arrows and stars (⬆ ⭐)
+        or 0x2190 <= code <= 0x21FF  # arrows (→ ↩)
+        or 0x2300 <= code <= 0x23FF  # technical (⌛ ⏰)
+        or code in (0x203C, 0x2049, 0x2122, 0x2139, 0x24C2, 0x3030, 0x303D, 0x3297, 0x3299)
+    )
+
+
+class _HighlightProcessor(InlineProcessor):
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+        element = etree.Element("mark")
+        element.set("class", "hl")
+        element.text = m.group(1)  # further inline patterns (bold, #tags, links) still apply inside
+        return element, m.start(0), m.end(0)
+
+
+class HighlightExtension(Extension):
+    """`==phrase==` -> <mark class="hl">."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        # above emphasis and the #hashtag / @mention patterns, so they apply inside it
+        md.inlinePatterns.register(_HighlightProcessor(HIGHLIGHT, md), "highlight", 70)
+
+
+def _add_class(element: etree.Element, name: str) -> None:
+    classes = (element.get("class") or "").split()
+    if name not in classes:
+        element.set("class", " ".join(classes + [name]))
+
+
+class _ListItemProcessor(Treeprocessor):
+    """Task items and emoji-led items, found before inline Markdown runs on their text."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            if parent.tag not in ("ul", "ol"):
+                continue
+            items = [child for child in parent if child.tag == "li"]
+            tasks = [item for item in items if self._mark_task(item)]
+            if tasks:
+                _add_class(parent, "tasks")
+            for item in items:
+                if item not in tasks and starts_with_emoji(self._lead_text(item)):
+                    _add_class(item, "li--emoji")
+            if items and all("li--emoji" in (item.get("class") or "") for item in items):
+                _add_class(parent, "list--emoji")
+
+    @staticmethod
+    def _lead(item: etree.Element) -> etree.Element:
+        """The element holding the item's first text (itself, or its first paragraph)."""
+        if not (item.text or "").strip() and len(item) and item[0].tag == "p":
+            return item[0]
+        return item
+
+    def _lead_text(self, item: etree.Element) -> str:
+        return self._lead(item).text or ""
+
+    def _mark_task(self, item: etree.Element) -> bool:
+        holder = self._lead(item)
+        match = TASK_MARK.match(holder.text or "")
+        if match is None:
+            return False
+        holder.text = (holder.text or "")[match.end() :]
+        _add_class(item, "task")
+        _add_class(item, "task--done" if match.group(1) in "xX" else "task--open")
+        return True
+
+
+class ListDetailsExtension(Extension):
+    """Task lists (`- [x]`, `- [ ]`) and emoji-led list items."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        # before "inline" (20): `[x]` is still the author's text, not a link reference
+        md.treeprocessors.register(_ListItemProcessor(md), "list_details", 25)

@@ -1,0 +1,122 @@
+"""Markdown details: ==highlights==, task lists, emoji bullets, smart quotes, math placeholders."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.content.markdown import markdown_plain, new_markdown, plain_text, render_inline, render_post
+from generator.content.math import draw_formula, MathError, stash_math
+
+
+@pytest.fixture(scope="module")
+def md():
+    return new_markdown()
+
+
+def test_highlight_becomes_a_mark_without_equals(md):
+    post = render_post(md, "## A ==bold== idea\n\nWe kept ==**going** and #ship== it.")
+    assert '<mark class="hl">bold</mark>' in post.title_html
+    body = post.body_html
+    assert '<mark class="hl">' in body and "==" not in body
+    assert "<strong>" in body and 'class="hashtag"' in body  # inline Markdown still applies inside
+    assert plain_text(body).split() == ["We", "kept", "going", "and", "#ship", "it."]
+
+
+def test_highlight_in_inline_fields_and_not_in_code(md):
+    assert render_inline(md, "Slides people ==save==") == 'Slides people\u00a0<mark class="hl">save</mark>'
+    code = render_post(md, "`a == b` and\n\n```\nx ==y== z\n```").body_html
+    assert "<mark" not in code and "a == b" in code and "x ==y== z" in code
+
+
+def test_lone_or_spaced_equals_stay_text(md):
+    html = render_post(md, "a == b, c ==d, and ====").body_html
+    assert "<mark" not in html
+
+
+def test_task_list_items_are_drawn_boxes_not_brackets(md):
+    body = render_post(md, "- [x] shipped\n- [ ] tested\n- [X] reviewed").body_html
+    assert '<ul class="tasks">' in body
+    assert body.count("task--done") == 2 and body.count("task--open") == 1
+    assert "[x]" not in body and "[ ]" not in body and "[X]" not in body
+    assert plain_text(body).split() == ["shipped", "tested", "reviewed"]
+
+
+def test_loose_task_list_and_text_that_only_looks_like_one(md):
+    loose = render_post(md, "- [x] first\n\n- [ ] second").body_html
+    assert loose.count('class="task ') == 2 and "[x]" not in loose
+    prose = render_post(md, "See [x] in the legend.").body_html
+    assert "[x]" in prose and "task" not in prose
+
+
+def test_emoji_led_items_drop_the_bullet(md):
+    body = render_post(md, "- 🚀 Ship it\n- ✅ Test it\n- 1️⃣ Count it").body_html
+    assert body.count("li--emoji") == 3 and "list--emoji" in body
+    mixed = render_post(md, "- 🚀 Ship it\n- plain item").body_html
+    assert mixed.count("li--emoji") == 1 and "list--emoji" not in mixed
+
+
+def test_smart_quotes_outside_code_and_straight_in_captions(md):
+    post = render_post(md, 'She said "don\'t" and `print("x")`.')
+    assert "\u201cdon\u2019t\u201d" in post.body_html
+    assert 'print("x")' in post.body_html or "print(&quot;x&quot;)" in post.body_html
+    assert markdown_plain(md, 'She said "don\'t".') == 'She said "don\'t".'
+
+
+@pytest.mark.parametrize(
+    "text, formulas",
+    [
+        ("costs $5 and $10 today", 0),
+        ("tickers $AAPL/$TSLA moved", 0),
+        ("$5-$10 a month", 0),
+        ("energy $E=mc^2$ here", 1),
+        ("where $L$ is luminance", 1),
+        ("sum $a + b$ works", 1),
+        ("escaped \\$5 stays", 0),
+        ("code `$x^2$` stays", 0),
+        ("```\n$x^2$\n```", 0),
+        ("$$\\frac{a}{b}$$", 1),
+    ],
+)
+def test_dollar_rules(text, formulas):
+    assert len(stash_math(text).formulas) == formulas
+
+
+def test_math_is_taken_out_before_markdown_escapes(md):
+    # Markdown would eat the backslash of \{ and cut a table cell at |
+    post = render_post(md, "Set $\\{x \\mid x > 0\\}$ here.\n\n| a | b |\n| --- | --- |\n| $|x\\|y|$ | 1 |")
+    alts = [image for image in post.body_html.split('alt="')[1:]]
+    assert any(alt.startswith("\\{x \\mid x &gt; 0\\}") for alt in alts), alts
+    assert any(alt.startswith("|x|y|") for alt in alts), alts
+    assert "<td>" in post.body_html and post.body_html.count("<td") == 2
+
+
+def test_importer_escapes_draw(md):
+    post = render_post(md, "$a \\lt b \\gt c \\ast d$")
+    assert 'class="math"' in post.body_html and not post.problems
+
+
+def test_formula_is_an_svg_image_sized_in_em_and_not_a_picture(md):
+    post = render_post(md, "Energy $E=mc^2$ and\n\n$$\\sum_{i=1}^{n} x_i$$")
+    assert post.images == ()  # a formula is not an image to resolve or feature
+    assert post.body_html.count('src="data:image/svg+xml,') == 2
+    assert "math--display" in post.body_html and "em;height:" in post.body_html
+    assert "$" not in plain_text(post.body_html)
+
+
+def test_unparsable_formula_stays_text_with_its_line(md):
+    post = render_post(md, "First line\n\nthen $\\frac{a}{$ broken\n\nand $\\nosuchcommand x$ too")
+    assert [line for line, _ in post.problems] == [2, 4]
+    assert all("is shown as text" in message for _, message in post.problems)
+    assert "$\\frac{a}{$" in plain_text(post.body_html)
+    problems: list[str] = []
+    render_inline(md, "Title $x^$", problems)
+    assert problems and "x^" in problems[0]
+
+
+def test_draw_formula_refuses_huge_input():
+    with pytest.raises(MathError):
+        draw_formula("x+" * 2000, False)
+
+
+def test_captions_keep_the_formula_source(md):
+    assert markdown_plain(md, "Energy $E=mc^2$ ==matters==.") == "Energy $E=mc^2$ matters."
