@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -42,7 +43,7 @@ def starts_with_emoji(text: str) -> bool:
 
 
 class _HighlightProcessor(InlineProcessor):
-    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]  # noqa: N802 (Markdown's API)
         element = etree.Element("mark")
         element.set("class", "hl")
         element.text = m.group(1)  # further inline patterns (bold, #tags, links) still apply inside
@@ -52,7 +53,7 @@ class _HighlightProcessor(InlineProcessor):
 class HighlightExtension(Extension):
     """`==phrase==` -> <mark class="hl">."""
 
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         # above emphasis and the #hashtag / @mention patterns, so they apply inside it
         md.inlinePatterns.register(_HighlightProcessor(HIGHLIGHT, md), "highlight", 70)
 
@@ -104,6 +105,6 @@ class _ListItemProcessor(Treeprocessor):
 class ListDetailsExtension(Extension):
     """Task lists (`- [x]`, `- [ ]`) and emoji-led list items."""
 
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         # before "inline" (20): `[x]` is still the author's text, not a link reference
         md.treeprocessors.register(_ListItemProcessor(md), "list_details", 25)

@@ -120,14 +120,14 @@ class FormulaImage:
 @lru_cache(maxsize=1024)
 def draw_formula(latex: str, display: bool) -> FormulaImage:
     """The formula as an SVG image. Raises MathError when it cannot be parsed."""
-    import ziamath
+    from ziamath.zmath import Math
 
     if len(latex) > MAX_FORMULA:
         raise MathError(f"formula is {len(latex)} characters long (at most {MAX_FORMULA})")
     if not latex.strip():
         raise MathError("empty formula")
     try:
-        drawn = ziamath.Math.fromlatex(latex, size=RENDER_SIZE, color=MATH_INK, inline=not display, margin=0)
+        drawn = Math.fromlatex(latex, size=RENDER_SIZE, color=MATH_INK, inline=not display, margin=0)
         svg = drawn.svg()
         mathml = drawn.mathmlstr()
     except RecursionError as error:

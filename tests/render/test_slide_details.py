@@ -118,7 +118,7 @@ def _ground(png: Image.Image, box: tuple[float, float, float, float]) -> str:
     """The most common colour of a word's box: what its letters sit on (page, card, band)."""
     left, top, right, bottom = (round(value) for value in box)
     crop = png.crop((left, top, right, bottom)).convert("RGB")
-    count, rgb = max(crop.getcolors(crop.width * crop.height))
+    _count, rgb = max(crop.getcolors(crop.width * crop.height))
     return to_hex(tuple(channel / 255 for channel in rgb))
 
 
@@ -200,7 +200,7 @@ def test_formula_is_drawn_in_the_theme_text_colour(builds):
             document.close()
         assert title is not None
         box = (png.width * 0.1, title[3] + 8, png.width * 0.9, png.height * 0.75)  # under the title
-        ratio, ink = _ink_contrast(png, box, colours["background"])
+        _ratio, ink = _ink_contrast(png, box, colours["background"])
         assert contrast_ratio(ink, colours["text"]) < 1.3, (theme, ink, colours["text"])
 
 
