@@ -82,3 +82,55 @@ def test_messages_name_the_line_and_the_reason(built):
     assert "layouts/loop.html:1: layout: layout ran longer than 2 s and was stopped" in output
     assert "layouts/double.html:1: layout: layout built a value of" in output
     assert "layouts/repeat.html:1: layout: layout repeated a value" in output
+
+
+def test_templates_see_plain_data_only(tmp_path, monkeypatch):
+    """No Path and nothing that reads files anywhere in what a layout receives."""
+    import dataclasses
+    from pathlib import PurePath
+    from types import FunctionType, SimpleNamespace
+
+    from PIL import Image
+
+    from generator.render import html
+
+    contexts = []
+    real = html.render_bounded
+
+    def spy(template, context):
+        contexts.append(context)
+        return real(template, context)
+
+    monkeypatch.setattr(html, "render_bounded", spy)
+    project = write_project(tmp_path, {
+        "carousel.yaml": "profiles:\n  me:\n    name: Me\n    handle: me\n    avatar: me.png\n    logo: me.png\n",
+        "content/a.md": "---\ntitle: A\nprofile: me\n---\n\nHello ![pic](me.png)\n\n---\n\n<!-- layout: tweet -->\nAs a tweet.\n",
+    })
+    Image.new("RGB", (40, 40), "blue").save(project / "me.png")
+    Image.new("RGB", (40, 40), "blue").save(project / "content/me.png")
+    assert build_in_process(project).exit_code == 0
+    assert contexts
+
+    def walk(value, where, depth=0):
+        assert depth < 12, where
+        assert not isinstance(value, PurePath), where
+        for name in ("read_text", "read_bytes", "open", "write_text", "parse_file", "unlink"):
+            assert not hasattr(value, name) or isinstance(value, str), f"{where}.{name}"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}[{key!r}]", depth + 1)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]", depth + 1)
+        elif isinstance(value, SimpleNamespace):
+            for key, item in vars(value).items():
+                walk(item, f"{where}.{key}", depth + 1)
+        elif dataclasses.is_dataclass(value):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name), f"{where}.{field.name}", depth + 1)
+        else:
+            assert isinstance(value, (str, int, float, type(None), FunctionType)) or type(value).__module__.startswith(("datetime", "enum")), f"{where}: {type(value).__name__}"
+
+    for context in contexts[:2]:
+        for key, value in context.items():
+            walk(value, key)
