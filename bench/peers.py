@@ -214,6 +214,8 @@ def main() -> None:
     args = parser.parse_args()
 
     env = {key: value for key, value in os.environ.items() if key != "TERM"}
+    # `python -m generator` runs this checkout's code, whatever the venv's editable install points at
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
     if "CHROME_PATH" not in env and shutil.which("chromium"):
         env["CHROME_PATH"] = shutil.which("chromium") or ""
     marp = None if args.no_marp else shutil.which("marp")

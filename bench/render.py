@@ -42,7 +42,7 @@ def whole_process(project: Path, formats: str, out: Path) -> tuple[float, float]
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "generator", "build", "--force", "-j", "1", "--format", formats, "--out", str(out), "--project", str(project)],
-        check=True, capture_output=True,
+        check=True, capture_output=True, cwd=project, env={**os.environ, "PYTHONPATH": str(REPO)},  # this checkout's code
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
