@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import ftfy
 
+from generator.emoji import is_emoji
 from generator.importers.formulas import find_verbatim
 from generator.importers.model import Link, Verbatim
 from generator.importers.trace import Trace, changed_part, report
@@ -216,23 +217,6 @@ _COMMON = frozenset(
     "👍👎⭐🌟💥💰🏆📣📢🔗🧪🤖💻📱⏳⌛🔑🔒🆕✍📖🗓➡⬇⬆"
     "“”‘’—–…•→←↑↓€"
 )
-# Code points (and ranges) that are emoji; the rest of the symbol planes scores lower.
-_EMOJI_RANGES = (
-    (0x1F004, 0x1F004), (0x1F0CF, 0x1F0CF), (0x1F170, 0x1F251), (0x1F300, 0x1F64F), (0x1F680, 0x1F6FF),
-    (0x1F7E0, 0x1F7EB), (0x1F90C, 0x1F9FF), (0x1FA70, 0x1FAFF), (0x2600, 0x27BF),
-    (0x00A9, 0x00A9), (0x00AE, 0x00AE), (0x203C, 0x203C), (0x2049, 0x2049), (0x2122, 0x2122),
-    (0x2139, 0x2139), (0x2194, 0x2199), (0x21A9, 0x21AA), (0x231A, 0x231B), (0x2328, 0x2328),
-    (0x23CF, 0x23CF), (0x23E9, 0x23F3), (0x23F8, 0x23FA), (0x24C2, 0x24C2), (0x25AA, 0x25AB),
-    (0x25B6, 0x25B6), (0x25C0, 0x25C0), (0x25FB, 0x25FE), (0x2934, 0x2935), (0x2B05, 0x2B07),
-    (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55), (0x3030, 0x3030), (0x303D, 0x303D),
-    (0x3297, 0x3297), (0x3299, 0x3299),
-)
-
-
-def _is_emoji(cp: int) -> bool:
-    return any(low <= cp <= high for low, high in _EMOJI_RANGES)
-
-
 def _char_score(char: str) -> float | None:
     """How plausible a decoded character is in a post; None when it cannot be text."""
     if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
@@ -243,7 +227,7 @@ def _char_score(char: str) -> float | None:
         return 6.0
     if 0x1F3FB <= cp <= 0x1F3FF or 0x1F1E6 <= cp <= 0x1F1FF or 0xE0020 <= cp <= 0xE007F:
         return 5.0  # skin tones, flag letters, subdivision-flag tags
-    if _is_emoji(cp):
+    if is_emoji(cp):  # the rest of the symbol planes scores lower
         return 4.0 + bonus
     if 0x2000 <= cp <= 0x2BFF or 0x3000 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xFF00 <= cp <= 0xFFEF:
         return 3.0 + bonus

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from generator.emoji import EMOJI_CLASS, EMOJI_PART_CLASS
 from generator.importers.cleanup import RichText, concat_rich
 from generator.importers.model import ImportedPost
 from generator.importers.trace import Trace, report
@@ -25,8 +26,8 @@ NOTE_POST_BUDGET = 480
 
 _EMOJI = (
     "(?:[0-9#*]\ufe0f?\u20e3"  # keycaps 1️⃣
-    "|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF\u3030\u303d]"
-    "[\ufe0f\U0001F3FB-\U0001F3FF]*(?:\u200d[\U0001F000-\U0001FAFF\u2600-\u27BF][\ufe0f]*)*)"
+    f"|[{EMOJI_PART_CLASS}]"
+    f"[\ufe0f\U0001F3FB-\U0001F3FF]*(?:\u200d[{EMOJI_CLASS}][\ufe0f]*)*)"
 )
 LEADING_EMOJI = re.compile(rf"^(?:{_EMOJI})+")
 _ANY_TOKEN = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from generator.emoji import EMOJI_FONT_CLASS, drawn_by_emoji_font
 from generator.render.split import VOID_TAGS, is_unit_char, tokenize
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -60,7 +61,7 @@ class FontMetrics:
             if width is not None:
                 # joined (contextual) Arabic forms are narrower than the isolated ones in the cmap
                 return width * ARABIC_JOINING if 0x0600 <= code <= 0x08FF else width
-        if _is_emoji(code):
+        if drawn_by_emoji_font(code):
             return EMOJI_ADVANCE
         if unicodedata.combining(char) or char in "\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f":
             return 0.0
@@ -68,10 +69,6 @@ class FontMetrics:
 
     def width(self, text: str) -> float:
         return sum(self.advance(char) for char in text)
-
-
-def _is_emoji(code: int) -> bool:
-    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1F1E6 <= code <= 0x1F1FF
 
 
 GENERIC = FontMetrics({})
@@ -175,7 +172,7 @@ class _Style:
 
 
 _WORD = re.compile(r"\S+|\s+")
-_EMOJI_CHARS = "\U0001F000-\U0001FAFF\u2600-\u27BF"
+_EMOJI_CHARS = EMOJI_FONT_CLASS
 _EMOJI_SPLIT = re.compile(f"[{_EMOJI_CHARS}][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*|[^{_EMOJI_CHARS}]+")
 _EMOJI_ANY = re.compile(f"[{_EMOJI_CHARS}]")
 
