@@ -27,6 +27,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+	  echo "requirements.lock does not satisfy pyproject.toml: run 'make lock' and commit requirements.lock" >&2; exit 1; }
 	touch $(STAMP)
 
 lock:
