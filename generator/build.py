@@ -258,6 +258,19 @@ def _summary_from_meta(meta: dict[str, Any], now: datetime) -> dict[str, Any] | 
         return None
 
 
+@dataclass
+class _RenderBatch:
+    """The units of one build that must be rendered, over every target, and where each result goes."""
+
+    jobs: list[RenderJob] = field(default_factory=list)
+    slots: list[tuple[list[ThreadResult | None], int, ThreadKey, str | None]] = field(default_factory=list)
+    planned: int = 0  # units planned (for the memory release after planning many)
+
+    def add(self, job: RenderJob, results: list[ThreadResult | None], index: int, key: ThreadKey, stamp: str | None) -> None:
+        self.jobs.append(job)
+        self.slots.append((results, index, key, stamp))
+
+
 class Builder:
     """Builds threads of one project into one output folder, keeping state between builds.
 
@@ -340,7 +353,8 @@ class Builder:
 
         A thread whose stamp matches is not even planned; the others are planned and
         keyed, and rendered when their key has no intact output. With targets, each
-        (thread, target) is such a unit, built target by target. Updates
+        (thread, target) is such a unit: planned target by target, all rendered
+        together (so `-j` spreads the targets of one thread too). Updates
         `manifest_threads` (unit -> entry) in place; returns results in the order of
         `paths` within each target.
         """
@@ -368,34 +382,33 @@ class Builder:
             # likely to render several: start the workers now, they import while we plan
             backend = make_backend(self.project, request.jobs, planning)
         try:
-            built: list[ThreadResult] = []
+            batch = _RenderBatch()
             unplannable: set[Path] = set()  # threads that failed planning: reported once, not per target
             for target, results, to_plan in passes:
-                built += self._build_planned(catalog, paths, to_plan, sources, results, context, manifest_threads, now, backend, target, unplannable)
-            return built
+                self._prepare(catalog, paths, to_plan, sources, results, context, manifest_threads, now, target, unplannable, batch)
+            # every (thread, target) to render, of every target, shares the workers
+            self._render(batch, [results for _, results, _ in passes], manifest_threads, now, backend)
+            return [result for _, results, _ in passes for result in results if result is not None]
         finally:
             if backend is not None and backend is not self.backend:
                 backend.close()
 
-    def _build_planned(
+    def _prepare(
         self, catalog: Catalog, paths: list[Path], to_plan: list[int], sources: dict[int, str | None],
-        results: list[ThreadResult | None], context: KeyContext, manifest_threads: dict[str, Any], now: datetime, backend: Any,
-        target: str | None = None, unplannable: set[Path] | None = None,
-    ) -> list[ThreadResult]:
+        results: list[ThreadResult | None], context: KeyContext, manifest_threads: dict[str, Any], now: datetime,
+        target: str | None, unplannable: set[Path], batch: "_RenderBatch",
+    ) -> None:
+        """Plan and key one target's threads: fill `results` with what needs no rendering, `batch` with the rest."""
         request = self.request
         to_plan, planned_list = self._plan_unique(catalog, paths, to_plan, results, manifest_threads, target)
         # threads not built for this target drop out, and so do failures an earlier target reported
-        seen = unplannable if unplannable is not None else set()
         kept = [
             (index, entry) for index, entry in zip(to_plan, planned_list)
-            if entry[1] is not None or (entry[2] is not None and entry[0] not in seen)
+            if entry[1] is not None or (entry[2] is not None and entry[0] not in unplannable)
         ]
-        seen.update(entry[0] for _, entry in kept if entry[2] is not None)
-        to_plan, planned_list = [index for index, _ in kept], [entry for _, entry in kept]
-        keys: dict[int, ThreadKey] = {}
-        stamps: dict[int, str | None] = {}
-        jobs: list[RenderJob] = []
-        for index, (path, plan, failure) in zip(to_plan, planned_list):
+        unplannable.update(entry[0] for _, entry in kept if entry[2] is not None)
+        batch.planned += len(kept)
+        for index, (path, plan, failure) in kept:
             if failure is not None:
                 results[index] = failure
                 continue
@@ -406,8 +419,8 @@ class Builder:
                 results[index] = ThreadResult(plan.unit, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
                 continue
             try:
-                key = keys[index] = context.key(plan)
-                stamp = stamps[index] = context.stamp(path, key.deps, source_digest=sources.get(index))
+                key = context.key(plan)
+                stamp = context.stamp(path, key.deps, source_digest=sources.get(index))
             except Exception as error:  # e.g. a dependency that cannot be read: this thread fails, not the build
                 results[index] = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
                 continue
@@ -422,32 +435,40 @@ class Builder:
                     diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, alt=tuple(entry.alt),
                 )
                 continue
-            jobs.append(RenderJob(index, plan, request.strict, self.generation))
+            batch.add(RenderJob(len(batch.jobs), plan, request.strict, self.generation), results, index, key, stamp)
 
+    def _render(
+        self, batch: "_RenderBatch", all_results: list[list[ThreadResult | None]], manifest_threads: dict[str, Any], now: datetime, backend: Any,
+    ) -> None:
+        """Record what needed no rendering, then render the batch and write each unit as it comes."""
+        request = self.request
+        jobs = batch.jobs
         if self.progress is not None:
             self.progress.start(len(jobs))
         try:
-            for result in results:
-                if result is not None:
-                    self._record(result, manifest_threads, now)
+            for results in all_results:
+                for result in results:
+                    if result is not None:
+                        self._record(result, manifest_threads, now)
             if jobs and not self._noticed:
                 self._noticed = True
                 for notice in render_notices():
                     if self.progress is not None:
                         self.progress.echo(f"note: {notice}")
             if jobs:
-                if len(planned_list) > 20:
+                if batch.planned > 20:
                     release_memory()  # what planning left behind (Markdown, YAML, font tables)
                 renderer = backend or make_backend(self.project, request.jobs, len(jobs), one_shot=True)
                 try:
                     for job, outcome in renderer.render_many(jobs):
+                        results, index, key, stamp = batch.slots[job.index]
                         try:
-                            result = self._finish(job, outcome, keys[job.index], stamps[job.index], manifest_threads)
+                            result = self._finish(job, outcome, key, stamp, manifest_threads)
                         except CarouselError as error:
                             result = _failed(self.project, job.plan.meta.source_path, error.diagnostics)
                         except Exception as error:  # e.g. a full disk: this thread fails, the others are written
                             result = _failed(self.project, job.plan.meta.source_path, [internal_error(job.plan.meta.shown_path, error, "writing its files")])
-                        results[job.index] = result
+                        results[index] = result
                         self._record(result, manifest_threads, now, advance=True)
                         if result.outcome == "built":
                             self.write_manifest(manifest_threads)  # right after the swap: files and manifest agree
@@ -457,7 +478,6 @@ class Builder:
         finally:
             if self.progress is not None:
                 self.progress.stop()
-        return [result for result in results if result is not None]
 
     def _plan_unique(
         self, catalog: Catalog, paths: list[Path], to_plan: list[int], results: list[ThreadResult | None], manifest_threads: dict[str, Any],
