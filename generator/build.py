@@ -560,16 +560,35 @@ class Builder:
             source = entry.get("source") if isinstance(entry, dict) else None
             if source in existing and slug in planned_units.get(source, {slug}):
                 continue  # its source exists but did not plan (it failed, or is in another shard): keep its output
-            if isinstance(entry, dict):
-                self.output.remove_thread(slug, _owned_files(entry))
-            del manifest_threads[slug]
-            self.cache.forget(slug)
             now_as = ", ".join(sorted(planned_units.get(str(source), set())))
             reason = f"{source} was deleted" if source not in existing else f"{source} now builds as '{now_as}'"
-            result = ThreadResult(slug, str(source), "removed", reason=reason)
-            removed.append(result)
-            self._report(result)
+            removed.append(self._remove(manifest_threads, slug, reason))
         return removed
+
+    def prune_targets(self, manifest_threads: dict[str, Any], catalog: Catalog) -> list[ThreadResult]:
+        """Before building, remove the output of targets carousel.yaml no longer declares.
+
+        (Also the per-thread output when targets were added, and the per-target output when
+        they were all removed: a thread folder then becomes the home of a single unit again.)
+        """
+        declared = set(catalog.config.targets)
+        removed: list[ThreadResult] = []
+        for unit in sorted(manifest_threads):
+            target = unit.partition("/")[2]
+            if (target and target not in declared) or (not target and declared and not unit.startswith("invalid:")):
+                reason = f"target '{target}' is no longer in carousel.yaml" if target else "carousel.yaml now declares targets"
+                removed.append(self._remove(manifest_threads, unit, reason))
+        return removed
+
+    def _remove(self, manifest_threads: dict[str, Any], unit: str, reason: str) -> ThreadResult:
+        entry = manifest_threads.pop(unit)
+        source = entry.get("source") if isinstance(entry, dict) else None
+        if isinstance(entry, dict):
+            self.output.remove_thread(unit, _owned_files(entry))
+        self.cache.forget(unit)
+        result = ThreadResult(unit, str(source), "removed", reason=reason)
+        self._report(result)
+        return result
 
     def write_manifest(self, manifest_threads: dict[str, Any]) -> None:
         """Write output/manifest.json, unless it already holds exactly this."""
@@ -602,7 +621,8 @@ class Builder:
         with self.locked():
             previous = self.output.read_manifest().get("threads", {})
             manifest_threads: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
-            results = self.build(catalog, paths, manifest_threads, request.now)
+            stale = self.prune_targets(manifest_threads, catalog)
+            results = stale + self.build(catalog, paths, manifest_threads, request.now)
             if not request.selection and request.target is None:  # --target leaves the other targets' output alone
                 sources = [self.project.relative(path) for path in self.project.discover_threads()]
                 results += self.prune(manifest_threads, results, sources)

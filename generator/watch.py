@@ -334,6 +334,7 @@ class Watcher:
         assert self.builder is not None and self.catalog is not None
         paths = discovered if affected is None else affected
         with self.builder.locked():  # a `carousel build` meanwhile waits for this rebuild
+            stale = self.builder.prune_targets(self.manifest_threads, self.catalog)
             results = self.builder.build(self.catalog, paths, self.manifest_threads, self.now())
             # a saved thread took the slug of one not rebuilt: plan both, so both are reported
             clashing = sorted({self.project.root / shown for result in results for shown in result.slug_clashes} & set(discovered) - set(paths))
@@ -361,6 +362,7 @@ class Watcher:
         for path in list(self.threads):
             if path not in existing:
                 del self.threads[path]
+        removed = stale + removed
         report = BuildReport(results + removed)
         self._tell(WatchUpdate(results=tuple(results + removed), initial=affected is None))
         if report.count_rendered() or report.count("failed") or removed or affected is None:

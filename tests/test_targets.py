@@ -151,3 +151,21 @@ def test_watch_rebuilds_every_target_of_a_changed_thread_and_nothing_else(tmp_pa
     assert {p: p.stat().st_mtime_ns for p in (out / "gamma").rglob("*") if p.is_file()} == gamma
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["threads"]
     assert sorted(manifest) == ["alpha/linkedin", "alpha/story", "gamma/linkedin", "gamma/story"]
+
+
+def test_adding_and_removing_targets_moves_the_output(tmp_path):
+    write_project(tmp_path, {"content/alpha.md": ALPHA})
+    assert build(tmp_path).exit_code == 0
+    (tmp_path / "carousel.yaml").write_text("targets:\n  linkedin: {canvas: linkedin-square}\n  story: {canvas: story}\n", encoding="utf-8")
+    added = build(tmp_path)
+    assert added.exit_code == 0, added.output
+    assert sorted(p.name for p in (tmp_path / "output/alpha").iterdir()) == ["linkedin", "story"]
+    (tmp_path / "carousel.yaml").write_text("targets:\n  linkedin: {canvas: linkedin-square}\n", encoding="utf-8")
+    dropped = build(tmp_path)
+    assert dropped.exit_code == 0 and "target 'story' is no longer in carousel.yaml" in dropped.output
+    assert sorted(p.name for p in (tmp_path / "output/alpha").iterdir()) == ["linkedin"]
+    (tmp_path / "carousel.yaml").write_text("defaults: {theme: paper}\n", encoding="utf-8")
+    removed = build(tmp_path)
+    assert removed.exit_code == 0, removed.output
+    assert sorted(p.name for p in (tmp_path / "output/alpha").iterdir()) == ["alpha.pdf", "alt.txt", "caption.txt"]
+    assert list(json.loads((tmp_path / "output/manifest.json").read_text(encoding="utf-8"))["threads"]) == ["alpha"]
