@@ -33,7 +33,8 @@ from generator.model import ThreadPlan
 from generator.confine import ConfinementError, unlinked_path
 from generator.fonts import discard_corrupt_staged_fonts
 from generator.output import OutputError, OutputFolder
-from generator.parallel import RenderJob, RenderOutcome, make_backend, release_memory, render_notices
+from generator.parallel import RenderBackend, RenderJob, RenderOutcome, make_backend, release_memory, render_notices
+from generator.progress import Progress
 from generator.project import Project
 from generator.shards import Shard, assign_shards
 from generator.slugs import duplicate_slugs, inside, slug_problem
@@ -279,7 +280,10 @@ class Builder:
     (and kept) for every build; otherwise each build picks one and closes it.
     """
 
-    def __init__(self, request: BuildRequest, *, backend: Any = None, progress: Any = None, report_thread: Reporter | None = None):
+    def __init__(
+        self, request: BuildRequest, *, backend: RenderBackend | None = None, progress: Progress | None = None,
+        report_thread: Reporter | None = None,
+    ):
         self.request = request
         self.project = request.project
         self.out_dir = request.out_dir
@@ -630,7 +634,7 @@ class Builder:
         return BuildReport(results, list(self.global_diagnostics))
 
 
-def run_build(request: BuildRequest, report_thread: Reporter | None = None, *, progress: Any = None) -> BuildReport:
+def run_build(request: BuildRequest, report_thread: Reporter | None = None, *, progress: Progress | None = None) -> BuildReport:
     """Build the request. Raises ConfigError (exit 2) when nothing can be built."""
     catalog = load_catalog(request.project)
     problems = cli_layer_problems(catalog, request.cli_options)

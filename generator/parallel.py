@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from generator.errors import CarouselError, Diagnostic, internal_error
 from generator.model import ThreadPlan
@@ -136,6 +136,30 @@ class _RendererHolder:
             self._frozen = True
 
 
+class RenderBackend(Protocol):
+    """Where a build's threads are rendered: this process, or warm worker processes."""
+
+    workers: int
+
+    def render_many(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
+        """Render `jobs`, yielding each with its outcome as it finishes (in any order)."""
+        ...
+
+    def warm_up(self, job: RenderJob) -> None:
+        """Pay a renderer's first-thread costs now (a watch session's start); may do nothing."""
+        ...
+
+    def renew_worn(self, limit: int) -> int:
+        """Replace renderers that rendered `limit` threads or more; returns how many."""
+        ...
+
+    def restart(self) -> None:
+        """Fresh renderers (after a font change: fontconfig reads fonts once per process)."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class InProcessBackend:
     """Renders in this process (`-j 1`, or a single thread to render).
 
@@ -152,6 +176,15 @@ class InProcessBackend:
     def render_many(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
         for number, job in enumerate(jobs, start=1):
             yield job, self._holder.render(job, release=not (self.one_shot and number == len(jobs)))
+
+    def warm_up(self, job: RenderJob) -> None:
+        """Nothing to warm ahead: this process renders when asked."""
+
+    def renew_worn(self, limit: int) -> int:
+        return 0  # one renderer, released after each thread
+
+    def restart(self) -> None:
+        self._holder.renderer = None  # the next thread makes a new one
 
     def close(self) -> None:
         self._holder.renderer = None
@@ -323,7 +356,7 @@ def render_notices() -> list[str]:
     return [] if harfbuzz_subset_available() else [harfbuzz_subset_hint()]
 
 
-def make_backend(project: Project, jobs: int, to_render: int, *, one_shot: bool = False):
+def make_backend(project: Project, jobs: int, to_render: int, *, one_shot: bool = False) -> RenderBackend:
     """The cheapest backend for a build: a pool only when it has two or more threads to share.
 
     A pool's processes start at once (they import WeasyPrint while the caller plans).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from generator.errors import Diagnostic, Severity
 
@@ -70,6 +70,20 @@ def stream_is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+class Progress(Protocol):
+    """What a build tells whoever shows its progress (a terminal, the studio, a test)."""
+
+    def start(self, total: int, description: str = "Rendering") -> None: ...
+
+    def echo(self, line: str) -> None: ...
+
+    def thread_done(self, result: ThreadResult, *, advance: bool = False) -> None: ...
+
+    def note(self, diagnostic: Diagnostic) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class BuildProgress:

@@ -262,7 +262,7 @@ class Watcher:
     def _warm_up(self) -> None:
         """Warm the planner here and the renderers in the workers with a real thread."""
         _warm_up_planning()
-        if self.catalog is None or self.builder is None or not hasattr(self.builder.backend, "warm_up"):
+        if self.catalog is None or self.builder is None or self.builder.backend is None:
             return
         for path, state in self.threads.items():
             if state.deps is None:
@@ -285,7 +285,7 @@ class Watcher:
             self.echo(f"internal error during rebuild: {detail}")
         finally:
             self._ensure_watches(refresh=changed)
-            if self.builder is not None and hasattr(self.builder.backend, "renew_worn"):
+            if self.builder is not None and self.builder.backend is not None:
                 self.builder.backend.renew_worn(RENEW_WORKERS_AFTER)
 
     def _rebuild(self, changed: set[Path], started: float) -> None:
@@ -310,7 +310,8 @@ class Watcher:
             self.builder.generation += 1  # renderers reload templates and themes
         if fonts_changed:
             self.echo("fonts changed: restarting the renderer")
-            self.builder.backend.restart()
+            if self.builder.backend is not None:
+                self.builder.backend.restart()
 
         catalog = self._load_catalog()
         if catalog is None:
