@@ -293,7 +293,7 @@ class Builder:
         self.report_thread = report_thread
         self.force = request.force
         self.generation = 0  # bumped when layouts/themes change: renderers are renewed
-        self.hasher = FileHasher()
+        self.hasher = FileHasher(self.project.trusted_roots)  # nothing read through a symlink out
         self.deps: dict[Path, ThreadDeps] = {}  # by thread file: what its output was last found to depend on
         self.global_diagnostics: list[Diagnostic] = []
         self._noticed = False

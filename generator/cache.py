@@ -47,6 +47,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator import __version__
+from generator.confine import is_confined
 from generator.environment import output_environment
 from generator.render.css import stylesheet_urls
 from generator.errors import CarouselError, Diagnostic, Severity
@@ -103,13 +104,20 @@ def _stat_signature(stat: os.stat_result) -> tuple[int, int, int, int]:
 
 
 class FileHasher:
-    """sha256 of files, remembered while a file's stat is unchanged (fonts are large)."""
+    """sha256 of files, remembered while a file's stat is unchanged (fonts are large).
 
-    def __init__(self) -> None:
+    With `roots`, a file whose real path is outside them (a symlink out of the
+    project) is not read: it hashes as missing, and the build refuses it by name.
+    """
+
+    def __init__(self, roots: tuple[Path, ...] = ()) -> None:
         self._memo: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+        self.roots = roots
 
     def sha256(self, path: Path) -> str | None:
         """The file's sha256, or None when it does not exist or cannot be read."""
+        if self.roots and not is_confined(path, self.roots):
+            return None
         try:
             stat = path.stat()
         except OSError:
@@ -267,6 +275,8 @@ class KeyContext:
                 from jinja2 import Environment, TemplateSyntaxError, meta
 
                 try:
+                    if not is_confined(found[1], self.project.trusted_roots):
+                        raise OSError("a symlink leading outside the project")
                     names = list(meta.find_referenced_templates(Environment().parse(found[1].read_text(encoding="utf-8"))))
                 except (OSError, UnicodeDecodeError, TemplateSyntaxError):
                     names = []  # the render reports it; the file itself is a dependency anyway
@@ -298,6 +308,8 @@ class KeyContext:
     def _css_urls(self, css: Path) -> tuple[str, ...]:
         if css not in self._css_urls_memo:
             try:
+                if not is_confined(css, self.project.trusted_roots):
+                    raise OSError("a symlink leading outside the project")
                 text = css.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
