@@ -86,7 +86,7 @@ def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
     for folder, relative, digest in files_to_copy:
         source = folder / relative
         try:
-            data = unlinked_path(folder, relative).read_bytes()  # never read through a link out of the shard
+            data = unlinked_path(folder, relative.as_posix()).read_bytes()  # never read through a link out of the shard
         except ConfinementError as error:
             problems.append(Diagnostic(str(source), None, str(error)))
             continue
@@ -105,7 +105,7 @@ def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
     try:
         with output.locked():
             for relative, data in sorted(data_by_target.items()):
-                target = unlinked_path(out_dir, relative)  # never write through a symlink
+                target = unlinked_path(out_dir, relative.as_posix())  # never write through a symlink
                 if not (target.is_file() and sha256(target.read_bytes()) == sha256(data)):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     atomic_write(target, data)

@@ -21,12 +21,12 @@ def safe_stylesheet(text: str) -> str:
     """`text` re-serialised from its CSS tokens, safe inside `<style>…</style>`."""
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=False)
     kept = [rule for rule in rules if rule.type != "error"]
-    return tinycss2.serialize(kept).replace("<", "\\3c ")
+    return str(tinycss2.serialize(kept)).replace("<", "\\3c ")
 
 
 def css_string(value: str) -> str:
     """A CSS string literal holding `value` (quotes, backslashes and `<` escaped)."""
-    return '"' + tinycss2.serializer.serialize_string_value(value).replace("<", "\\3c ") + '"'
+    return '"' + str(tinycss2.serializer.serialize_string_value(value)).replace("<", "\\3c ") + '"'
 
 
 def stylesheet_urls(text: str) -> list[str]:

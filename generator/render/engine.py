@@ -63,7 +63,7 @@ def fast_library_lookup() -> Iterator[None]:
         yield
         return
     original = ctypes.util.find_library
-    ctypes.util.find_library = cached_find_library(listing)
+    ctypes.util.find_library = cached_find_library(listing)  # type: ignore[assignment]  # (same signature, not the same def)
     try:
         yield
     finally:
