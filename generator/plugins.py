@@ -135,12 +135,16 @@ def _instance(plugin: Plugin) -> object:
         raise PluginError(f"plugin '{plugin.name}' ({plugin.label}) cannot be loaded: {type(error).__name__}: {error}") from error
 
 
+def _load(group: str, name: str, kind: str) -> tuple[Plugin, object]:
+    plugin = find(group, name)
+    if plugin is None:
+        raise PluginError(f"no {kind} '{name}' is installed")
+    return plugin, _instance(plugin)
+
+
 def load_importer(name: str) -> Importer:
     """The importer registered as `name`; PluginError when it is missing or broken."""
-    plugin = find(IMPORTERS_GROUP, name)
-    if plugin is None:
-        raise PluginError(f"no importer '{name}' is installed")
-    importer = _instance(plugin)
+    plugin, importer = _load(IMPORTERS_GROUP, name, "importer")
     if not isinstance(importer, Importer):
         raise PluginError(f"plugin '{name}' ({plugin.label}) is not an importer: it has no read(source) method")
     return importer
@@ -148,10 +152,7 @@ def load_importer(name: str) -> Importer:
 
 def load_output_format(name: str) -> OutputFormat:
     """The output format registered as `name`; PluginError when it is missing or broken."""
-    plugin = find(OUTPUTS_GROUP, name)
-    if plugin is None:
-        raise PluginError(f"no output format '{name}' is installed")
-    output = _instance(plugin)
+    plugin, output = _load(OUTPUTS_GROUP, name, "output format")
     if not isinstance(output, OutputFormat):
         raise PluginError(f"plugin '{name}' ({plugin.label}) is not an output format: it has no files(thread) method")
     return output

@@ -126,3 +126,12 @@ def test_a_new_plugin_version_invalidates_the_cache(monkeypatch: pytest.MonkeyPa
     assert generator.cache.generator_fingerprint() != old
     monkeypatch.undo()
     _forget_discoveries()
+
+
+def test_a_plugin_importer_refusing_its_source_is_one_located_line(with_plugin: None, tmp_path: Path) -> None:
+    source = tmp_path / "bad.lines"
+    source.write_text("no handle here\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--from", "lines", str(source), "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"{source}:1: a .lines file starts with '@handle Name'"]
+    assert not (tmp_path / "content").exists()
