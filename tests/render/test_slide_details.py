@@ -215,3 +215,11 @@ def test_bad_formula_and_unreadable_accent_are_located_warnings(tmp_path):
     assert "carousel.yaml:5: warning: profiles.me.accent: #f4f0e8 has contrast" in result.output
     strict = build_in_process(root, "--theme", "paper", "--format", "pdf", "--strict", "--force")
     assert strict.exit_code == 1
+
+
+def test_the_cover_has_one_swipe_cue_and_no_counter(builds):
+    for extractor, pages in ((name, EXTRACTORS[name](builds["paper"] / "roles.pdf")) for name in sorted(EXTRACTORS)):
+        cover, second = pages[0], pages[1]
+        assert "1/" not in cover, (extractor, cover)
+        assert cover.count("→") == 1, (extractor, cover)
+        assert "2/" in second, (extractor, second)
