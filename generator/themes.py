@@ -70,6 +70,8 @@ class ThemeFile(StrictModel):
     title_transform: Literal["none", "uppercase"] | None = None
     # how ==highlighted== words are drawn: in the accent colour, or on a marker band
     highlight: Literal["colour", "marker"] | None = None
+    # the cover's composition: hook left-aligned, centred, or on an accent panel
+    cover: Literal["left", "centre", "panel"] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Theme:
     css_files: tuple[Path, ...]
     source_files: tuple[Path, ...]  # everything it was made from (for caches and watch)
     highlight: str = "colour"  # "colour" or "marker" (see ThemeFile.highlight)
+    cover: str = "left"  # "left", "centre" or "panel" (see ThemeFile.cover)
 
     def style_variables(self) -> dict[str, str]:
         """CSS custom properties of the theme's drawing choices (beside its colours):
@@ -167,7 +170,7 @@ def load_theme(project: Project, name: str) -> Theme:
     for _, spec, _, _ in reversed(chain):  # base first, the named theme last
         colours.update(spec.colors.model_dump(exclude_none=True))
         fonts.update(spec.fonts.model_dump(exclude_none=True))
-        merged.update(spec.model_dump(exclude_none=True, include={"label", "description", "mode", "display_weight", "title_transform", "highlight"}))
+        merged.update(spec.model_dump(exclude_none=True, include={"label", "description", "mode", "display_weight", "title_transform", "highlight", "cover"}))
     missing = [role for role in COLOUR_ROLES if role not in colours]
     if missing:
         raise ConfigError(Diagnostic(project.relative(chain[0][2]), None, f"theme '{name}' sets no colour for: {', '.join(missing)}"))
@@ -190,6 +193,7 @@ def load_theme(project: Project, name: str) -> Theme:
         css_files=css_files,
         source_files=sources,
         highlight=str(merged.get("highlight", "colour")),
+        cover=str(merged.get("cover", "left")),
     )
 
 

@@ -119,7 +119,7 @@ def theme_view(theme: Theme) -> SimpleNamespace:
     return SimpleNamespace(
         name=theme.name, label=theme.label, description=theme.description, mode=theme.mode,
         colours=dict(theme.colours), fonts=dict(theme.fonts), display_weight=theme.display_weight,
-        title_transform=theme.title_transform,
+        title_transform=theme.title_transform, cover=theme.cover, highlight=theme.highlight,
     )
 
 
@@ -225,7 +225,7 @@ def render_html(
     grid = grid_for(plan.canvas, plan.options.typography)
     views = _views(plan, slides, grid)
     try:
-        layout_css = [stylesheet(project, path) for name in ["_base", "_details"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]
+        layout_css = [stylesheet(project, path) for name in ["_base", "_details", "_covers"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]
         theme_css = [stylesheet(project, path) for path in theme.css_files]
     except ConfinementError as error:
         raise ThreadError(Diagnostic(project.relative(error.path), None, f"{error.reason} (building {plan.meta.shown_path})")) from error

@@ -23,6 +23,7 @@ THEMES = sorted(set(available_themes(Project.at(REPO_ROOT))))
 THREAD = '''\
 ---
 title: Roles ==every== theme reads
+subtitle: Subtitleword under the hook
 profile: me
 ---
 
@@ -60,6 +61,9 @@ profiles:
 
 # word on the slide -> the theme role it is drawn in (and the surface it sits on)
 ROLE_WORDS = {
+    "reads": ("hook", "cover"),
+    "every": ("highlighted hook", "cover"),
+    "Subtitleword": ("subtitle", "cover"),
     "Plainword": ("text", "background"),
     "@handleword": ("muted", "background"),
     "#hashtag": ("accent_text", "background"),
@@ -90,7 +94,7 @@ def _word_box(page, word: str) -> tuple[float, float, float, float] | None:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
-        start = text.find(word)
+        start = text.lower().find(word.lower())  # themes may set titles in capitals
         if start < 0:
             return None
         _, height_pt = page.get_size()
@@ -223,3 +227,8 @@ def test_the_cover_has_one_swipe_cue_and_no_counter(builds):
         assert "1/" not in cover, (extractor, cover)
         assert cover.count("→") == 1, (extractor, cover)
         assert "2/" in second, (extractor, second)
+
+
+def test_themes_choose_among_three_cover_compositions():
+    project = Project.at(REPO_ROOT)
+    assert {load_theme(project, name).cover for name in THEMES} == {"left", "centre", "panel"}
