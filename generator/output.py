@@ -81,6 +81,9 @@ class OutputFolder:
             raise ConfinementError("is a symlink; refusing to write or delete through it (nothing was touched)", self.root)
         if self.root.exists() and not self.root.is_dir():
             raise ConfinementError("is not a folder", self.root)
+        for name in (MANIFEST_NAME, LOCK_NAME, STAGING_NAME):
+            if (self.root / name).is_symlink():
+                raise ConfinementError("is a symlink; refusing to write or delete through it (nothing was touched)", self.root / name)
 
     @contextmanager
     def locked(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:

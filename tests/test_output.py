@@ -241,3 +241,15 @@ def _page_links(page) -> list[str]:
             raw.FPDFAction_GetURIPath(page.pdf.raw, action, buffer, size)
             found.append(buffer.value.decode("utf-8", "replace"))
     return found
+
+
+@pytest.mark.parametrize("name", ["manifest.json", ".carousel.lock", ".carousel-staging"])
+def test_symlinked_manifest_lock_or_staging_is_refused_before_anything_is_written(tmp_path, name):
+    project, victim = project_with_victim(tmp_path)
+    (project / "output").mkdir()
+    (project / "output" / name).symlink_to(victim / "keep.txt" if name != ".carousel-staging" else victim)
+    result = build_in_process(project)
+    assert result.exit_code == 2, result.output
+    assert f"output/{name}: is a symlink; refusing to write or delete through it (nothing was touched)" in result.output
+    assert victim_intact(victim)
+    assert not (project / "output/good").exists()

@@ -102,3 +102,14 @@ def test_a_10_mb_data_uri_thread_is_a_bounded_error(tmp_path):
     assert max(len(line) for line in result.output.splitlines()) < 400
     assert (project / "output/good/good.pdf").is_file()
     assert len((project / "output/manifest.json").read_text()) < 20_000
+
+
+def test_a_1_mb_line_of_code_is_a_quick_located_error(tmp_path):
+    project = write_project(tmp_path, {
+        "content/code.md": "---\ntitle: Code\n---\n\n```python\nx = " + "1 + " * 250_000 + "1\n```\n",
+        "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
+    })
+    result = build_in_process(project)
+    assert result.exit_code == 1
+    assert "content/code.md:5: post 1 has 1,000," in result.output
+    assert (project / "output/good/good.pdf").is_file()
