@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Literal
 
 from generator import __version__
@@ -29,7 +28,7 @@ from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, 
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
-from generator.model import ThreadPlan
+from generator.model import ThreadPlan, thread_status
 from generator.confine import ConfinementError, unlinked_path
 from generator.fonts import discard_corrupt_staged_fonts
 from generator.output import OutputError, OutputFolder
@@ -249,8 +248,7 @@ def _summary_from_meta(meta: dict[str, Any], now: datetime) -> dict[str, Any] | 
     """The manifest fields of a thread from its cached meta (status computed as ThreadPlan.status does)."""
     try:
         date = datetime.fromisoformat(meta["date"]) if meta.get("date") else None
-        shell = SimpleNamespace(meta=SimpleNamespace(draft=bool(meta["draft"]), date=date))
-        status = ThreadPlan.status(shell, now)  # type: ignore[arg-type]
+        status = thread_status(bool(meta["draft"]), date, now)
         summary = {"title": meta["title"], "status": status, "date": meta.get("date"), "canvas": meta["canvas"], "theme": meta["theme"]}
         if meta.get("target") is not None:
             summary.update(target=meta["target"], platform=meta["platform"])

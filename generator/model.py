@@ -15,6 +15,18 @@ SlideKind = Literal["cover", "post", "outro"]
 ThreadStatus = Literal["draft", "scheduled", "due"]
 
 
+def thread_status(draft: bool, date: datetime | None, now: datetime) -> ThreadStatus:
+    """draft, scheduled (publish date in the future) or due; a date without a zone is in `now`'s."""
+    if draft:
+        return "draft"
+    if date is not None:
+        if date.tzinfo is None and now.tzinfo is not None:
+            date = date.replace(tzinfo=now.tzinfo)
+        if date > now:
+            return "scheduled"
+    return "due"
+
+
 @dataclass(frozen=True)
 class ImageAsset:
     """A local image a slide shows; `width`/`height` are its natural size (None for SVG)."""
@@ -106,12 +118,4 @@ class ThreadPlan:
 
     def status(self, now: datetime) -> ThreadStatus:
         """draft, scheduled (publish date in the future) or due."""
-        if self.meta.draft:
-            return "draft"
-        when = self.meta.date
-        if when is not None:
-            if when.tzinfo is None and now.tzinfo is not None:
-                when = when.replace(tzinfo=now.tzinfo)
-            if when > now:
-                return "scheduled"
-        return "due"
+        return thread_status(self.meta.draft, self.meta.date, now)
