@@ -113,3 +113,17 @@ def test_a_1_mb_line_of_code_is_a_quick_located_error(tmp_path):
     assert result.exit_code == 1
     assert "content/code.md:5: post 1 has 1,000," in result.output
     assert (project / "output/good/good.pdf").is_file()
+
+
+def test_svg_cost_check_refuses_bombs_and_cycles_and_keeps_real_drawings():
+    from generator.render.svgcost import svg_problem
+
+    laughs = "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10 if n else "lol"}">' for n in range(9))
+    entity_bomb = f'<?xml version="1.0"?><!DOCTYPE svg [{laughs}]><svg xmlns="http://www.w3.org/2000/svg"><text>&e8;</text></svg>'
+    assert "not a well-formed SVG" in svg_problem(entity_bomb.encode())
+    cycle = '<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>'
+    assert svg_problem(cycle.encode()) == "SVG <use> elements refer to each other in a cycle"
+    assert "fan-out" in svg_problem(use_bomb().encode())
+    illustrator = '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY ns_svg "http://www.w3.org/2000/svg">]><svg xmlns="&ns_svg;"><rect width="1" height="1"/></svg>'
+    assert svg_problem(illustrator.encode()) is None
+    assert svg_problem(EVIL_SVG.encode()) is None  # its images are refused one by one while drawing
