@@ -322,7 +322,7 @@ class Builder:
 
     def key_context(self, catalog: Catalog) -> KeyContext:
         return KeyContext(
-            self.project, catalog.layouts, self.hasher, strict=self.request.strict,
+            self.project, catalog.layout_index, self.hasher, strict=self.request.strict,
             theme_names=catalog.themes, cli_options=self.request.cli_options,
         )
 

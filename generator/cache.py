@@ -60,10 +60,9 @@ CACHE_FILE_NAME = "builds.json"
 CACHE_FORMAT = 1
 CACHE_TOOL = "carousel-studio build cache"
 
-# Post layouts live beside cover/outro; files named after a layout a thread does not
-# use are the only layout files it does not depend on.
-SPECIAL_LAYOUTS = ("cover", "outro")
-LAYOUT_SUFFIXES = (".html", ".css")
+# Files named after a layout a thread does not use (its declaration, template and
+# stylesheet) are the only layout files it does not depend on.
+LAYOUT_SUFFIXES = (".yaml", ".html", ".css")
 
 
 
@@ -247,7 +246,7 @@ class KeyContext:
         # taken when the context is made, right after carousel.yaml was read for the catalog
         self.config_digest = hasher.sha256(project.config_path)
         self.fingerprint = fingerprint or generator_fingerprint()
-        self.layout_names = tuple(sorted(set(layout_names) | set(SPECIAL_LAYOUTS)))
+        self.layout_names = tuple(sorted(set(layout_names)))
         self._layout_files: dict[str, tuple[int, Path]] | None = None
         self._themes: dict[str, tuple[str, ...] | CarouselError] = {}
         self._theme_digests: dict[str, str] = {}

@@ -12,17 +12,20 @@ from typing import Any
 from generator.config.schema import Options, ProjectConfig
 from generator.config.yamlsource import LocatedYaml
 from generator.errors import ConfigError, Diagnostic, did_you_mean
+from generator.layouts import Layout, load_layouts
 from generator.project import Project, load_config
 from generator.themes import available_themes
 
-# Slide types with a layout file of their own that are not post layouts.
-SPECIAL_LAYOUTS = ("cover", "outro")
+
+def post_layouts(layouts: dict[str, Layout]) -> list[str]:
+    """Names of the layouts a post may use (declared `slide: post`), sorted."""
+    return sorted(name for name, layout in layouts.items() if layout.declaration.slide == "post")
 
 
 def available_layouts(project: Project) -> list[str]:
-    """Post layouts: every `layouts/<name>.html` but partials (`_*`) and cover/outro."""
-    names = [name[: -len(".html")] for name in project.layouts.names("*.html")]
-    return [name for name in names if not name.startswith("_") and name not in SPECIAL_LAYOUTS]
+    """Post layouts: every `layouts/<name>.html` but partials (`_*`) and the layouts
+    declared for cover and outro slides."""
+    return post_layouts(load_layouts(project))
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class Catalog:
     config: ProjectConfig
     config_source: LocatedYaml
     themes: tuple[str, ...]
-    layouts: tuple[str, ...]
+    layouts: tuple[str, ...]  # post layouts
+    layout_index: dict[str, Layout]  # every layout (cover and outro too), by name
 
     def base_layer(self) -> dict[str, Any]:
         """carousel.yaml's layer of the cascade: top-level `outro:` then `defaults:`."""
@@ -72,7 +76,8 @@ class Catalog:
 def load_catalog(project: Project) -> Catalog:
     """Load carousel.yaml and check every name it uses. Raises ConfigError (exit 2)."""
     config, source = load_config(project)
-    catalog = Catalog(project, config, source, tuple(available_themes(project)), tuple(available_layouts(project)))
+    layouts = load_layouts(project)
+    catalog = Catalog(project, config, source, tuple(available_themes(project)), tuple(post_layouts(layouts)), layouts)
     problems = catalog.check_names(config.defaults.model_dump(exclude_unset=True), source, ("defaults",), "")
     for name, preset in config.presets.items():
         problems += catalog.check_names(preset.model_dump(exclude_unset=True), source, ("presets", name), "")

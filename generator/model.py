@@ -10,6 +10,7 @@ from typing import Any, Literal
 from generator.canvas import Canvas
 from generator.config.schema import Options, Profile
 from generator.errors import Diagnostic
+from generator.layouts import LayoutDeclaration
 
 SlideKind = Literal["cover", "post", "outro"]
 ThreadStatus = Literal["draft", "scheduled", "due"]
@@ -48,14 +49,16 @@ class SlideSpec:
     kind: SlideKind
     layout: str
     options: Options
+    declaration: LayoutDeclaration = field(default_factory=LayoutDeclaration)  # what the layout says of itself
     post_numbers: tuple[int, ...] = ()
     title_html: str = ""
     blocks: tuple[str, ...] = ()
     image: ImageAsset | None = None
     continued: bool = False  # a continuation of the previous slide's post (set by fitting)
-    body_scale: float = 1.0  # < 1 when fitting shrank the text
+    body_scale: float = 1.0  # the body size fitting chose, in body sizes (< 1 shrunk, > 1 grown)
     title_scale: float = 1.0  # < 1 when fitting shrank the title (cover hook, post title)
     alt: str = ""  # the author's `<!-- alt: … -->` for this slide, if any
+    step: int = 0  # the number a numbered layout shows (set by the planner)
 
     def with_changes(self, **changes: Any) -> SlideSpec:
         return replace(self, **changes)
@@ -85,6 +88,7 @@ class ThreadMeta:
     subtitle_text: str = ""
     hook_text: str = ""  # the first post as plain text, exactly the author's characters (for captions)
     hashtags: tuple[str, ...] = ()  # every #hashtag of the thread, once, in order of appearance
+    lang: str = "en"  # BCP 47 language tag: hyphenation and the PDF's language
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,14 @@ from generator.content.markdown import PostHtml, hashtags_of, markdown_plain, pl
 from generator.content.thread import FENCE, PostSource, ThreadSource, ThreadSyntaxError, split_thread
 from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did_you_mean
 from generator.limits import LIMITS
-from generator.model import ImageAsset, SlideSpec, ThreadMeta, ThreadPlan
+from generator.layouts import layout_for_kind
+from generator.model import ImageAsset, SlideKind, SlideSpec, ThreadMeta, ThreadPlan
 from generator.slugs import slug_problem
 from generator.themes import ACCENT_CONTRAST, contrast_ratio, load_theme
 
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
 MATH_IMAGE = re.compile(r'^<img class="math\b')
-FEATURE_IMAGE_LAYOUTS = {"image", "split", "tweet"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class PostEntry:
     directive_image: ImageAsset | None
     body_images: tuple[ImageAsset, ...]
     alt: str = ""  # the post's explicit `<!-- alt: … -->`
+    number: int | None = None  # `<!-- number: N -->`: the step a numbered layout shows
 
 
 def slug_for(project_content_dir: Path, path: Path) -> str:
@@ -325,6 +326,7 @@ def load_thread(
         directive_layer: dict[str, Any] = {}
         title_override = ""
         explicit_alt = ""
+        step_number: int | None = None
         directive_image: ImageAsset | None = None
         if post.directives:
             directive_source = _layer_source(post.directives, shown, post.directive_line or post.line)
@@ -335,6 +337,7 @@ def load_thread(
                 problems += catalog.check_names(directive_layer, directive_source, (), "directive")
                 title_override = directives.title or ""
                 explicit_alt = (directives.alt or "").strip()
+                step_number = directives.number
                 if directives.image:
                     directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
@@ -352,7 +355,7 @@ def load_thread(
         title_html = render_inline(md, title_override, title_problems) if title_override else rendered.title_html
         problems += [Diagnostic(shown, post.directive_line or post.line, f"post {post.number}: title: {message}", Severity.WARNING) for message in title_problems]
         body_images = tuple(asset for asset in resolved.values() if asset is not None)
-        md_posts.append(PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt))
+        md_posts.append(PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt, step_number))
         if not explicit_alt and not _has_text(rendered):
             # nothing on the slide would describe the image: its alt text would be empty.
             # (A featured image has no alt of its own; body images have their ![alt].)
@@ -387,8 +390,9 @@ def load_thread(
         subtitle_text=markdown_plain(md, front.subtitle).replace("\n", " ") if front.subtitle else "",
         hook_text=markdown_plain(md, source.posts[0].markdown) if source.posts else "",
         hashtags=tuple(hashtags_of("\n".join(markdown_plain(md, post.markdown) for post in source.posts))),
+        lang=front.lang,
     )
-    slides, arrangement_problems = _arrange(front, source, options, md_posts)
+    slides, arrangement_problems = _arrange(catalog, front, source, options, md_posts)
     if arrangement_problems:
         raise ThreadError(arrangement_problems)
     dependencies = [path] + resolver.used
@@ -495,14 +499,15 @@ def _derived_title(md_posts: list[PostEntry]) -> str:
     return (first_sentence[:90].rsplit(" ", 1)[0] + "…") if len(first_sentence) > 90 else (first_sentence or "Untitled")
 
 
-def _post_slide(entries: list[PostEntry]) -> SlideSpec:
+def _post_slide(catalog: Catalog, entries: list[PostEntry]) -> SlideSpec:
     """One slide showing one or more posts (their blocks in order); the first post's options rule."""
     first = entries[0]
     options = first.options
+    declaration = catalog.layout_index[options.layout].declaration
     blocks = [block for entry in entries for block in entry.html.blocks]
     image = first.directive_image
     body_images = [asset for entry in entries for asset in entry.body_images]
-    if image is None and options.layout in FEATURE_IMAGE_LAYOUTS and body_images:
+    if image is None and declaration.image.feature and body_images:
         image = body_images[0]
         # the featured image is drawn by the layout: take it out of the text
         blocks = [re.sub(rf'<img\b[^>]*src="{re.escape(image.url)}"[^>]*>', "", b, count=1) for b in blocks]
@@ -511,6 +516,7 @@ def _post_slide(entries: list[PostEntry]) -> SlideSpec:
         kind="post",
         layout=options.layout,
         options=options,
+        declaration=declaration,
         post_numbers=tuple(entry.post.number for entry in entries),
         title_html=first.html.title_html,
         blocks=tuple(blocks),
@@ -519,29 +525,54 @@ def _post_slide(entries: list[PostEntry]) -> SlideSpec:
     )
 
 
-def _arrange(front: FrontMatter, source: ThreadSource, options: Options, md_posts: list[PostEntry]) -> tuple[list[SlideSpec], list[Diagnostic]]:
+def _special_slide(catalog: Catalog, kind: SlideKind, options: Options) -> SlideSpec | None:
+    """The cover or outro slide, drawn by the layout declared for it (None: no such layout)."""
+    name = layout_for_kind(catalog.layout_index, kind)
+    if name is None:
+        return None
+    return SlideSpec(kind=kind, layout=name, options=options, declaration=catalog.layout_index[name].declaration)
+
+
+def _numbered(slides: list[SlideSpec], md_posts: list[PostEntry]) -> list[SlideSpec]:
+    """Numbered layouts count steps, not slide positions: the first numbered slide is 1,
+    the next 2...; a post's `<!-- number: N -->` sets the count from there."""
+    numbers = {entry.post.number: entry.number for entry in md_posts}
+    step = 0
+    counted: list[SlideSpec] = []
+    for spec in slides:
+        if spec.kind == "post" and "number" in spec.declaration.takes:
+            given = numbers.get(spec.post_numbers[0]) if spec.post_numbers else None
+            step = given if given is not None else step + 1
+            spec = spec.with_changes(step=step)
+        counted.append(spec)
+    return counted
+
+
+def _arrange(catalog: Catalog, front: FrontMatter, source: ThreadSource, options: Options, md_posts: list[PostEntry]) -> tuple[list[SlideSpec], list[Diagnostic]]:
     """Cover, posts and outro in the default order or as `slides:` arranges them."""
     problems: list[Diagnostic] = []
-    cover = SlideSpec(kind="cover", layout="cover", options=options)
-    outro = SlideSpec(kind="outro", layout="outro", options=options)
+    cover = _special_slide(catalog, "cover", options)
+    outro = _special_slide(catalog, "outro", options)
     if front.slides is None:
-        slides = [cover] if options.cover.show else []
-        slides += [_post_slide([entry]) for entry in md_posts]
-        if options.outro.show:
+        slides = [cover] if options.cover.show and cover is not None else []
+        slides += [_post_slide(catalog, [entry]) for entry in md_posts]
+        if options.outro.show and outro is not None:
             slides.append(outro)
-        return slides, problems
+        return _numbered(slides, md_posts), problems
     slides = []
     count = len(md_posts)
     for index, item in enumerate(front.slides):
         if item == "cover":
-            slides.append(cover)
+            if cover is not None:
+                slides.append(cover)
         elif item == "outro":
-            slides.append(outro)
+            if outro is not None:
+                slides.append(outro)
         else:
             numbers = item if isinstance(item, list) else [item]
             bad = [n for n in numbers if not 1 <= n <= count]
             if bad or not numbers:
                 problems.append(source.front_matter.diagnostic(("slides", index), f"front matter: slides: no post {bad[0] if bad else '[]'} (the thread has {count} posts)"))
                 continue
-            slides.append(_post_slide([md_posts[n - 1] for n in numbers]))
-    return slides, problems
+            slides.append(_post_slide(catalog, [md_posts[n - 1] for n in numbers]))
+    return _numbered(slides, md_posts), problems

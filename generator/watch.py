@@ -247,7 +247,8 @@ class Watcher:
 
     @staticmethod
     def _signature(catalog: Catalog) -> str:
-        return json.dumps([catalog.themes, catalog.layouts, canonical(catalog.config)], sort_keys=True, default=str)
+        declarations = {name: layout.declaration.model_dump(mode="json") for name, layout in catalog.layout_index.items()}
+        return json.dumps([catalog.themes, catalog.layouts, declarations, canonical(catalog.config)], sort_keys=True, default=str)
 
     def initial_build(self) -> None:
         started = time.perf_counter()

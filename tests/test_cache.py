@@ -305,7 +305,7 @@ def test_keys_do_not_depend_on_hash_seed(project):
         project = Project.at(Path({str(project)!r}))
         request = BuildRequest(project=project, out_dir=project.root / "output", now=datetime.now(timezone.utc))
         catalog = load_catalog(project)
-        context = KeyContext(project, catalog.layouts, FileHasher(), strict=False)
+        context = KeyContext(project, catalog.layout_index, FileHasher(), strict=False)
         print(json.dumps({{plan.meta.slug: context.key(plan).key for _, plan, _ in plan_threads(catalog, request)}}))
     """)
     keys = []

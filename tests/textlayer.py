@@ -1,9 +1,8 @@
 """The PDF text layer as viewers read it: words split on whitespace, in page order.
 
 Two real extractors: poppler's `pdftotext` and pdfium (pypdfium2). A slide's text layer
-is right when every word of the source is in it *whole*, in order; a word may only
-come in pieces where a line legitimately broke it: after a hyphen (a hyphenated or
-hyphen-joined word) or a slash, or inside a word too long for any line.
+is right when every word of the source is in it *whole*, in order; only a word too
+long for a line may come in pieces.
 """
 
 from __future__ import annotations
@@ -41,7 +40,8 @@ def normal_words(text: str) -> list[str]:
     """Words of a text split on whitespace: NFC, case-folded (themes may uppercase
     titles), without emoji and invisible marks; RTL words without end punctuation."""
     words = []
-    for word in unicodedata.normalize("NFC", text).translate(IGNORABLE).split():
+    # pdfium marks a hyphen it reads as a line-end hyphenation with U+FFFE
+    for word in unicodedata.normalize("NFC", text).translate(IGNORABLE).replace("\ufffe", "-").split():
         word = "".join(char for char in word if not is_emoji(char)).casefold()
         if _is_rtl(word):
             word = word.strip(RTL_PUNCTUATION)
@@ -109,8 +109,28 @@ def thread_source_words(markdown_text: str, with_cover: bool = True) -> list[str
 
 
 def may_continue(piece: str, word: str) -> bool:
-    """Can a line break end `piece` (a prefix of `word`) there?"""
-    return piece.endswith(("-", "/", "\u2010", "\u2011")) or len(word) >= LONG_WORD
+    """Can a line break end `piece` (a prefix of `word`) there? Only inside a word too
+    long for a line: a shorter one, hyphenated or not, must come whole."""
+    return len(word) >= LONG_WORD
+
+
+def _pieces_make(word: str, layer: list[str], k: int) -> int | None:
+    """Index after the layer tokens from k that make up `word` broken over lines, or None.
+
+    A word too long for a line may break anywhere; poppler drops a hyphen it finds at a
+    line end (it reads it as hyphenation), so a long word is compared without them."""
+    long = len(word) >= LONG_WORD
+    strip = (lambda text: text.replace("-", "").replace("\u2010", "")) if long else (lambda text: text)
+    target = strip(word)
+    joined, m = "", k
+    while m < len(layer):
+        candidate = joined + layer[m]
+        if not target.startswith(strip(candidate)) or (joined and not may_continue(joined, word)):
+            return None
+        joined, m = candidate, m + 1
+        if strip(joined) == target:
+            return m
+    return None
 
 
 def missing_words(source: list[str], layer: list[str]) -> list[str]:
@@ -120,23 +140,14 @@ def missing_words(source: list[str], layer: list[str]) -> list[str]:
     j = 0
     for i, word in enumerate(source):
         found = False
-        k = j
-        while k < len(layer):
-            token = layer[k]
-            if token == word:
+        for k in range(j, len(layer)):
+            if layer[k] == word:
                 j, found = k + 1, True
                 break
-            if word.startswith(token) and may_continue(token, word):
-                joined, m = token, k + 1
-                while m < len(layer) and len(joined) < len(word) and word.startswith(joined + layer[m]):
-                    joined += layer[m]
-                    m += 1
-                    if joined == word or not may_continue(joined, word):
-                        break
-                if joined == word:
-                    j, found = m, True
-                    break
-            k += 1
+            end = _pieces_make(word, layer, k)
+            if end is not None:
+                j, found = end, True
+                break
         if not found:
             context = " ".join(source[max(0, i - 4) : i + 4])
             missing.append(f"{word!r} (source word {i}, near {context!r}; layer here: {' '.join(layer[j:j + 8])!r})")

@@ -6,21 +6,9 @@ from pathlib import Path
 
 import click
 
-from generator.catalog import SPECIAL_LAYOUTS, available_layouts
+from generator.layouts import load_layouts
 from generator.cli.common import exits_on_carousel_error, project_option, resolve_project
 from generator.themes import available_themes, load_theme
-
-LAYOUT_SUMMARIES = {
-    "classic": "title + body",
-    "tweet": "the post as an X card: avatar, name, handle, text, image",
-    "numbered": "big step number in the accent colour",
-    "quote": "large quotation marks, the quote in display type, small attribution",
-    "image": "image-led, with a caption",
-    "split": "text beside an image",
-    "cover": "first slide: hook, subtitle, author, swipe cue",
-    "outro": "last slide: headline, up to three actions, profile card",
-}
-
 
 @click.command("themes")
 @project_option
@@ -39,8 +27,10 @@ def themes_command(project_dir: Path | None) -> None:
 @project_option
 @exits_on_carousel_error
 def layouts_command(project_dir: Path | None) -> None:
-    """List the post layouts (and the cover and outro slides)."""
+    """List the post layouts, then the cover and outro layouts, with their declarations."""
     project = resolve_project(project_dir)
-    for name in available_layouts(project) + list(SPECIAL_LAYOUTS):
-        origin = "project" if (project.root / "layouts" / f"{name}.html").is_file() else "built-in"
-        click.echo(f"{name:<10} {origin:<9} {LAYOUT_SUMMARIES.get(name, '')}")
+    layouts = load_layouts(project)
+    order = {"post": 0, "cover": 1, "outro": 2}
+    for name, layout in sorted(layouts.items(), key=lambda item: (order[item[1].declaration.slide], item[0])):
+        declared = layout.declaration
+        click.echo(f"{name:<12} {layout.origin:<9} {declared.slide:<6} {declared.align:<7} {declared.description}")

@@ -51,7 +51,7 @@ class Typography(StrictModel):
 
     title: float = Field(36, gt=0, le=120)
     body: float = Field(18, gt=0, le=80)
-    meta: float = Field(12, gt=0, le=40)
+    meta: float = Field(13, gt=0, le=40)  # 26 px on a 1080 px slide: header and footer readable on a phone
 
 
 class PatternOptions(StrictModel):
@@ -144,7 +144,7 @@ class Options(StrictModel):
     footer: bool = True
     slide_numbers: bool = True
     swipe_hint: bool = True
-    fit: Literal["split", "shrink", "off"] = "split"
+    fit: Literal["split", "shrink", "grow", "off"] = "split"
     shrink_floor: float = Field(0.8, ge=0.5, le=1.0)
     # pdf, png, jpg, or the name of an output format plugin (generator/plugins.py)
     formats: list[OutputFormatName] = Field(default_factory=_default_formats, min_length=1)
@@ -262,6 +262,7 @@ class FrontMatter(Options):
     # the carousel.yaml targets this thread is built for: a list restricts them, a
     # mapping restricts them and overrides options per target
     targets: list[str] | dict[str, Options | None] | None = None
+    lang: str = Field("en", pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # the thread's language (hyphenation, screen readers)
 
     def option_layer(self) -> dict[str, Any]:
         """Only the cascade options this front matter set."""
@@ -276,8 +277,9 @@ class PostDirectives(StrictModel):
     image: str | None = None
     title: str | None = None
     alt: str | None = None
+    number: int | None = Field(None, ge=0, le=9999)  # the step a numbered layout shows; the next count on
     pattern: PatternOptions | None = None
-    fit: Literal["split", "shrink", "off"] | None = None
+    fit: Literal["split", "shrink", "grow", "off"] | None = None
     header: bool | None = None
     footer: bool | None = None
     slide_numbers: bool | None = None

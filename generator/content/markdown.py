@@ -309,7 +309,25 @@ def _emoji_safe(html: str) -> str:
 # WeasyPrint breaks lines badly when an inline element follows a space at the end of a
 # line (it can strand one word on a line of its own; Kozea/WeasyPrint#1614, #2025).
 # Moving the space inside the element gives the same text and correct breaks.
-SPACE_BEFORE_INLINE = re.compile(r" (<(?:em|strong|b|i|a|span|mark|s|del|u|ins|sub|sup|small|abbr)\b[^>]*>)")
+# (not into a word kept whole: its nowrap would take the break before it away)
+SPACE_BEFORE_INLINE = re.compile(r' (<(?:em|strong|b|i|a|span(?! class="whole")|mark|s|del|u|ins|sub|sup|small|abbr)\b[^>]*>)')
+
+
+TEXT_NODE = re.compile(r"(?<=>)[^<]+|^[^<]+")
+HYPHENATED = re.compile(r"(?<!\S)(\S*\w-\w\S*)(?!\S)")
+KEEP_WHOLE = 24  # characters: a hyphenated word up to this long never breaks at its hyphens
+
+
+def _hyphenated_words_whole(html: str) -> str:
+    """Keep a hyphenated word ("half-finished", `--dry-run`) on one line: PDF extractors
+    read a hyphen at a line end as hyphenation and join the word without it
+    ("halffinished"). A longer word may still break (it could be wider than a line)."""
+
+    def wrap(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return f'<span class="whole">{word}</span>' if len(word) <= KEEP_WHOLE else word
+
+    return TEXT_NODE.sub(lambda node: HYPHENATED.sub(wrap, node.group(0)), html)
 
 
 PRE_BLOCK = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
@@ -339,7 +357,7 @@ def _convert(md: markdown.Markdown, text: str) -> tuple[str, list[tuple[Formula,
     stashed = stash_math(text)
     converted = md.convert(stashed.text)
     removed = sanitiser_removals(converted)
-    html = _highlights_glued(_spaces_into_inline(_emoji_safe(sanitize(converted)))).translate(TYPOGRAPHIC)
+    html = _highlights_glued(_spaces_into_inline(_hyphenated_words_whole(_emoji_safe(sanitize(converted))))).translate(TYPOGRAPHIC)
     if not stashed.formulas:
         return html, [], removed
     html, problems = restore_math(html, stashed.formulas)

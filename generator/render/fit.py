@@ -32,6 +32,7 @@ the title and carry the "continued" mark; the first keeps any feature image.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -43,12 +44,8 @@ from generator.limits import LIMITS
 from generator.model import SlideSpec, ThreadPlan
 from generator.render.estimate import BlockEstimate, Typeset, estimate_block, font_metrics, text_height
 from generator.render.geometry import EPSILON, SlideGeometry, measure_slides
-from generator.render.grid import Grid, grid_for
+from generator.render.grid import Grid, grid_for, image_ratio, leading, title_growth
 
-try:  # how far layouts shrink images and quotes to make room for text (layouts' own rules)
-    from generator.render.grid import MEDIA_SHARE, QUOTE_SIZES
-except ImportError:  # pragma: no cover - older layouts
-    MEDIA_SHARE, QUOTE_SIZES = {}, ()
 from generator.render.html import render_html
 from generator.render.pdf import layout_document
 from generator.render.split import (
@@ -64,6 +61,9 @@ COVER_FLOOR = 0.3  # the smallest a cover / outro title is shrunk to
 # How much worse a cut is than a paragraph boundary, as a share of the slide's height.
 TIER_PENALTY = {0: 0.0, 1: 0.03, 2: 0.1, 3: 0.25, 4: 0.6}
 HEADING_PENALTY = 0.6  # a heading left alone at the bottom of a slide
+NEARLY_FITS = 0.08  # a one-slide post overflowing by at most this share of the band shrinks rather than splits
+GROW_TARGET = 0.8  # short content is set larger until it fills about this share of the content band
+MAX_STEPS = 4  # distinct grown body sizes in one carousel (a few consistent steps)
 ADAPTIVE_OPTIMISM = 1.3  # a post this much taller than the guessed room still tries one slide when its layout adapts
 @dataclass
 class Frame:
@@ -471,30 +471,33 @@ class _Fitter:
     # --- typesetting guesses ---
 
     def frame(self, spec: SlideSpec, title_html: str, title_scale: float, body_scale: float, measured: SlideGeometry | None = None) -> Frame:
-        """A guess of where a post's body is set on its slides, layout by layout.
-
-        Mirrors the layouts' CSS loosely: every number here is replaced by what the
-        layout measures as soon as the slide has been laid out once.
+        """A guess of where a post's body is set on its slides, from the layout's
+        declaration (`layouts/<name>.yaml`: text font, title size, furniture, image
+        placement). Every number here is replaced by what the layout measures as soon
+        as the slide has been laid out once.
         """
         grid, unit = self.grid, self.grid.unit
+        declared = spec.declaration
+        text = declared.text
         width, height = grid.content_width, grid.content_height
-        title_px = grid.title_size * title_scale
+        title_px = grid.title_size * title_scale * title_growth(body_scale)
         body_px = grid.body_size * body_scale
-        continued = self.continued_height()
-        image = spec.image
-        layout = spec.layout
+        image = spec.image if declared.image.place != "none" else None
+        inner = width - 2 * text.inset * unit
+        beside = image is not None and declared.image.place == "beside" and not _landscape(image)
+        if beside:
+            inner = width * (1 - declared.image.beside) - 6 * unit - 2 * text.inset * unit
 
-        def title(size: float, title_width: float = width, margin: float = 6 * unit, line_height: float = 1.15, metrics=None) -> float:
-            if not title_html:
-                return 0.0
-            text = plain_text(title_html)
-            if self.theme.title_transform == "uppercase":
-                text = text.upper()
-            return text_height(text, title_width, size, metrics or self.display, line_height) + margin
+        def furniture(part) -> float:
+            return part.units * unit + part.body_em * body_px + part.title_em * title_px
 
-        def share(name: str, default: float) -> float:
-            """The least share of the content height a layout's image shrinks to (grid.MEDIA_SHARE)."""
-            return MEDIA_SHARE.get(name, (default, default))[0]
+        title = 0.0
+        if title_html and "title" in declared.takes:
+            plain = plain_text(title_html)
+            uppercase = self.theme.title_transform == "uppercase" and text.title_font == "display"
+            metrics = self.display if text.title_font == "display" else self.bold
+            base = {"title": title_px, "body": body_px, "meta": grid.meta_size}[text.title_base]
+            title = text_height(plain.upper() if uppercase else plain, inner, base * text.title, metrics, 1.15) + text.title_margin * unit
 
         def media(max_w: float, max_h: float) -> float:
             if image is None:
@@ -503,50 +506,20 @@ class _Fitter:
                 return max_h
             return image.height * min(1.0, max_w / image.width, max_h / image.height)
 
-        frame = Frame(width=width, body_size=body_px, lead_first=title(title_px), lead_next=continued)
-        frame.title = frame.lead_first
-        if layout == "image":
-            frame.title = title(title_px * 0.72, margin=3 * unit)
-            frame.lead_first = (media(width, height * share("image", 0.6)) + 6 * unit if image else 0.0) + frame.title
-        elif layout == "numbered":
-            step = title_px * 1.75 * 0.9 + 4 * unit
-            frame.lead_first += step
-            frame.lead_next += step
-            frame.trail_first = media(width, height * share("numbered", 0.4)) + 6 * unit if image else 0.0
-        elif layout == "tweet":
-            padding = 4 * unit
-            author = max(8 * unit, 2 * body_px * 0.75 * 1.25) if self.plan.profile is not None else 0.0
-            head = padding + author + 3 * unit
-            tail = 3 * unit + 4 * unit + padding
-            frame.width = width - 2 * padding
-            frame.line_height = 1.4
-            frame.title = title(body_px, frame.width, 2 * unit, 1.3, self.bold)
-            frame.lead_first = head + frame.title
-            frame.lead_next = continued + head
-            frame.trail_first = tail + (media(width - 12 * unit, height * share("tweet", 0.45)) + 4 * unit if image else 0.0)
-            frame.trail_next = tail
-        elif layout == "quote":
-            # the layout sets the quote as large as fits (grid.quote_type): guess the smallest
-            scale, leading = QUOTE_SIZES[-1] if QUOTE_SIZES else (1.0, 1.38)
-            mark = 3 * scale * body_px * 0.42 + 3 * unit
-            kicker = grid.meta_size * 1.3 + 4 * unit if title_html else 0.0
-            attribution = 8 * unit + grid.meta_size * 1.3 + 2 * unit
-            frame.body_size = body_px * scale
-            frame.line_height = leading
-            frame.display_text = True
-            frame.title = kicker
-            frame.lead_first = mark + kicker
-            frame.lead_next = continued + mark
-            frame.trail_first = frame.trail_next = attribution
-        elif layout == "split":
-            landscape = image is not None and bool(image.width and image.height and image.width > 1.15 * image.height)
-            if image is not None and not landscape:
-                frame.width = width * 0.58 - 6 * unit
-                frame.title = frame.lead_first = title(title_px * 0.8, frame.width, 4 * unit)
-            elif image is not None:
-                frame.trail_first = 6 * unit + media(width, height * share("split", 0.45))
-        elif image is not None:  # classic: a feature image under the text
-            frame.trail_first = 6 * unit + media(width, height * share("classic", 0.45))
+        least = height * declared.image.share[0]
+        picture = 0.0 if image is None or beside else media(width, least) + 6 * unit
+        above, below = furniture(text.above), furniture(text.below)
+        frame = Frame(
+            width=inner,
+            body_size=body_px,
+            lead_first=above + title + (picture if declared.image.place == "above" else 0.0),
+            lead_next=self.continued_height() + above,
+            trail_first=below + (picture if declared.image.place == "below" else 0.0),
+            trail_next=below,
+            line_height=leading(text.line_height, body_scale),
+            display_text=text.font == "display",
+            title=title,
+        )
         if measured is not None and measured.body_width and measured.body_font_size:
             frame.width = measured.body_width
             frame.body_size = measured.body_font_size
@@ -569,6 +542,10 @@ class _Fitter:
 
     def new_post(self, spec: SlideSpec) -> PostFit:
         mode = spec.options.fit if spec.kind == "post" else "off"
+        if mode == "grow":
+            mode = "split"  # grow is what split (and shrink) do with short content
+        if mode == "split" and not spec.declaration.continues:
+            mode = "shrink"  # a layout that cannot continue on a next slide shrinks first
         post = PostFit(spec=spec, mode=mode, blocks=spec.blocks, title_html=spec.title_html)
         if mode == "off":
             return post
@@ -577,6 +554,7 @@ class _Fitter:
             self.initial_shrink(post)
         elif post.title_html:
             self.initial_title(post)
+        self.initial_grow(post)
         self.plan_post(post, balanced=True)
         if len(post.cuts) == 2 and self.adaptive(post.spec):
             # the layout shrinks its image (or quote type) to make room for text, and
@@ -586,10 +564,33 @@ class _Fitter:
                 post.cuts = [post.model.end]
         return post
 
+    def fill(self, post: PostFit) -> float:
+        """The share of the content band a one-slide post takes, by the guess."""
+        assert post.model is not None
+        height, _ = post.model.height((0, 0), post.model.end)
+        return (post.lead_first + height + post.trail_first) / max(1.0, self.grid.content_height)
+
+    def initial_grow(self, post: PostFit) -> None:
+        """Short content steps up its layout's type scale while it fills at most
+        GROW_TARGET of the content band (a slide with an image is filled by it)."""
+        steps = [step for step in post.spec.declaration.type_scale if step > post.body_scale + 1e-9]
+        if not steps or post.spec.image is not None or post.body_scale < 1.0 or not self.fits_one(post):
+            return
+        chosen = post.body_scale
+        for step in steps:
+            post.body_scale = step
+            self.prepare(post)
+            if self.fill(post) > GROW_TARGET + 0.01 or not self.fits_one(post):
+                break
+            chosen = step
+        if post.body_scale != chosen:
+            post.body_scale = chosen
+            self.prepare(post)
+
     @staticmethod
     def adaptive(spec: SlideSpec) -> bool:
-        """Does the layout fit its furniture to the text (image sized by what text leaves, quote type)?"""
-        return spec.layout == "quote" or (spec.image is not None and spec.layout in MEDIA_SHARE)
+        """Does the layout fit its furniture to the text (an image sized by what the text leaves)?"""
+        return spec.image is not None and spec.declaration.image.place != "none"
 
     def prepare(self, post: PostFit, measured: SlideGeometry | None = None) -> None:
         """(Re)build the post's height model and frame at its current scales."""
@@ -699,6 +700,12 @@ class _Fitter:
         return [index for index, key in enumerate(keys, start=1) if index not in self.rendered or self.rendered[index].key != key]
 
 
+def _landscape(image) -> bool:
+    """Clearly wider than tall: a layout that sets images beside the text stacks it instead."""
+    ratio = image_ratio(image)
+    return bool(ratio and ratio > 1.15)
+
+
 def _scales(start: float, floor: float) -> list[float]:
     scales = []
     scale = start
@@ -715,6 +722,7 @@ def fit_slides(renderer, plan: ThreadPlan) -> FitResult:
     started = time.perf_counter()
     fitter = _Fitter(renderer, plan)
     entries: list[PostFit] = [fitter.new_post(spec) for spec in plan.slides]
+    _consistent_steps(fitter, entries)
 
     def current() -> tuple[list[SlideSpec], list[tuple[PostFit, int]]]:
         slides: list[SlideSpec] = []
@@ -793,6 +801,40 @@ def _check_slide_count(plan: ThreadPlan, entries: list[PostFit]) -> None:
     ))
 
 
+def _consistent_steps(fitter: _Fitter, entries: list[PostFit]) -> None:
+    """A carousel uses a few body sizes: per kind of type (text, display), at most
+    MAX_STEPS grown sizes, the set that keeps the most of the posts' fill; each post
+    takes the largest kept size up to its own."""
+
+    def kept_for(step: float, kept: tuple[float, ...]) -> float:
+        return max((k for k in kept if k <= step + 1e-9), default=1.0)
+
+    for font in ("text", "display"):
+        group = [entry for entry in entries if entry.body_scale > 1.0 and entry.spec.declaration.text.font == font]
+        wanted = [entry.body_scale for entry in group]
+        grown = sorted(set(wanted))
+        if len(grown) <= MAX_STEPS:
+            continue
+        # what the carousel keeps of each post's fill (a body's height goes with the square of its size)
+        best = max(itertools.combinations(grown, MAX_STEPS), key=lambda kept: sum((kept_for(step, kept) / step) ** 2 for step in wanted))
+        for entry in group:
+            target = kept_for(entry.body_scale, best)
+            if target != entry.body_scale:
+                entry.body_scale = target
+                fitter.prepare(entry)
+                entry.cuts = [entry.model.end] if entry.model is not None else entry.cuts
+
+
+def _step_down(fitter: _Fitter, entry: PostFit) -> bool:
+    """A grown post that overflows takes the next smaller step of its type scale."""
+    lower = [step for step in entry.spec.declaration.type_scale if step < entry.body_scale - 1e-9 and step >= 1.0]
+    entry.body_scale = lower[-1] if lower else 1.0
+    fitter.prepare(entry)
+    assert entry.model is not None
+    fitter.plan_post(entry, balanced=True)
+    return True
+
+
 def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], round_number: int) -> bool:
     """Plan an entry again from what its layout measured. True when its slides changed."""
     if not geometries:
@@ -806,6 +848,8 @@ def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], ro
     all_fit = all(g.fits for g in geometries)
     if all_fit and (len(entry.cuts) == 1 or entry.rebalanced):
         return False
+    if not all_fit and entry.body_scale > 1.0:
+        return _step_down(fitter, entry)
     model = entry.model
     assert model is not None
     first = geometries[0]
@@ -843,11 +887,12 @@ def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], ro
         # every slide fits, all was laid out: with exact heights, are there too many
         # slides, or are they badly unbalanced (a guess far off)? Plan once more. Images
         # and quotes grow into the room text leaves: plan with them at their smallest.
-        guess = fitter.frame(entry.spec, entry.title_html, entry.title_scale, entry.body_scale)
-        entry.lead_first = min(entry.lead_first, guess.lead_first)
-        entry.trail_first = min(entry.trail_first, guess.trail_first)
-        entry.lead_next = min(entry.lead_next, guess.lead_next)
-        entry.trail_next = min(entry.trail_next, guess.trail_next)
+        if fitter.adaptive(entry.spec):  # only an image adapts to the text; other furniture is as measured
+            guess = fitter.frame(entry.spec, entry.title_html, entry.title_scale, entry.body_scale)
+            entry.lead_first = min(entry.lead_first, guess.lead_first)
+            entry.trail_first = min(entry.trail_first, guess.trail_first)
+            entry.lead_next = min(entry.lead_next, guess.lead_next)
+            entry.trail_next = min(entry.trail_next, guess.trail_next)
         entry.rebalanced = True
         before = list(entry.cuts)
         fills = [g.used / max(g.capacity, 1.0) for g in geometries]
@@ -860,9 +905,11 @@ def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], ro
         entry.cuts = before
         entry.stuck = False
         return False
-    # shrink mode: smaller type first, while above the floor
-    if entry.mode == "shrink" and len(entry.cuts) == 1 and not entry.shrink_failed:
-        if _shrink_more(fitter, entry, geometries[0]):
+    # shrink mode: smaller type first, while above the floor; split mode too when a
+    # one-slide post only just overflows (a split for a line or two looks accidental)
+    nearly = geometries[0].overflow <= NEARLY_FITS * geometries[0].capacity and geometries[0].right_excess <= EPSILON
+    if (entry.mode == "shrink" or nearly) and len(entry.cuts) == 1 and not entry.shrink_failed:
+        if _shrink_more(fitter, entry, geometries[0], decisive=entry.mode != "shrink"):
             return True
         entry.shrink_failed = True
     # split: keep the slides that fit; from the first that does not, move what does
@@ -919,12 +966,14 @@ def _measured_lines(start: Position, geometry: SlideGeometry) -> list[tuple[Posi
     return lines
 
 
-def _shrink_more(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry) -> bool:
-    """fit: shrink — a smaller scale from the measured excess. False at the floor."""
+def _shrink_more(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry, decisive: bool = False) -> bool:
+    """fit: shrink — a smaller scale from the measured excess. False at the floor.
+    `decisive`: for a post that only just overflows, one step that surely fits (text
+    height goes with the square of its size, so the excess ratio is more than enough)."""
     floor = entry.spec.options.shrink_floor
     used = max(geometry.used, 1.0)
     wanted = max(0.1, (used - geometry.overflow) / used)
-    factor = math.sqrt(wanted) * 0.99
+    factor = wanted * 0.99 if decisive else math.sqrt(wanted) * 0.99
     if entry.body_scale > floor + 1e-9:
         entry.body_scale = max(floor, round(entry.body_scale * factor, 3))
     elif entry.title_scale > floor + 1e-9 and entry.title_html:

@@ -15,21 +15,8 @@ from dataclasses import dataclass
 from generator.canvas import Canvas
 from generator.config.schema import Typography
 
-# The share of the content area's height an image may take in each layout: (at least,
-# at most). Between the two, the image gets what the slide's text leaves (media_room).
-MEDIA_SHARE: dict[str, tuple[float, float]] = {
-    "image": (0.2, 0.6),
-    "split": (0.14, 0.45),
-    "tweet": (0.1, 0.45),
-    "classic": (0.14, 0.45),
-    "numbered": (0.14, 0.4),
-}
-
-# The quote layout's sizes, largest first: (em of the body size, line height).
-QUOTE_SIZES: tuple[tuple[float, float], ...] = ((2.4, 1.1), (2.0, 1.15), (1.7, 1.18), (1.45, 1.22), (1.25, 1.28), (1.1, 1.34), (1.0, 1.38))
-
 SIDE_MARGIN = 0.074  # ≥ 7 % of the width (DESIGN: ≥ 76 px at 1080)
-EDGE_BAND = 0.05  # nothing important in the outer 5 % top and bottom
+CROP_GAP = 3  # grid units between a platform's grid crop and the text
 
 
 @dataclass(frozen=True)
@@ -40,7 +27,8 @@ class Grid:
     height: int
     unit: float
     margin_x: float
-    edge_y: float
+    edge_top: float  # the header's top: below the canvas's top safe band
+    edge_bottom: float  # the footer's bottom: above its bottom safe band
     header_height: float
     content_top: float
     content_bottom: float
@@ -70,7 +58,8 @@ class Grid:
             "--slide-height": px(self.height),
             "--unit": px(self.unit),
             "--margin-x": px(self.margin_x),
-            "--edge-y": px(self.edge_y),
+            "--edge-top": px(self.edge_top),
+            "--edge-bottom": px(self.edge_bottom),
             "--header-height": px(self.header_height),
             "--content-top": px(self.content_top),
             "--content-height": px(self.content_height),
@@ -89,29 +78,28 @@ class Grid:
             "--media-height": px(self.snap_down(self.content_height * 0.5)),
         }
 
-    def media_room(self, layout: str, used: float) -> float:
+    def media_room(self, share: tuple[float, float], used: float) -> float:
         """The height an image gets in a layout: what the text and furniture (`used` px)
-        leave of the content area, within the layout's share of it (MEDIA_SHARE)."""
-        low, high = MEDIA_SHARE.get(layout, (0.14, 0.45))
+        leave of the content area, within the layout's share of it (its declaration's
+        `image.share`: least, most)."""
+        low, high = share
         return self.snap_down(min(max(self.content_height - used, low * self.content_height), high * self.content_height))
-
-    def quote_type(self, measure: "TextMeasure", body_html: str, body_size: float, kicker: bool = False, continued: bool = False) -> tuple[float, float]:
-        """The quote layout's text size (in em of the body size) and line height: the
-        largest of QUOTE_SIZES whose text, with the quotation mark above it (3 em of the
-        quote's size, 0.42 of it tall), the kicker and the attribution, fits the content
-        area; the smallest when none does."""
-        unit = self.unit
-        room = self.content_height - (8 * unit if continued else 0) - (self.meta_size * 1.3 + 4 * unit if kicker else 0)
-        room -= 8 * unit + self.meta_size * 1.3 + 2 * unit  # attribution
-        for scale, leading in QUOTE_SIZES:
-            mark = 3 * scale * body_size * 0.42 + 3 * unit
-            if measure.display(body_html, self.content_width, body_size * scale, leading) + mark <= room:
-                return scale, leading
-        return QUOTE_SIZES[-1]
 
     def snap_down(self, value: float) -> float:
         """A length rounded down to the grid unit."""
         return math.floor(value / self.unit + 1e-9) * self.unit
+
+
+def title_growth(body_scale: float) -> float:
+    """How much a post title grows when fitting sets its body larger: half as fast, so
+    the title stays the larger type; a shrunk body leaves the title alone."""
+    return 1.0 + max(0.0, body_scale - 1.0) * 0.5
+
+
+def leading(line_height: float, body_scale: float) -> float:
+    """The line height of body text set `body_scale` times larger: large type is set
+    tighter (1.45 at the body size, about 1.16 at hook size), never under 1.15."""
+    return round(max(1.15, line_height - 0.16 * max(0.0, body_scale - 1.0)), 3)
 
 
 def grid_for(canvas: Canvas, typography: Typography) -> Grid:
@@ -121,19 +109,22 @@ def grid_for(canvas: Canvas, typography: Typography) -> Grid:
     def snap(value: float) -> float:
         return math.ceil(value / unit - 1e-9) * unit
 
-    margin_x = snap(SIDE_MARGIN * canvas.width)
-    edge_y = snap(EDGE_BAND * canvas.height)
+    safe = canvas.safe_area
+    margin_x = snap(max(SIDE_MARGIN * canvas.width, safe.side + CROP_GAP * unit))
+    edge_top = snap(safe.top)
+    edge_bottom = snap(safe.bottom)
     meta = round(typography.meta * canvas.scale, 2)
     header_height = snap(meta * 2.6)
     footer_height = snap(meta * 2.2)
-    content_top = edge_y + header_height + 6 * unit
-    content_bottom = canvas.height - edge_y - footer_height - 5 * unit
+    content_top = edge_top + header_height + 6 * unit
+    content_bottom = canvas.height - edge_bottom - footer_height - 5 * unit
     return Grid(
         width=canvas.width,
         height=canvas.height,
         unit=unit,
         margin_x=margin_x,
-        edge_y=edge_y,
+        edge_top=edge_top,
+        edge_bottom=edge_bottom,
         header_height=header_height,
         content_top=content_top,
         content_bottom=content_bottom,

@@ -31,15 +31,15 @@ from generator.content.math import recolour
 from generator.errors import CarouselError, Diagnostic, ThreadError
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
-from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, text_direction
+from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, leading, text_direction, title_growth
 from generator.render.css import css_string, safe_stylesheet
 from generator.render.code import size_code_blocks
 from generator.render.patterns import pattern_css
 from generator.render.syntax import syntax_css
 from generator.render.sandbox import new_layout_environment, describe, render_bounded, template_location
+from generator.render.titles import TitleMeasure, styled
 from generator.themes import Theme
 
-CENTRED_LAYOUTS = {"cover", "outro", "quote", "tweet"}
 ATTRIBUTION = re.compile(r"^\s*<p\b[^>]*>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.DOTALL)
 # the space before a block's last short word (WeasyPrint has no `text-wrap: balance`)
 LAST_WORD = re.compile(r" ((?:<(?:a|b|strong|em|i|code|span)\b[^>]*>)?[^\s<>]{1,12}(?:</(?:a|b|strong|em|i|code|span)>)*[.,;:!?…)\u201d\"']*)(?=\s*(?:</(?:p|li|h[1-6]|blockquote)>|$))")
@@ -142,6 +142,13 @@ class SlideView:
     title_size: float
     body_size: float
     fit_style: str = ""  # extra custom properties for a slide whose title fitting shrank
+    title_style: Markup = Markup("")  # the title's balanced measure (max-width)
+    title_class: str = ""  # "hyphenate": a word wider than the slide is hyphenated
+    # from the layout's declaration (layouts/<name>.yaml)
+    centred: bool = False  # centred vertically in the content band
+    line_height: float = 1.45  # the body's line height (the fitter plans with it)
+    media_share: tuple[float, float] = (0.14, 0.45)  # least and most of the band an image takes
+    type_scale: tuple[float, ...] = (1.0,)  # the sizes a hook or headline may take
 
     @property
     def is_last(self) -> bool:
@@ -152,19 +159,19 @@ class SlideView:
         return f"slide-{self.index}"
 
 
-def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid) -> list[SlideView]:
+def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: TitleMeasure) -> list[SlideView]:
     views: list[SlideView] = []
-    step = 0
-    last_post: tuple[int, ...] = ()
     for index, spec in enumerate(slides, start=1):
+        title_size = round(grid.title_size * spec.title_scale * title_growth(spec.body_scale), 2)
+        ratio = image_ratio(spec.image)
+        beside = spec.image is not None and spec.declaration.image.place == "beside" and not (ratio and ratio > 1.15)
+        column = grid.content_width * (1 - spec.declaration.image.beside) if beside else grid.content_width
+        title_set = titles.set(spec.title_html, column, title_size * spec.declaration.text.title, (1.0,)) if spec.title_html else None
         blocks = list(spec.blocks)
         attribution = ""
-        if spec.layout == "quote" and len(blocks) > 1 and (match := ATTRIBUTION.match(blocks[-1])):
+        if "attribution" in spec.declaration.takes and len(blocks) > 1 and (match := ATTRIBUTION.match(blocks[-1])):
             attribution = plain_text(match.group(1)).strip()
             blocks.pop()
-        if spec.kind == "post" and spec.post_numbers != last_post:
-            step += 0 if spec.continued else 1
-            last_post = spec.post_numbers
         views.append(
             SlideView(
                 index=index,
@@ -177,9 +184,15 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid) -> list[
                 title=no_widow(spec.title_html),
                 body=no_widow(size_code_blocks("\n".join(blocks), body_px=grid.body_size * spec.body_scale, column_px=grid.content_width, scale=grid.width / 1080, unit=grid.unit)),
                 attribution=attribution,
-                step=step,
+                step=spec.step,
                 image=image_view(spec.image) if spec.image is not None else None,
-                title_size=round(grid.title_size * spec.title_scale, 2),
+                title_size=title_size,
+                title_style=styled(title_set, column) if title_set else Markup(""),
+                title_class="hyphenate" if title_set and title_set.hyphenate else "",
+                centred=spec.declaration.centred,
+                line_height=leading(spec.declaration.text.line_height, spec.body_scale),
+                media_share=spec.declaration.image.share,
+                type_scale=spec.declaration.type_scale,
                 body_size=round(grid.body_size * spec.body_scale, 2),
                 fit_style=_scaled_hook(grid, spec.title_scale),
             )
@@ -223,7 +236,9 @@ def render_html(
     """
     slides = plan.slides if slides is None else slides
     grid = grid_for(plan.canvas, plan.options.typography)
-    views = _views(plan, slides, grid)
+    font_folders = tuple(p for p in (project.builtin / "themes" / "fonts", project.root / "themes") if p.is_dir())
+    titles = TitleMeasure(theme.fonts["display"], theme.display_weight, font_folders, theme.title_transform == "uppercase")
+    views = _views(plan, slides, grid, titles)
     try:
         layout_css = [stylesheet(project, path) for name in ["_base", "_details", "_covers"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]
         theme_css = [stylesheet(project, path) for path in theme.css_files]
@@ -247,12 +262,14 @@ def render_html(
         "canvas": plain(plan.canvas),
         "grid": grid,
         "measure": TextMeasure(theme.fonts["text"], theme.fonts["display"], theme.title_transform == "uppercase"),
+        "titles": titles,
+        "styled": styled,
+        "lang": plan.meta.lang,
         "image_ratio": view_ratio,
         "text_direction": text_direction,
         "theme": theme_view(theme),
         "slides": views if only is None else [view for view in views if view.index in only],
         "patterns": patterns,
-        "centred_layouts": CENTRED_LAYOUTS,
         "stylesheet": Markup(root_css + "\n".join(layout_css) + "\n" + syntax_css(theme.colours) + "\n" + "\n".join(theme_css)),
     }
     try:

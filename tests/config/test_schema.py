@@ -10,7 +10,7 @@ from generator.config.schema import FrontMatter, Options, PostDirectives, Projec
 def test_defaults_follow_the_spec():
     options = Options()
     assert options.canvas == "linkedin-portrait"
-    assert (options.typography.title, options.typography.body, options.typography.meta) == (36, 18, 12)
+    assert (options.typography.title, options.typography.body, options.typography.meta) == (36, 18, 13)
     assert options.fit == "split"
     assert options.formats == ["pdf"]
     assert options.cover.show and options.outro.show
@@ -81,7 +81,7 @@ def test_cascade_order_and_nested_merge():
     assert options.theme == "midnight"
     assert options.canvas == "linkedin-square"
     assert options.layout == "quote"
-    assert (options.typography.title, options.typography.body, options.typography.meta) == (40, 20, 12)
+    assert (options.typography.title, options.typography.body, options.typography.meta) == (40, 20, 13)
 
 
 def test_layers_only_carry_what_they_set():

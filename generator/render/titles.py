@@ -1,0 +1,107 @@
+"""Titles and cover hooks: sized so that no word breaks, lines balanced by measuring.
+
+Measured with the theme's own font metrics (`estimate`), the one text measure of the
+project; WeasyPrint's layout confirms (the fitting stage shrinks a title that still
+overflows). WeasyPrint has no `text-wrap: balance`, so a title gets the narrowest
+width that keeps its number of lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator.content.markdown import plain_text
+from generator.render.estimate import FontMetrics, font_metrics
+
+SAFETY = 1.04  # a word's measured width, on the safe side (kerning, tracking, rounding)
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class TitleSet:
+    """How a title is set: its size and the width its lines are balanced to."""
+
+    scale: float  # of the base size
+    width: float  # px: the balanced measure (<= the column)
+    hyphenate: bool  # a word is wider than the column even at the smallest size
+
+
+class TitleMeasure:
+    """Widths of display-type titles in a theme's display face."""
+
+    def __init__(self, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool):
+        self.metrics: FontMetrics = font_metrics(family, weight, folders)
+        self.uppercase = uppercase
+
+    def _words(self, html: str) -> list[str]:
+        text = plain_text(str(html)).replace("\u00a0", " ")
+        return (text.upper() if self.uppercase else text).split()
+
+    def widest_word(self, html: str) -> float:
+        """Width in em of the title's widest word."""
+        return max((self.metrics.width(word) for word in self._words(html)), default=0.0) * SAFETY
+
+    def lines(self, html: str, width: float, size: float) -> int:
+        """Lines of greedy breaking at `width` px (a word wider than a line takes its own)."""
+        space = self.metrics.width(" ")
+        count, filled = 1, 0.0
+        for word in self._words(html):
+            length = self.metrics.width(word) * size * SAFETY
+            needed = length if filled == 0 else filled + space * size + length
+            if needed <= width or filled == 0:
+                filled = needed
+            else:
+                count, filled = count + 1, length
+        return count
+
+    def set(self, html: str, column: float, base: float, steps: tuple[float, ...], fits=lambda scale, lines: True) -> TitleSet:
+        """The largest step (of `base` px) whose widest word fits the column and whose
+        lines pass `fits(scale, lines)`; else the smallest, hyphenated when a word is
+        still too wide. Lines balanced: the narrowest width keeping the line count."""
+        widest = self.widest_word(html)
+        chosen = None
+        for scale in sorted(steps, reverse=True):
+            size = base * scale
+            if widest * size <= column and fits(scale, self.lines(html, column, size)):
+                chosen = scale
+                break
+        hyphenate = False
+        if chosen is None:
+            chosen = min(steps)
+            hyphenate = widest * base * chosen > column
+        return TitleSet(chosen, self.balanced_width(html, column, base * chosen) if not hyphenate else column, hyphenate)
+
+    def hook(self, html: str, column: float, base: float, steps: tuple[float, ...], room: float, line_height: float = 1.06) -> TitleSet:
+        """A cover hook or outro headline: as large as fits `room` px, at most about
+        four lines (two when set larger than `base`), no word broken."""
+
+        def fits(scale: float, lines: int) -> bool:
+            return lines <= (2 if scale > 1.0 else 4) and lines * base * scale * line_height <= room
+
+        return self.set(html, column, base, steps, fits)
+
+    def balanced_width(self, html: str, column: float, size: float) -> float:
+        """The narrowest width (down to 60 % of the column) with as many lines as the column."""
+        lines = self.lines(html, column, size)
+        if lines <= 1:
+            return column
+        low, high = column * 0.6, column
+        for _ in range(12):
+            middle = (low + high) / 2
+            if self.lines(html, middle, size) > lines or self.widest_word(html) * size > middle:
+                low = middle
+            else:
+                high = middle
+        # a little slack: the estimate is not the layout
+        return min(column, round(high * 1.03 + size * 0.3, 1))
+
+
+def styled(title: TitleSet, column: float) -> Markup:
+    """Inline style of a balanced title (empty when it spans the column)."""
+    if title.width >= column - 0.5:
+        return Markup("")
+    return Markup(f"max-width: {title.width:.1f}px;")
