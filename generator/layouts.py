@@ -26,6 +26,7 @@ from pydantic import Field, field_validator, model_validator
 from generator.config.schema import StrictModel
 from generator.config.validate import validate_model
 from generator.config.yamlsource import YamlSyntaxError, load_located_yaml
+from generator.confine import ConfinementError
 from generator.errors import ConfigError, Diagnostic
 from generator.project import Project
 
@@ -122,6 +123,15 @@ def _template_names(project: Project) -> list[str]:
     return [name[: -len(".html")] for name in project.layouts.names("*.html") if not name.startswith("_") and "/" not in name]
 
 
+def _find(project: Project, name: str) -> Path | None:
+    """A layout file on the search path; None for one that leaves the project (a symlink
+    outside it): rendering refuses that layout for the threads that use it."""
+    try:
+        return project.layouts.find(name)
+    except ConfinementError:
+        return None
+
+
 def load_layouts(project: Project) -> dict[str, Layout]:
     """Every layout of the project and the built-ins, by name. Raises ConfigError (exit 2)
     naming the file and line of a bad declaration."""
@@ -129,7 +139,7 @@ def load_layouts(project: Project) -> dict[str, Layout]:
     problems: list[Diagnostic] = []
     for name in _template_names(project):
         declaration = LayoutDeclaration()
-        yaml_path = project.layouts.find(f"{name}.yaml")
+        yaml_path = _find(project, f"{name}.yaml")
         if yaml_path is not None:
             shown = project.relative(yaml_path)
             try:
@@ -150,7 +160,7 @@ def load_layouts(project: Project) -> dict[str, Layout]:
             if parsed is None:
                 continue
             declaration = parsed
-        files = tuple(path for path in (project.layouts.find(f"{name}{suffix}") for suffix in (".yaml", ".html", ".css")) if path is not None)
+        files = tuple(path for path in (_find(project, f"{name}{suffix}") for suffix in (".yaml", ".html", ".css")) if path is not None)
         own = project.root / "layouts"
         is_own = own != project.builtin / "layouts" and any(own in path.parents for path in files)
         origin: Literal["project", "built-in"] = "project" if is_own else "built-in"
