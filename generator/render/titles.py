@@ -45,18 +45,30 @@ class TitleMeasure:
         """Width in em of the title's widest word."""
         return max((self.metrics.width(word) for word in self._words(html)), default=0.0) * SAFETY
 
-    def lines(self, html: str, width: float, size: float) -> int:
-        """Lines of greedy breaking at `width` px (a word wider than a line takes its own)."""
+    def breaks(self, html: str, width: float, size: float) -> list[list[str]]:
+        """Greedy line breaking at `width` px: the words of each line (a word wider than
+        a line takes its own)."""
         space = self.metrics.width(" ")
-        count, filled = 1, 0.0
+        lines: list[list[str]] = [[]]
+        filled = 0.0
         for word in self._words(html):
             length = self.metrics.width(word) * size * SAFETY
             needed = length if filled == 0 else filled + space * size + length
             if needed <= width or filled == 0:
                 filled = needed
+                lines[-1].append(word)
             else:
-                count, filled = count + 1, length
-        return count
+                lines.append([word])
+                filled = length
+        return lines
+
+    def lines(self, html: str, width: float, size: float) -> int:
+        return len(self.breaks(html, width, size))
+
+    def stranded(self, html: str, width: float, size: float) -> bool:
+        """Does a short word stand alone on a line of a title of several lines?"""
+        lines = self.breaks(html, width, size)
+        return len(lines) > 1 and any(len(line) == 1 and len(line[0]) <= 4 for line in lines)
 
     def set(self, html: str, column: float, base: float, steps: tuple[float, ...], fits=lambda scale, lines: True) -> TitleSet:
         """The largest step (of `base` px) whose widest word fits the column and whose
@@ -64,10 +76,16 @@ class TitleMeasure:
         still too wide. Lines balanced: the narrowest width keeping the line count."""
         widest = self.widest_word(html)
         chosen = None
-        for scale in sorted(steps, reverse=True):
-            size = base * scale
-            if widest * size <= column and fits(scale, self.lines(html, column, size)):
-                chosen = scale
+        # first a size that strands no short word on a line of its own, else any size
+        for avoid_stranded in (True, False):
+            for scale in sorted(steps, reverse=True):
+                size = base * scale
+                if widest * size <= column and fits(scale, self.lines(html, column, size)):
+                    if avoid_stranded and self.stranded(html, column, size):
+                        continue
+                    chosen = scale
+                    break
+            if chosen is not None:
                 break
         hyphenate = False
         if chosen is None:
