@@ -237,7 +237,7 @@ def render_html(
     slides = plan.slides if slides is None else slides
     grid = grid_for(plan.canvas, plan.options.typography)
     font_folders = tuple(p for p in (project.builtin / "themes" / "fonts", project.root / "themes") if p.is_dir())
-    titles = TitleMeasure(theme.fonts["display"], theme.display_weight, font_folders, theme.title_transform == "uppercase")
+    titles = TitleMeasure.of(theme.fonts["display"], theme.display_weight, font_folders, theme.title_transform == "uppercase")
     views = _views(plan, slides, grid, titles)
     try:
         layout_css = [stylesheet(project, path) for name in ["_base", "_details", "_covers"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]

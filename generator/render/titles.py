@@ -18,7 +18,7 @@ from generator.content.markdown import plain_text
 from generator.render.estimate import FontMetrics, font_metrics
 
 SAFETY = 1.04  # a word's measured width, on the safe side (kerning, tracking, rounding)
-TAG = re.compile(r"<[^>]+>")
+BREAKABLE_SPACE = re.compile(r"[ \t\r\n]+")  # not U+00A0
 
 
 @dataclass(frozen=True)
@@ -30,16 +30,23 @@ class TitleSet:
     hyphenate: bool  # a word is wider than the column even at the smallest size
 
 
+@dataclass(frozen=True)
 class TitleMeasure:
-    """Widths of display-type titles in a theme's display face."""
+    """Widths of display-type titles in a theme's display face (plain data: templates
+    may call it)."""
 
-    def __init__(self, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool):
-        self.metrics: FontMetrics = font_metrics(family, weight, folders)
-        self.uppercase = uppercase
+    metrics: FontMetrics
+    uppercase: bool
+
+    @classmethod
+    def of(cls, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool) -> "TitleMeasure":
+        return cls(font_metrics(family, weight, folders), uppercase)
 
     def _words(self, html: str) -> list[str]:
-        text = plain_text(str(html)).replace("\u00a0", " ")
-        return (text.upper() if self.uppercase else text).split()
+        """The title's unbreakable pieces: words, and words tied by a no-break space (the
+        last two of a title are tied against a one-word last line)."""
+        text = plain_text(str(html))
+        return [word for word in BREAKABLE_SPACE.split(text.upper() if self.uppercase else text) if word]
 
     def widest_word(self, html: str) -> float:
         """Width in em of the title's widest word."""
