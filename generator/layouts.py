@@ -80,7 +80,7 @@ class LayoutDeclaration(StrictModel):
     description: str = ""
     slide: SlideKindName = "post"
     align: Literal["top", "centre"] = "top"
-    takes: list[Content] = Field(default_factory=lambda: ["title", "body", "image"])
+    takes: list[Content] = Field(default_factory=lambda: list[Content](["title", "body", "image"]))
     image: ImagePlacement = Field(default_factory=ImagePlacement)
     text: TextDeclaration = Field(default_factory=TextDeclaration)
     # body sizes the fitter may use, in body sizes: short content steps up, long content
@@ -96,7 +96,7 @@ class LayoutDeclaration(StrictModel):
         return tuple(sorted(set(value)))
 
     @model_validator(mode="after")
-    def _image_place(self) -> "LayoutDeclaration":
+    def _image_place(self) -> LayoutDeclaration:
         if "image" not in self.takes:
             self.image = self.image.model_copy(update={"place": "none", "feature": False})
         return self

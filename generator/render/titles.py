@@ -9,6 +9,7 @@ width that keeps its number of lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ class TitleMeasure:
     uppercase: bool
 
     @classmethod
-    def of(cls, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool) -> "TitleMeasure":
+    def of(cls, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool) -> TitleMeasure:
         return cls(font_metrics(family, weight, folders), uppercase)
 
     def _words(self, html: str) -> list[str]:
@@ -77,7 +78,7 @@ class TitleMeasure:
         lines = self.breaks(html, width, size)
         return len(lines) > 1 and any(len(line) == 1 and len(line[0]) <= 4 for line in lines)
 
-    def set(self, html: str, column: float, base: float, steps: tuple[float, ...], fits=lambda scale, lines: True) -> TitleSet:
+    def set(self, html: str, column: float, base: float, steps: tuple[float, ...], fits: Callable[[float, int], bool] = lambda scale, lines: True) -> TitleSet:
         """The largest step (of `base` px) whose widest word fits the column and whose
         lines pass `fits(scale, lines)`; else the smallest, hyphenated when a word is
         still too wide. Lines balanced: the narrowest width keeping the line count."""

@@ -4,7 +4,7 @@ without headings) fill their content bands, measured from WeasyPrint's layout.""
 from __future__ import annotations
 
 import statistics
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +18,7 @@ from tests.fixtures.fit.threads import write_real_threads
 
 def _fitted(root):
     project = Project.at(root)
-    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(timezone.utc))
+    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC))
     renderer = Renderer(project)
     return [fit_slides(renderer, plan) for _, plan, failure in plan_threads(load_catalog(project), request) if plan is not None]
 
