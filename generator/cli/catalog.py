@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from generator.layouts import load_layouts
 from generator.cli.common import exits_on_carousel_error, project_option, resolve_project
+from generator.layouts import load_layouts
 from generator.themes import available_themes, load_theme
+
 
 @click.command("themes")
 @project_option
