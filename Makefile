@@ -51,6 +51,7 @@ check: install
 LINT_PATHS := generator tests bench tools
 lint: install
 	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 
 format: install

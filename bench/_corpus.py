@@ -15,11 +15,55 @@ sys.path.append(str(REPO))  # PYTHONPATH (e.g. a snapshot of the code) comes fir
 
 LAYOUTS = ("classic", "numbered", "quote", "classic", "tweet", "classic")
 THEMES = ("paper", "midnight", "paper", "ocean", "forest")
-WORDS = (
-    "ship small batches often because every release teaches the team something real about users "
-    "and the cost of waiting grows quietly until a launch turns into a week of firefighting while "
-    "short feedback loops keep attention on what matters most to the people who use the product"
-).split()
+WORDS = [
+    "ship",
+    "small",
+    "batches",
+    "often",
+    "because",
+    "every",
+    "release",
+    "teaches",
+    "the",
+    "team",
+    "something",
+    "real",
+    "about",
+    "users",
+    "and",
+    "the",
+    "cost",
+    "of",
+    "waiting",
+    "grows",
+    "quietly",
+    "until",
+    "a",
+    "launch",
+    "turns",
+    "into",
+    "a",
+    "week",
+    "of",
+    "firefighting",
+    "while",
+    "short",
+    "feedback",
+    "loops",
+    "keep",
+    "attention",
+    "on",
+    "what",
+    "matters",
+    "most",
+    "to",
+    "the",
+    "people",
+    "who",
+    "use",
+    "the",
+    "product",
+]
 
 CONFIG = """\
 defaults:
@@ -160,7 +204,10 @@ def measured_build(project: Path, *args: str, interval: float = 0.02) -> dict:
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", *args, "--project", str(project)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     stderr: list[str] = []
     import threading
@@ -183,8 +230,14 @@ def measured_build(project: Path, *args: str, interval: float = 0.02) -> dict:
     if process.returncode != 0:
         raise SystemExit(f"carousel build {' '.join(args)} failed ({process.returncode}):\n{text[-3000:]}")
     return {
-        "seconds": seconds, "cpu": cpu, "peak_total": peak_total, "peak_single": peak_single, "peak_parts": peak_parts,
-        "processes": peak_processes, "summary": last_line(text), "load": os.getloadavg()[0],
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_total": peak_total,
+        "peak_single": peak_single,
+        "peak_parts": peak_parts,
+        "processes": peak_processes,
+        "summary": last_line(text),
+        "load": os.getloadavg()[0],
     }
 
 

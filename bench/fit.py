@@ -20,7 +20,7 @@ import argparse
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -38,12 +38,14 @@ def bench_project(root: Path, label: str) -> tuple[int, int, float, float]:
     """Fit every thread of a project; print a row per thread. Returns totals."""
     project = Project.at(root)
     catalog = load_catalog(project)
-    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(timezone.utc), include_drafts=True, include_future=True)
+    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC), include_drafts=True, include_future=True)
     renderer = Renderer(project)
     slides = layouts = 0
     fit_seconds = plain_seconds = 0.0
     print(f"\n{label}: {root}")
-    print(f"  {'thread':28} {'slides':>6} {'laid out':>8} {'passes/slide':>12} {'fit ms/slide':>12} {'plain ms/slide':>14} {'ratio':>6}  notes")
+    print(
+        f"  {'thread':28} {'slides':>6} {'laid out':>8} {'passes/slide':>12} {'fit ms/slide':>12} {'plain ms/slide':>14} {'ratio':>6}  notes"
+    )
     for path, plan, failure in plan_threads(catalog, request):
         if plan is None:
             print(f"  {path.name:28} failed: {'; '.join(str(d) for d in failure.diagnostics)}")
@@ -82,11 +84,12 @@ def linearity(folder: Path) -> None:
             total += len(words)
         paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
         (root / "content" / f"words-{count:05d}.md").write_text(
-            f"---\ntitle: {count} words\ncover: {{show: false}}\noutro: {{show: false}}\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+            f"---\ntitle: {count} words\ncover: {{show: false}}\noutro: {{show: false}}\n---\n\n" + "\n\n".join(paragraphs) + "\n",
+            encoding="utf-8",
         )
     project = Project.at(root)
     catalog = load_catalog(project)
-    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(timezone.utc), include_drafts=True, include_future=True)
+    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC), include_drafts=True, include_future=True)
     renderer = Renderer(project)
     print(f"\npost length (one post, split as needed): {root}")
     print(f"  {'words':>6} {'slides':>6} {'laid out':>8} {'passes/slide':>12} {'fit ms':>8} {'ms/word':>8} {'ms/slide':>9}")
@@ -136,13 +139,17 @@ def main() -> None:
             totals = [a + b for a, b in zip(totals, result)]
             slides, layouts, fit_s, plain_s = result
             if slides:
-                print(f"  {'= ' + label:28} {slides:6d} {layouts:8d} {layouts / slides:12.2f} {1000 * fit_s / slides:12.0f} {1000 * plain_s / slides:14.0f} {fit_s / plain_s:6.2f}")
+                print(
+                    f"  {'= ' + label:28} {slides:6d} {layouts:8d} {layouts / slides:12.2f} {1000 * fit_s / slides:12.0f} {1000 * plain_s / slides:14.0f} {fit_s / plain_s:6.2f}"
+                )
         if not args.no_linearity:
             linearity(Path(temporary))
     slides, layouts, fit_s, plain_s = totals
     if slides:
-        print(f"\nall: {slides} slides, {layouts / slides:.2f} layout passes per slide, "
-              f"fitting {1000 * fit_s / slides:.0f} ms/slide vs plain render {1000 * plain_s / slides:.0f} ms/slide ({fit_s / plain_s:.2f}x)")
+        print(
+            f"\nall: {slides} slides, {layouts / slides:.2f} layout passes per slide, "
+            f"fitting {1000 * fit_s / slides:.0f} ms/slide vs plain render {1000 * plain_s / slides:.0f} ms/slide ({fit_s / plain_s:.2f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import argparse
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +91,9 @@ def bench_series() -> None:
                 (root / "content").mkdir()
                 (root / "content/x.md").write_text("---\ntitle: x\ncover: false\noutro: false\n---\n\n" + char * length + "\n")
                 started = time.perf_counter()
-                report = run_build(BuildRequest(project=Project.at(root), out_dir=root / "output", now=datetime.now(timezone.utc), jobs=1, use_cache=False))
+                report = run_build(
+                    BuildRequest(project=Project.at(root), out_dir=root / "output", now=datetime.now(UTC), jobs=1, use_cache=False)
+                )
                 seconds = time.perf_counter() - started
                 slides = report.results[0].slide_count
                 print(f"  {char!r} x {length:>6,}: {seconds:6.1f} s, {slides:3d} slides, {1000 * seconds / length:.2f} ms per character")

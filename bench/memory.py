@@ -33,7 +33,9 @@ def main() -> None:
         run = measured_build(project, "--force", "-j", str(jobs), "--out", str(out))
         shutil.rmtree(out, ignore_errors=True)
     print(f"(d) peak memory of the full {args.threads}-thread build, -j {jobs}")
-    print(f"    sum over {run['processes']} processes {mb(run['peak_total'])}   largest process {mb(run['peak_single'])}   (target < 400 MB)")
+    print(
+        f"    sum over {run['processes']} processes {mb(run['peak_total'])}   largest process {mb(run['peak_single'])}   (target < 400 MB)"
+    )
     print("    at the peak:")
     for name, rss in sorted(run["peak_parts"].items(), key=lambda item: -item[1]):
         print(f"      {mb(rss):>7}  {name}")

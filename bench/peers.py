@@ -33,17 +33,61 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = REPO / "bench" / "_bare_weasyprint.py"
 WIDTH, HEIGHT = 1080, 1350  # linkedin-portrait, our default canvas
-WORDS = (
-    "ship small batches often because every release teaches the team something real about users "
-    "and the cost of waiting grows quietly until a launch turns into a week of firefighting while "
-    "short feedback loops keep attention on what matters most to the people who use the product"
-).split()
+WORDS = [
+    "ship",
+    "small",
+    "batches",
+    "often",
+    "because",
+    "every",
+    "release",
+    "teaches",
+    "the",
+    "team",
+    "something",
+    "real",
+    "about",
+    "users",
+    "and",
+    "the",
+    "cost",
+    "of",
+    "waiting",
+    "grows",
+    "quietly",
+    "until",
+    "a",
+    "launch",
+    "turns",
+    "into",
+    "a",
+    "week",
+    "of",
+    "firefighting",
+    "while",
+    "short",
+    "feedback",
+    "loops",
+    "keep",
+    "attention",
+    "on",
+    "what",
+    "matters",
+    "most",
+    "to",
+    "the",
+    "people",
+    "who",
+    "use",
+    "the",
+    "product",
+]
 
 
 @dataclass
@@ -76,7 +120,7 @@ def make_deck(posts: int, seed: int = 13) -> Deck:
 def write_ours(deck: Deck, root: Path) -> Path:
     (root / "content").mkdir(parents=True)
     (root / "carousel.yaml").write_text(
-        "defaults:\n  profile: bench\nprofiles:\n  bench:\n    name: Bench Author\n    handle: \"@bench\"\n", encoding="utf-8"
+        'defaults:\n  profile: bench\nprofiles:\n  bench:\n    name: Bench Author\n    handle: "@bench"\n', encoding="utf-8"
     )
     posts = "\n\n---\n\n".join(f"## {heading}\n\n{text}" for heading, text in deck.posts)
     (root / "content" / "thread.md").write_text(f"---\ntitle: {deck.title}\nsubtitle: {deck.subtitle}\n---\n\n{posts}\n", encoding="utf-8")
@@ -130,7 +174,7 @@ def become_subreaper() -> bool:
         return False
     import ctypes
 
-    PR_SET_CHILD_SUBREAPER = 36
+    PR_SET_CHILD_SUBREAPER = 36  # noqa: N806
     return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
@@ -162,11 +206,48 @@ def contenders(deck: Deck, folder: Path, marp: str | None, *, with_png: bool) ->
     bare = write_bare(deck, folder / "bare")
     out = folder / "out"
     found: dict[str, tuple[list[str], Path]] = {
-        "ours pdf": ([sys.executable, "-m", "generator", "build", "--force", "-j", "1", "--format", "pdf", "--out", str(out / "ours-pdf"), "--project", str(ours)], ours),
-        "bare weasyprint pdf": ([sys.executable, str(BARE_SCRIPT), str(bare / "deck.txt"), str(out / "bare.pdf"), str(folder / "bare-cache")], bare),
+        "ours pdf": (
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "--force",
+                "-j",
+                "1",
+                "--format",
+                "pdf",
+                "--out",
+                str(out / "ours-pdf"),
+                "--project",
+                str(ours),
+            ],
+            ours,
+        ),
+        "bare weasyprint pdf": (
+            [sys.executable, str(BARE_SCRIPT), str(bare / "deck.txt"), str(out / "bare.pdf"), str(folder / "bare-cache")],
+            bare,
+        ),
     }
     if with_png:
-        found["ours pdf+png"] = ([sys.executable, "-m", "generator", "build", "--force", "-j", "1", "--format", "pdf,png", "--out", str(out / "ours-png"), "--project", str(ours)], ours)
+        found["ours pdf+png"] = (
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "--force",
+                "-j",
+                "1",
+                "--format",
+                "pdf,png",
+                "--out",
+                str(out / "ours-png"),
+                "--project",
+                str(ours),
+            ],
+            ours,
+        )
     if marp:
         deck_dir = write_marp(deck, folder / "marp")
         base = [marp, "--no-config-file", "--theme", "theme.css", "--allow-local-files", "thread.md"]
@@ -178,7 +259,7 @@ def contenders(deck: Deck, folder: Path, marp: str | None, *, with_png: bool) ->
 
 def measure(commands: dict[str, tuple[list[str], Path]], repeat: int, env: dict[str, str]) -> dict[str, Runs]:
     runs = {name: Runs() for name in commands}
-    for name, (command, cwd) in commands.items():  # warm-up: disk caches, fontconfig cache, Chromium profile
+    for name, (command, cwd) in commands.items():  # warm-up: disk caches, fontconfig cache, Chromium profile  # noqa: B007
         timed(command, cwd, env)
     for _ in range(repeat):
         for name, (command, cwd) in commands.items():
@@ -203,7 +284,9 @@ def print_table(title: str, runs: dict[str, Runs], sizes: dict[str, int] | None 
 
 
 def ratio_line(label: str, ours: Runs, other: Runs, goal: str) -> str:
-    return f"  {label:34} wall {ours.median_wall / other.median_wall:5.2f}x   CPU {ours.median_cpu / other.median_cpu:5.2f}x   (goal {goal})"
+    return (
+        f"  {label:34} wall {ours.median_wall / other.median_wall:5.2f}x   CPU {ours.median_cpu / other.median_cpu:5.2f}x   (goal {goal})"
+    )
 
 
 def main() -> None:
@@ -220,9 +303,11 @@ def main() -> None:
         env["CHROME_PATH"] = shutil.which("chromium") or ""
     marp = None if args.no_marp else shutil.which("marp")
     subreaper = become_subreaper()
-    print(f"bench/peers.py  {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC  {platform.node()}  {os.cpu_count()} CPUs  "
-          f"load {os.getloadavg()[0]:.1f}  Python {platform.python_version()}"
-          f"{'' if subreaper else '  (CPU of orphaned child processes not counted)'}")
+    print(
+        f"bench/peers.py  {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {platform.node()}  {os.cpu_count()} CPUs  "
+        f"load {os.getloadavg()[0]:.1f}  Python {platform.python_version()}"
+        f"{'' if subreaper else '  (CPU of orphaned child processes not counted)'}"
+    )
     if marp:
         version = subprocess.run([marp, "--version"], capture_output=True, text=True, env=env).stdout.strip().splitlines()
         print(f"marp: {version[0] if version else marp}  (CHROME_PATH={env.get('CHROME_PATH', 'auto')})")
@@ -234,15 +319,19 @@ def main() -> None:
         folder = Path(name)
         commands = contenders(deck, folder, marp, with_png=True)
         runs = measure(commands, args.repeat, env)
-        print_table(f"one {deck.slides}-slide text thread, whole process, median of {args.repeat} interleaved runs", runs, output_sizes(folder))
+        print_table(
+            f"one {deck.slides}-slide text thread, whole process, median of {args.repeat} interleaved runs", runs, output_sizes(folder)
+        )
     print("\n  ratios (ours / other; below 1 is faster)")
     if "marp --pdf" in runs:
         print(ratio_line("PDF: ours / marp --pdf", runs["ours pdf"], runs["marp --pdf"], "<= 0.33"))
         print(ratio_line("PDF+PNG: ours / marp --images png", runs["ours pdf+png"], runs["marp --images png"], "<= 0.33"))
     print(ratio_line("PDF: ours / bare WeasyPrint", runs["ours pdf"], runs["bare weasyprint pdf"], "as low as it goes"))
     slides = deck.slides
-    print(f"  PNG export (ours pdf+png - ours pdf) per slide: wall {(runs['ours pdf+png'].median_wall - runs['ours pdf'].median_wall) / slides * 1000:.0f} ms, "
-          f"CPU {(runs['ours pdf+png'].median_cpu - runs['ours pdf'].median_cpu) / slides * 1000:.0f} ms   (goal <= 40 ms)")
+    print(
+        f"  PNG export (ours pdf+png - ours pdf) per slide: wall {(runs['ours pdf+png'].median_wall - runs['ours pdf'].median_wall) / slides * 1000:.0f} ms, "
+        f"CPU {(runs['ours pdf+png'].median_cpu - runs['ours pdf'].median_cpu) / slides * 1000:.0f} ms   (goal <= 40 ms)"
+    )
 
     if args.many > slides:
         long_deck = make_deck(args.many - 2)
@@ -253,15 +342,22 @@ def main() -> None:
             both = {**short_commands, **{f"{key} ({args.many})": value for key, value in long_commands.items()}}
             long_runs = measure(both, max(2, args.repeat // 2), env)
             sizes = output_sizes(folder)
-        print_table(f"marginal cost per slide: {slides} and {args.many} slides, median of {max(2, args.repeat // 2)} interleaved runs", long_runs)
+        print_table(
+            f"marginal cost per slide: {slides} and {args.many} slides, median of {max(2, args.repeat // 2)} interleaved runs", long_runs
+        )
         marginal = {}
         for who in ("ours pdf", "bare weasyprint pdf"):
             short, long = long_runs[f"{who} ({slides})"], long_runs[f"{who} ({args.many})"]
-            marginal[who] = ((long.median_wall - short.median_wall) / (args.many - slides), (long.median_cpu - short.median_cpu) / (args.many - slides))
+            marginal[who] = (
+                (long.median_wall - short.median_wall) / (args.many - slides),
+                (long.median_cpu - short.median_cpu) / (args.many - slides),
+            )
             print(f"  {who:22} per slide: wall {marginal[who][0] * 1000:6.1f} ms   CPU {marginal[who][1] * 1000:6.1f} ms")
         ours_m, bare_m = marginal["ours pdf"], marginal["bare weasyprint pdf"]
         print(f"  ours / bare per slide: wall {ours_m[0] / bare_m[0]:.2f}x   CPU {ours_m[1] / bare_m[1]:.2f}x   (goal <= 1.2)")
-        print(f"  PDF size at {args.many} slides: ours {sizes['ours pdf'] / 1024:.1f} KiB, bare {sizes['bare weasyprint pdf'] / 1024:.1f} KiB")
+        print(
+            f"  PDF size at {args.many} slides: ours {sizes['ours pdf'] / 1024:.1f} KiB, bare {sizes['bare weasyprint pdf'] / 1024:.1f} KiB"
+        )
 
 
 if __name__ == "__main__":

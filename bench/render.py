@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,7 +32,9 @@ sys.path.insert(0, str(REPO))
 
 
 def copy_project(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output", ".carousel-cache", ".venv", ".git", "__pycache__", "node_modules"))
+    shutil.copytree(
+        source, target, ignore=shutil.ignore_patterns("output", ".carousel-cache", ".venv", ".git", "__pycache__", "node_modules")
+    )
     return target
 
 
@@ -41,8 +43,25 @@ def whole_process(project: Path, formats: str, out: Path) -> tuple[float, float]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--force", "-j", "1", "--format", formats, "--out", str(out), "--project", str(project)],
-        check=True, capture_output=True, cwd=project, env={**os.environ, "PYTHONPATH": str(REPO)},  # this checkout's code
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--force",
+            "-j",
+            "1",
+            "--format",
+            formats,
+            "--out",
+            str(out),
+            "--project",
+            str(project),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO)},  # this checkout's code
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -64,7 +83,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         project_dir = copy_project(args.project.resolve(), Path(folder) / "project")
-        print(f"bench/render.py  {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC  {os.cpu_count()} CPUs  load {os.getloadavg()[0]:.1f}")
+        print(f"bench/render.py  {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {os.cpu_count()} CPUs  load {os.getloadavg()[0]:.1f}")
         print(f"project: {args.project} (copied)")
         runs: dict[str, list[tuple[float, float]]] = {"pdf": [], "pdf,png": []}
         for formats in runs:  # warm-up: disk, fontconfig and template caches
@@ -74,7 +93,9 @@ def main() -> None:
                 runs[formats].append(whole_process(project_dir, formats, Path(folder) / "out"))
         for formats, measured in runs.items():
             walls, cpus = [w for w, _ in measured], [c for _, c in measured]
-            print(f"whole process, --format {formats:<8} wall {statistics.median(walls):6.2f}s  CPU {statistics.median(cpus):6.2f}s  (median of {args.repeat}, interleaved)")
+            print(
+                f"whole process, --format {formats:<8} wall {statistics.median(walls):6.2f}s  CPU {statistics.median(cpus):6.2f}s  (median of {args.repeat}, interleaved)"
+            )
         in_process(project_dir, args.repeat)
 
 
@@ -94,7 +115,7 @@ def in_process(project_dir: Path, repeat: int) -> None:
     project = Project.at(project_dir)
     renderer = Renderer(project)  # configures fonts before WeasyPrint is used
     catalog = load_catalog(project)
-    request = BuildRequest(project=project, out_dir=project_dir / "out", now=datetime.now(timezone.utc), cli_options={"formats": ["pdf"]})
+    request = BuildRequest(project=project, out_dir=project_dir / "out", now=datetime.now(UTC), cli_options={"formats": ["pdf"]})
     plans = [plan for _, plan, _failure in plan_threads(catalog, request) if plan is not None]
 
     print(f"\n{'thread':<28} {'slides':>6} {'ours/slide':>11} {'weasy/slide':>12} {'ratio':>6}   (CPU, best of {repeat})")
@@ -107,7 +128,7 @@ def in_process(project_dir: Path, repeat: int) -> None:
             artifacts, cpu, _ = cpu_and_wall(renderer.render, plan)
             ours.append(cpu)
             base = plan.meta.source_path.parent.as_uri() + "/"
-            _, cpu, _ = cpu_and_wall(lambda: weasyprint.HTML(string=artifacts.html, base_url=base).write_pdf())
+            _, cpu, _ = cpu_and_wall(lambda: weasyprint.HTML(string=artifacts.html, base_url=base).write_pdf())  # noqa: B023
             weasy.append(cpu)
         slides = artifacts.slide_count
         o, w = min(ours), min(weasy)
@@ -128,7 +149,9 @@ def in_process(project_dir: Path, repeat: int) -> None:
         _, cpu, _ = cpu_and_wall(rasterise, pdf, plan.canvas, "png")
         stages["PNG export"] += cpu
     if total_slides:
-        print(f"{'all':<28} {int(total_slides):>6} {total_ours / total_slides * 1000:>9.1f}ms {total_weasy / total_slides * 1000:>10.1f}ms {total_ours / total_weasy:>6.2f}   (target <= 1.15)")
+        print(
+            f"{'all':<28} {int(total_slides):>6} {total_ours / total_slides * 1000:>9.1f}ms {total_weasy / total_slides * 1000:>10.1f}ms {total_ours / total_weasy:>6.2f}   (target <= 1.15)"
+        )
         print(f"\nper slide, one render of the final slides ({int(total_slides)} slides, CPU):")
         total = sum(stages.values())
         for name, seconds in stages.items():
@@ -152,7 +175,9 @@ def font_paths(plans, renderer, pdf_bytes, fit_slides) -> None:
             _, fonttools, _ = cpu_and_wall(pdf_bytes, fitted.document, fitted.html)
         finally:
             pdf_fonts.harfbuzz_subset = saved
-        print(f"  {plan.meta.slug:<28} {harfbuzz * 1000:7.0f} ms / {fonttools * 1000:7.0f} ms  (+{(fonttools - harfbuzz) * 1000:.0f} ms per thread)")
+        print(
+            f"  {plan.meta.slug:<28} {harfbuzz * 1000:7.0f} ms / {fonttools * 1000:7.0f} ms  (+{(fonttools - harfbuzz) * 1000:.0f} ms per thread)"
+        )
 
 
 if __name__ == "__main__":

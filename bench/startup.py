@@ -30,7 +30,9 @@ def run(project: Path, *args: str) -> tuple[float, float, set[str]]:
     env = {key: value for key, value in os.environ.items() if key != "TERM"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", *args, "--project", str(project)], capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "generator", *args, "--project", str(project)], capture_output=True, text=True, env=env
+    )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -55,11 +57,15 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, command in commands.items():
                 results[name].append(run(project, *command))
-    print(f"bench/startup.py  {args.threads}-thread repo, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, median of {args.repeat} interleaved runs")
+    print(
+        f"bench/startup.py  {args.threads}-thread repo, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, median of {args.repeat} interleaved runs"
+    )
     for name, runs in results.items():
         walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
         heavy = sorted(set().union(*(r[2] for r in runs)))
-        print(f"  {name:<12} wall {statistics.median(walls):5.2f} s   CPU {statistics.median(cpus):5.2f} s   (target < 1 s CPU)   heavy imports: {', '.join(heavy) or 'none'}")
+        print(
+            f"  {name:<12} wall {statistics.median(walls):5.2f} s   CPU {statistics.median(cpus):5.2f} s   (target < 1 s CPU)   heavy imports: {', '.join(heavy) or 'none'}"
+        )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from _corpus import make_project, thread_text
@@ -34,7 +34,7 @@ def warm_render_times(project: Path, runs: int) -> list[float]:
 
     prepared = Project.at(project)
     renderer = Renderer(prepared)
-    request = BuildRequest(project=prepared, out_dir=project / "unused", now=datetime.now(timezone.utc))
+    request = BuildRequest(project=prepared, out_dir=project / "unused", now=datetime.now(UTC))
     times = []
     for run in range(runs + 1):
         started = time.perf_counter()
@@ -61,7 +61,11 @@ def watch_latencies(project: Path, saves: int) -> list[float]:
     env = {key: value for key, value in os.environ.items() if key != "TERM"}
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "watch", "-j", "1", "--project", str(project)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(line.rstrip() for line in process.stderr), daemon=True)

@@ -26,11 +26,11 @@ from typing import Any, Literal
 from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, KeyContext, ThreadDeps, ThreadKey, output_stats
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
+from generator.confine import ConfinementError, unlinked_path
 from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
-from generator.model import ThreadPlan, thread_status
-from generator.confine import ConfinementError, unlinked_path
 from generator.fonts import discard_corrupt_staged_fonts
+from generator.model import ThreadPlan, thread_status
 from generator.output import OutputError, OutputFolder
 from generator.parallel import RenderBackend, RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.progress import Progress
@@ -109,6 +109,8 @@ Reporter = Callable[[ThreadResult], None]
 def unit_slug(unit: str) -> str:
     """The thread slug of a build unit: 'a' of 'a' or of 'a/instagram'."""
     return unit.split("/", 1)[0]
+
+
 Planned = tuple[Path, ThreadPlan | None, ThreadResult | None]
 
 
@@ -138,7 +140,10 @@ def plan_threads(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] 
             continue
         planned.append((path, plan, None))
     checked = reject_duplicate_slugs(project, planned)
-    return [(path, None, None) if plan is not None and target not in (None, *plan.targets) else (path, plan, failure) for path, plan, failure in checked]
+    return [
+        (path, None, None) if plan is not None and target not in (None, *plan.targets) else (path, plan, failure)
+        for path, plan, failure in checked
+    ]
 
 
 def shard_paths(catalog: Catalog, request: BuildRequest, paths: list[Path]) -> list[Path]:
@@ -165,7 +170,9 @@ def target_passes(catalog: Catalog, request: BuildRequest) -> list[str | None]:
     if request.target is not None:
         if request.target not in declared:
             known = f"; carousel.yaml declares {', '.join(declared)}" if declared else "; carousel.yaml declares no targets"
-            raise ConfigError(Diagnostic("--target", None, f"unknown target '{request.target}'{did_you_mean(request.target, declared)}{known}"))
+            raise ConfigError(
+                Diagnostic("--target", None, f"unknown target '{request.target}'{did_you_mean(request.target, declared)}{known}")
+            )
         return [request.target]
     return declared or [None]
 
@@ -175,7 +182,7 @@ def plan_units(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] | 
     paths = list(paths) if paths is not None else (list(request.selection) if request.selection else catalog.project.discover_threads())
     passes = [plan_threads(catalog, request, paths, target) for target in target_passes(catalog, request)]
     units: list[Planned] = []
-    for index, path in enumerate(paths):
+    for index, path in enumerate(paths):  # noqa: B007
         entries = [planned[index] for planned in passes]
         failure = next((entry for entry in entries if entry[2] is not None), None)
         units += [failure] if failure is not None else [entry for entry in entries if entry[1] is not None]
@@ -212,7 +219,9 @@ def reject_duplicate_slugs(project: Project, planned: list[Planned], claimed: di
             problem = problems[claim_index]
             failure = _failed(project, path, [Diagnostic(problem.path, plan.meta.slug_line, problem.message)])
             slug = plan.meta.slug.casefold()
-            failure.slug_clashes = tuple(shown for shown, other in every_claim if other.casefold() == slug and shown != plan.meta.shown_path)
+            failure.slug_clashes = tuple(
+                shown for shown, other in every_claim if other.casefold() == slug and shown != plan.meta.shown_path
+            )
             result[owner] = (path, None, failure)
     return result
 
@@ -279,7 +288,11 @@ class Builder:
     """
 
     def __init__(
-        self, request: BuildRequest, *, backend: RenderBackend | None = None, progress: Progress | None = None,
+        self,
+        request: BuildRequest,
+        *,
+        backend: RenderBackend | None = None,
+        progress: Progress | None = None,
         report_thread: Reporter | None = None,
     ):
         self.request = request
@@ -322,8 +335,12 @@ class Builder:
 
     def key_context(self, catalog: Catalog) -> KeyContext:
         return KeyContext(
-            self.project, catalog.layout_index, self.hasher, strict=self.request.strict,
-            theme_names=catalog.themes, cli_options=self.request.cli_options,
+            self.project,
+            catalog.layout_index,
+            self.hasher,
+            strict=self.request.strict,
+            theme_names=catalog.themes,
+            cli_options=self.request.cli_options,
         )
 
     def up_to_date_unplanned(self, context: KeyContext, path: Path, now: datetime, target: str | None = None) -> ThreadResult | None:
@@ -345,8 +362,16 @@ class Builder:
             return None
         self.deps[path] = entry.deps
         return ThreadResult(
-            slug, shown, "built", slide_count=entry.slides, files=dict(entry.files),
-            diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, summary=summary, alt=tuple(entry.alt),
+            slug,
+            shown,
+            "built",
+            slide_count=entry.slides,
+            files=dict(entry.files),
+            diagnostics=list(entry.diagnostics),
+            notes=tuple(entry.notes),
+            cached=True,
+            summary=summary,
+            alt=tuple(entry.alt),
         )
 
     # building
@@ -396,16 +421,26 @@ class Builder:
                 backend.close()
 
     def _prepare(
-        self, catalog: Catalog, paths: list[Path], to_plan: list[int], sources: dict[int, str | None],
-        results: list[ThreadResult | None], context: KeyContext, manifest_threads: dict[str, Any], now: datetime,
-        target: str | None, unplannable: set[Path], batch: "_RenderBatch",
+        self,
+        catalog: Catalog,
+        paths: list[Path],
+        to_plan: list[int],
+        sources: dict[int, str | None],
+        results: list[ThreadResult | None],
+        context: KeyContext,
+        manifest_threads: dict[str, Any],
+        now: datetime,
+        target: str | None,
+        unplannable: set[Path],
+        batch: _RenderBatch,
     ) -> None:
         """Plan and key one target's threads: fill `results` with what needs no rendering, `batch` with the rest."""
         request = self.request
         to_plan, planned_list = self._plan_unique(catalog, paths, to_plan, results, manifest_threads, target)
         # threads not built for this target drop out, and so do failures an earlier target reported
         kept = [
-            (index, entry) for index, entry in zip(to_plan, planned_list)
+            (index, entry)
+            for index, entry in zip(to_plan, planned_list)
             if entry[1] is not None or (entry[2] is not None and entry[0] not in unplannable)
         ]
         unplannable.update(entry[0] for _, entry in kept if entry[2] is not None)
@@ -433,14 +468,27 @@ class Builder:
                     # unchanged output, changed inputs (e.g. a comment in carousel.yaml): remember the new stamp
                     self.cache.store(plan.unit, dataclasses.replace(entry, source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan)))
                 results[index] = ThreadResult(
-                    plan.unit, shown, "built", plan=plan, slide_count=entry.slides, files=dict(entry.files),
-                    diagnostics=list(entry.diagnostics), notes=tuple(entry.notes), cached=True, alt=tuple(entry.alt),
+                    plan.unit,
+                    shown,
+                    "built",
+                    plan=plan,
+                    slide_count=entry.slides,
+                    files=dict(entry.files),
+                    diagnostics=list(entry.diagnostics),
+                    notes=tuple(entry.notes),
+                    cached=True,
+                    alt=tuple(entry.alt),
                 )
                 continue
             batch.add(RenderJob(len(batch.jobs), plan, request.strict, self.generation), results, index, key, stamp)
 
     def _render(
-        self, batch: "_RenderBatch", all_results: list[list[ThreadResult | None]], manifest_threads: dict[str, Any], now: datetime, backend: Any,
+        self,
+        batch: _RenderBatch,
+        all_results: list[list[ThreadResult | None]],
+        manifest_threads: dict[str, Any],
+        now: datetime,
+        backend: RenderBackend | None,
     ) -> None:
         """Record what needed no rendering, then render the batch and write each unit as it comes."""
         request = self.request
@@ -469,7 +517,11 @@ class Builder:
                         except CarouselError as error:
                             result = _failed(self.project, job.plan.meta.source_path, error.diagnostics)
                         except Exception as error:  # e.g. a full disk: this thread fails, the others are written
-                            result = _failed(self.project, job.plan.meta.source_path, [internal_error(job.plan.meta.shown_path, error, "writing its files")])
+                            result = _failed(
+                                self.project,
+                                job.plan.meta.source_path,
+                                [internal_error(job.plan.meta.shown_path, error, "writing its files")],
+                            )
                         results[index] = result
                         self._record(result, manifest_threads, now, advance=True)
                         if result.outcome == "built":
@@ -482,7 +534,12 @@ class Builder:
                 self.progress.stop()
 
     def _plan_unique(
-        self, catalog: Catalog, paths: list[Path], to_plan: list[int], results: list[ThreadResult | None], manifest_threads: dict[str, Any],
+        self,
+        catalog: Catalog,
+        paths: list[Path],
+        to_plan: list[int],
+        results: list[ThreadResult | None],
+        manifest_threads: dict[str, Any],
         target: str | None = None,
     ) -> tuple[list[int], list[Planned]]:
         """Plan the threads of `to_plan`, failing every one whose slug another thread has.
@@ -499,7 +556,8 @@ class Builder:
                 planned[index] = entry
                 results[index] = None
         claimed = {
-            unit_slug(unit): entry["source"] for unit, entry in manifest_threads.items()
+            unit_slug(unit): entry["source"]
+            for unit, entry in manifest_threads.items()
             if isinstance(entry, dict) and entry.get("outcome") != "failed" and isinstance(entry.get("source"), str)
         }
         claimed.update({unit_slug(result.slug): result.shown_path for result in results if result is not None})
@@ -511,7 +569,9 @@ class Builder:
         manifest_threads[result.slug] = _manifest_entry(result, previous if isinstance(previous, dict) else None, now)
         self._report(result, advance=advance)
 
-    def _finish(self, job: RenderJob, outcome: RenderOutcome, key: ThreadKey, stamp: str | None, manifest_threads: dict[str, Any]) -> ThreadResult:
+    def _finish(
+        self, job: RenderJob, outcome: RenderOutcome, key: ThreadKey, stamp: str | None, manifest_threads: dict[str, Any]
+    ) -> ThreadResult:
         plan = job.plan
         slug, shown = plan.unit, plan.meta.shown_path
         if not outcome.ok:
@@ -520,23 +580,46 @@ class Builder:
         artifacts = outcome.artifacts
         for relative in artifacts.files:
             if inside(self.out_dir, f"{slug}/{relative}") is None:  # slugs are checked; this is the last guard
-                raise ThreadError(Diagnostic(shown, plan.meta.slug_line, f"output path '{slug}/{relative}' would be outside the output folder"))
+                raise ThreadError(
+                    Diagnostic(shown, plan.meta.slug_line, f"output path '{slug}/{relative}' would be outside the output folder")
+                )
         try:
             files = self.output.replace_thread(slug, artifacts.files, owned=_owned_files(manifest_threads.get(slug)))
         except ConfinementError as error:
             problem = Diagnostic(self.project.relative(error.path), None, f"{error.reason} (building {shown})")
             return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, problem], exit_code=1)
         except OutputError as error:
-            return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, Diagnostic(shown, None, str(error))], exit_code=1)
+            return ThreadResult(
+                slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, Diagnostic(shown, None, str(error))], exit_code=1
+            )
         if key.key is not None:
-            self.cache.store(slug, CacheEntry(
-                key=key.key, out_dir=str(self.out_dir), files=files, stats=output_stats(self.out_dir, files),
-                slides=artifacts.slide_count, diagnostics=list(artifacts.warnings), notes=list(artifacts.notes),
-                source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan), alt=list(artifacts.alt),
-            ))
+            self.cache.store(
+                slug,
+                CacheEntry(
+                    key=key.key,
+                    out_dir=str(self.out_dir),
+                    files=files,
+                    stats=output_stats(self.out_dir, files),
+                    slides=artifacts.slide_count,
+                    diagnostics=list(artifacts.warnings),
+                    notes=list(artifacts.notes),
+                    source=shown,
+                    stamp=stamp,
+                    deps=key.deps,
+                    meta=_plan_meta(plan),
+                    alt=list(artifacts.alt),
+                ),
+            )
         return ThreadResult(
-            slug, shown, "built", plan=plan, slide_count=artifacts.slide_count,
-            files=files, diagnostics=list(artifacts.warnings), notes=tuple(artifacts.notes), alt=artifacts.alt,
+            slug,
+            shown,
+            "built",
+            plan=plan,
+            slide_count=artifacts.slide_count,
+            files=files,
+            diagnostics=list(artifacts.warnings),
+            notes=tuple(artifacts.notes),
+            alt=artifacts.alt,
         )
 
     # removing what no longer has a source
@@ -610,10 +693,12 @@ class Builder:
     # one full build
     def locked(self) -> Any:
         """Hold the output folder's lock (a concurrent build waits, saying so)."""
+
         def waiting() -> None:
             message = f"waiting for another build writing {self.project.relative(self.out_dir)}/ to finish"
             if self.progress is not None:
                 self.progress.echo(f"note: {message}")
+
         return self.output.locked(on_wait=waiting)
 
     def build_all(self, catalog: Catalog) -> BuildReport:

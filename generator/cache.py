@@ -49,11 +49,11 @@ from urllib.parse import unquote, urlsplit
 from generator import __version__
 from generator.confine import is_confined
 from generator.environment import output_environment
-from generator.render.css import stylesheet_urls
 from generator.errors import CarouselError, Diagnostic, Severity
 from generator.model import ThreadPlan
 from generator.output import atomic_write
 from generator.project import Project
+from generator.render.css import stylesheet_urls
 
 CACHE_DIR_NAME = ".carousel-cache"
 CACHE_FILE_NAME = "builds.json"
@@ -63,7 +63,6 @@ CACHE_TOOL = "carousel-studio build cache"
 # Files named after a layout a thread does not use (its declaration, template and
 # stylesheet) are the only layout files it does not depend on.
 LAYOUT_SUFFIXES = (".yaml", ".html", ".css")
-
 
 
 # --- the generator's fingerprint ---------------------------------------------------
@@ -174,9 +173,11 @@ class ThreadDeps:
     layouts_unused: frozenset[str]  # layout file names (e.g. "quote.css") it does not use
     themes: tuple[str, ...]  # theme names along its extends chain
 
-    def union(self, other: "ThreadDeps") -> "ThreadDeps":
+    def union(self, other: ThreadDeps) -> ThreadDeps:
         """What either depends on (a thread built for several targets)."""
-        return ThreadDeps(self.files | other.files, self.layouts_unused & other.layouts_unused, tuple(dict.fromkeys(self.themes + other.themes)))
+        return ThreadDeps(
+            self.files | other.files, self.layouts_unused & other.layouts_unused, tuple(dict.fromkeys(self.themes + other.themes))
+        )
 
     def uses_layout_file(self, name: str) -> bool:
         return name not in self.layouts_unused
@@ -235,8 +236,15 @@ class KeyContext:
     """
 
     def __init__(
-        self, project: Project, layout_names: Iterable[str], hasher: FileHasher, *, strict: bool,
-        fingerprint: str | None = None, theme_names: Iterable[str] = (), cli_options: dict[str, Any] | None = None,
+        self,
+        project: Project,
+        layout_names: Iterable[str],
+        hasher: FileHasher,
+        *,
+        strict: bool,
+        fingerprint: str | None = None,
+        theme_names: Iterable[str] = (),
+        cli_options: dict[str, Any] | None = None,
     ):
         self.project = project
         self.hasher = hasher
@@ -382,9 +390,9 @@ class KeyContext:
 
     # the key
     def key(self, plan: ThreadPlan) -> ThreadKey:
-        files = frozenset(
-            path.resolve() for path in plan.dependencies if path.resolve() != self.project.config_path.resolve()
-        ) | frozenset(asset.path.resolve() for asset in (plan.avatar, plan.logo) if asset is not None)
+        files = frozenset(path.resolve() for path in plan.dependencies if path.resolve() != self.project.config_path.resolve()) | frozenset(
+            asset.path.resolve() for asset in (plan.avatar, plan.logo) if asset is not None
+        )
         unused = self.unused_layout_files(plan)
         try:
             chain = self.theme_chain(plan.theme)
@@ -398,9 +406,7 @@ class KeyContext:
             "plan": canonical(plan),
             "files": [[str(path), self.hasher.sha256(path)] for path in sorted(files)],
             "layouts": [
-                [name, index, self.hasher.sha256(path)]
-                for name, (index, path) in sorted(self.layout_files().items())
-                if name not in unused
+                [name, index, self.hasher.sha256(path)] for name, (index, path) in sorted(self.layout_files().items()) if name not in unused
             ],
             "themes": [[theme, self.theme_digest(theme)] for theme in chain],
             "fonts": self.fonts_digest(),
@@ -468,7 +474,9 @@ class CacheEntry:
             "notes": self.notes,
             "source": self.source,
             "stamp": self.stamp,
-            "deps": None if self.deps is None else {
+            "deps": None
+            if self.deps is None
+            else {
                 "files": sorted(str(path) for path in self.deps.files),
                 "layouts_unused": sorted(self.deps.layouts_unused),
                 "themes": list(self.deps.themes),
@@ -478,7 +486,7 @@ class CacheEntry:
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> "CacheEntry":
+    def from_json(cls, data: Any) -> CacheEntry:
         """Raises ValueError/TypeError/KeyError on anything malformed."""
         if not isinstance(data, dict):
             raise TypeError("entry is not a mapping")
@@ -492,7 +500,9 @@ class CacheEntry:
             raise ValueError("a file outside the output folder")
         if not all(isinstance(k, str) and isinstance(v, list) and len(v) == 2 for k, v in stats.items()):
             raise TypeError("stats")
-        diagnostics = [Diagnostic(str(p), None if line is None else int(line), str(m), Severity(s)) for p, line, m, s in data["diagnostics"]]
+        diagnostics = [
+            Diagnostic(str(p), None if line is None else int(line), str(m), Severity(s)) for p, line, m, s in data["diagnostics"]
+        ]
         raw_deps = data.get("deps")
         deps = None
         if raw_deps is not None:
@@ -505,10 +515,20 @@ class CacheEntry:
         if not isinstance(meta, dict):
             raise TypeError("meta")
         stamp = data.get("stamp")
-        entry = cls(str(data["key"]), str(data["out_dir"]), dict(files), {k: [int(a), int(b)] for k, (a, b) in stats.items()},
-                    int(data["slides"]), diagnostics, [str(n) for n in data["notes"]],
-                    source=str(data.get("source", "")), stamp=None if stamp is None else str(stamp), deps=deps, meta=meta,
-                    alt=[str(text) for text in data.get("alt") or []])
+        entry = cls(
+            str(data["key"]),
+            str(data["out_dir"]),
+            dict(files),
+            {k: [int(a), int(b)] for k, (a, b) in stats.items()},
+            int(data["slides"]),
+            diagnostics,
+            [str(n) for n in data["notes"]],
+            source=str(data.get("source", "")),
+            stamp=None if stamp is None else str(stamp),
+            deps=deps,
+            meta=meta,
+            alt=[str(text) for text in data.get("alt") or []],
+        )
         return entry
 
 
@@ -529,11 +549,11 @@ class BuildCache:
         self._dirty = False
 
     @classmethod
-    def disabled(cls) -> "BuildCache":
+    def disabled(cls) -> BuildCache:
         return cls(None)
 
     @classmethod
-    def open(cls, cache_dir: Path, shown: str) -> "BuildCache":
+    def open(cls, cache_dir: Path, shown: str) -> BuildCache:
         """Load the cache; a corrupt or foreign one is discarded with a warning."""
         cache = cls(cache_dir / CACHE_FILE_NAME)
         if not cache.path.exists():
@@ -594,6 +614,7 @@ class BuildCache:
 
     def slug_of_source(self, source: str, target: str | None = None) -> str | None:
         """The unit (slug, or slug/target) whose entry was built from `source` (content/x.md) for `target`, if exactly one."""
+
         def for_target(unit: str) -> bool:
             return unit.rpartition("/")[2] == target if target is not None and "/" in unit else target is None and "/" not in unit
 

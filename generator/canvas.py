@@ -39,7 +39,12 @@ class SafeArea:
 
     def contains(self, canvas: Canvas, x0: float, y0: float, x1: float, y1: float) -> bool:
         """Is the box (px, from the top left) inside the safe area?"""
-        return x0 >= self.side - 0.5 and x1 <= canvas.width - self.side + 0.5 and y0 >= self.top - 0.5 and y1 <= canvas.height - self.bottom + 0.5
+        return (
+            x0 >= self.side - 0.5
+            and x1 <= canvas.width - self.side + 0.5
+            and y0 >= self.top - 0.5
+            and y1 <= canvas.height - self.bottom + 0.5
+        )
 
 
 # Caption limits of the platforms, in characters.

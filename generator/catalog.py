@@ -102,5 +102,8 @@ def validate_cli_layer(raw: dict[str, Any]) -> dict[str, Any]:
         return Options.model_validate(raw).model_dump(exclude_unset=True)
     except ValidationError as error:
         raise ConfigError(
-            [Diagnostic("command line", None, f"--{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}") for e in error.errors()]
+            [
+                Diagnostic("command line", None, f"--{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}")
+                for e in error.errors()
+            ]
         ) from error

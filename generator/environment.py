@@ -25,8 +25,21 @@ from importlib import metadata
 
 # Python distributions whose version can change the bytes of an output.
 OUTPUT_LIBRARIES = (
-    "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pypdfium2", "pillow",
-    "markdown", "jinja2", "pygments", "nh3", "ftfy", "pydantic", "pyyaml",
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "tinyhtml5",
+    "cssselect2",
+    "fonttools",
+    "pypdfium2",
+    "pillow",
+    "markdown",
+    "jinja2",
+    "pygments",
+    "nh3",
+    "ftfy",
+    "pydantic",
+    "pyyaml",
 )
 
 # The file names WeasyPrint tries for each library (weasyprint/text/ffi.py), in its order.

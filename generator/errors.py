@@ -21,7 +21,7 @@ _LONG_RUN = re.compile(rf"\S{{{MAX_QUOTE + 1},}}")
 
 def bounded_message(message: str) -> str:
     """`message` with every run of non-space characters over MAX_QUOTE cut to an excerpt, at most MAX_MESSAGE long."""
-    shortened = _LONG_RUN.sub(lambda match: f"{match.group(0)[:MAX_QUOTE - 40]}…[{len(match.group(0)):,} characters]", message)
+    shortened = _LONG_RUN.sub(lambda match: f"{match.group(0)[: MAX_QUOTE - 40]}…[{len(match.group(0)):,} characters]", message)
     return shortened if len(shortened) <= MAX_MESSAGE else f"{shortened[:MAX_MESSAGE]}…[{len(shortened):,} characters]"
 
 
@@ -43,6 +43,7 @@ class Diagnostic:
         # a message quotes inputs (URLs, values); a 10 MB data: URI must not become a 10 MB warning
         if len(self.message) > MAX_QUOTE:
             object.__setattr__(self, "message", bounded_message(self.message))
+
     detail: str = field(default="", compare=False, repr=False)  # a traceback, shown only with --debug
 
     def __str__(self) -> str:

@@ -37,12 +37,12 @@ Constraints (read before calling):
 from __future__ import annotations
 
 import ctypes
-import functools
 import ctypes.util
+import functools
 import hashlib
 import os
-import sys
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,9 +94,7 @@ BUILTIN_FAMILIES: tuple[FontFamily, ...] = (
 FAMILIES: Mapping[str, str] = MappingProxyType({f.key: f.css_name for f in BUILTIN_FAMILIES})
 
 # Families a theme may choose for display/text/mono (everything but the fallbacks).
-THEME_FAMILIES: frozenset[str] = frozenset(
-    f.css_name for f in BUILTIN_FAMILIES if f.role in ("sans", "serif", "display", "mono")
-)
+THEME_FAMILIES: frozenset[str] = frozenset(f.css_name for f in BUILTIN_FAMILIES if f.role in ("sans", "serif", "display", "mono"))
 
 # What the generic families resolve to. Every font request also ends with
 # `sans-serif`, so a character the requested family lacks (e.g. "→" in Noto Serif)
@@ -104,13 +102,15 @@ THEME_FAMILIES: frozenset[str] = frozenset(
 # `emoji` matters even though CSS never names it: Pango (>= 1.44) looks up emoji runs
 # ("🚀", "1️⃣", "🇫🇷") with the family `emoji`; without this alias a keycap's digit
 # is drawn by the text font and only its U+20E3 by the emoji font.
-GENERIC_FAMILIES: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "sans-serif": (INTER, NOTO_SANS_ARABIC, NOTO_SANS_HEBREW),
-    "serif": (NOTO_SERIF, NOTO_SANS_ARABIC, NOTO_SANS_HEBREW),
-    "monospace": (JETBRAINS_MONO,),
-    "system-ui": (INTER,),
-    "emoji": (NOTO_COLOR_EMOJI,),
-})
+GENERIC_FAMILIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "sans-serif": (INTER, NOTO_SANS_ARABIC, NOTO_SANS_HEBREW),
+        "serif": (NOTO_SERIF, NOTO_SANS_ARABIC, NOTO_SANS_HEBREW),
+        "monospace": (JETBRAINS_MONO,),
+        "system-ui": (INTER,),
+        "emoji": (NOTO_COLOR_EMOJI,),
+    }
+)
 
 # Font files fontconfig + HarfBuzz can use directly from a folder. WOFF/WOFF2 are left
 # out on purpose: HarfBuzz cannot read them from disk; use `@font-face` for those
@@ -227,9 +227,7 @@ def fontconfig_xml(font_dirs: Sequence[Path], cache_dir: Path) -> str:
         )
     # Every request ends with sans-serif (like 49-sansserif.conf), *before* the generic
     # aliases below expand it: unknown families and missing characters go to Inter.
-    lines.append(
-        '  <match target="pattern"><edit name="family" mode="append_last"><string>sans-serif</string></edit></match>'
-    )
+    lines.append('  <match target="pattern"><edit name="family" mode="append_last"><string>sans-serif</string></edit></match>')
     for generic, families in GENERIC_FAMILIES.items():
         prefer = "".join(f"<family>{escape(name)}</family>" for name in families)
         lines.append(f'  <alias binding="same"><family>{generic}</family><prefer>{prefer}</prefer></alias>')
@@ -305,12 +303,20 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 # The names WeasyPrint itself tries (weasyprint/text/ffi.py), in the same order.
 _HB_SUBSET_NAMES = (
-    "libharfbuzz-subset-0", "harfbuzz-subset", "harfbuzz-subset-0.0",
-    "libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll",
+    "libharfbuzz-subset-0",
+    "harfbuzz-subset",
+    "harfbuzz-subset-0.0",
+    "libharfbuzz-subset.so.0",
+    "libharfbuzz-subset.0.dylib",
+    "libharfbuzz-subset-0.dll",
 )
 _HB_NAMES = (
-    "libharfbuzz-0", "harfbuzz", "harfbuzz-0.0",
-    "libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll",
+    "libharfbuzz-0",
+    "harfbuzz",
+    "harfbuzz-0.0",
+    "libharfbuzz.so.0",
+    "libharfbuzz.0.dylib",
+    "libharfbuzz-0.dll",
 )
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.errors import ConfigError, Diagnostic, Severity
 from generator.confine import ConfinementError, unlinked_path
+from generator.errors import ConfigError, Diagnostic, Severity
 from generator.output import MANIFEST_NAME, OutputFolder, atomic_write, sha256
 
 
@@ -62,11 +62,19 @@ def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
             if key == "threads":
                 continue
             if key in merged and merged[key] != value:
-                problems.append(Diagnostic(str(folder / MANIFEST_NAME), None, f"'{key}' is {value!r} here but {merged[key]!r} in {folders[0]}"))
+                problems.append(
+                    Diagnostic(str(folder / MANIFEST_NAME), None, f"'{key}' is {value!r} here but {merged[key]!r} in {folders[0]}")
+                )
             merged.setdefault(key, value)
         for slug, entry in manifest.get("threads", {}).items():
             if slug in threads and threads[slug] != entry:
-                problems.append(Diagnostic(str(folder / MANIFEST_NAME), None, f"thread '{slug}' is also in {owner[slug]} with other contents: were the shards built from one commit?"))
+                problems.append(
+                    Diagnostic(
+                        str(folder / MANIFEST_NAME),
+                        None,
+                        f"thread '{slug}' is also in {owner[slug]} with other contents: were the shards built from one commit?",
+                    )
+                )
                 continue
             threads[slug] = entry
             owner[slug] = folder
@@ -79,7 +87,11 @@ def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
         for name, digest in sorted(files.items()):
             relative = _safe_relative(str(name))
             if relative is None:
-                problems.append(Diagnostic(str(owner[slug] / MANIFEST_NAME), None, f"thread '{slug}': file '{name}' would be written outside the output folder"))
+                problems.append(
+                    Diagnostic(
+                        str(owner[slug] / MANIFEST_NAME), None, f"thread '{slug}': file '{name}' would be written outside the output folder"
+                    )
+                )
                 continue
             files_to_copy.append((owner[slug], relative, str(digest)))
     data_by_target: dict[PurePosixPath, bytes] = {}

@@ -47,17 +47,27 @@ class PlatformLimits:
 
 PLATFORMS: Mapping[str, PlatformLimits] = {
     "linkedin": PlatformLimits(
-        name="linkedin", label="LinkedIn",
-        caption_chars=3000, caption_source=LINKEDIN_POST_HELP,
-        max_slides=300, max_slides_source=LINKEDIN_DOCUMENT_HELP,
-        max_document_bytes=100 * MB, document_source=LINKEDIN_DOCUMENT_HELP,
+        name="linkedin",
+        label="LinkedIn",
+        caption_chars=3000,
+        caption_source=LINKEDIN_POST_HELP,
+        max_slides=300,
+        max_slides_source=LINKEDIN_DOCUMENT_HELP,
+        max_document_bytes=100 * MB,
+        document_source=LINKEDIN_DOCUMENT_HELP,
     ),
     "instagram": PlatformLimits(
-        name="instagram", label="Instagram",
-        caption_chars=2200, caption_source=INSTAGRAM_MEDIA_DOC,
-        max_slides=20, max_slides_source=INSTAGRAM_CAROUSEL_20,
-        warn_slides=10, warn_slides_source=INSTAGRAM_MEDIA_DOC + " (the publishing API takes 10 per carousel)",
-        max_image_bytes=8 * MB, image_width=(320, 1440), image_source=INSTAGRAM_MEDIA_DOC,
+        name="instagram",
+        label="Instagram",
+        caption_chars=2200,
+        caption_source=INSTAGRAM_MEDIA_DOC,
+        max_slides=20,
+        max_slides_source=INSTAGRAM_CAROUSEL_20,
+        warn_slides=10,
+        warn_slides_source=INSTAGRAM_MEDIA_DOC + " (the publishing API takes 10 per carousel)",
+        max_image_bytes=8 * MB,
+        image_width=(320, 1440),
+        image_source=INSTAGRAM_MEDIA_DOC,
         max_hashtags=30,
     ),
     # a custom canvas goes anywhere: only the stricter caption limit is kept
@@ -139,20 +149,30 @@ def _is_srgb(image: ImageFacts) -> bool:
 
 def _slide_count(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:
     if limits.max_slides is not None and facts.slides > limits.max_slides:
-        yield Finding(Severity.ERROR, f"{facts.slides} slides; {limits.label} accepts at most {limits.max_slides}: remove posts or split the thread")
+        yield Finding(
+            Severity.ERROR, f"{facts.slides} slides; {limits.label} accepts at most {limits.max_slides}: remove posts or split the thread"
+        )
     elif limits.warn_slides is not None and facts.slides > limits.warn_slides:
-        yield Finding(Severity.WARNING, f"{facts.slides} slides; {limits.label}'s publishing API and many schedulers take at most {limits.warn_slides}")
+        yield Finding(
+            Severity.WARNING,
+            f"{facts.slides} slides; {limits.label}'s publishing API and many schedulers take at most {limits.warn_slides}",
+        )
 
 
 def _document_size(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:
     if limits.max_document_bytes is not None and facts.pdf_size is not None and facts.pdf_size > limits.max_document_bytes:
-        yield Finding(Severity.ERROR, f"PDF is {facts.pdf_size / MB:.1f} MB; {limits.label} accepts at most {limits.max_document_bytes // MB} MB")
+        yield Finding(
+            Severity.ERROR, f"PDF is {facts.pdf_size / MB:.1f} MB; {limits.label} accepts at most {limits.max_document_bytes // MB} MB"
+        )
 
 
 def _image_size(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:
     for image in facts.images:
         if limits.max_image_bytes is not None and image.size > limits.max_image_bytes:
-            yield Finding(Severity.ERROR, f"{image.name} is {image.size / MB:.1f} MB; {limits.label} accepts at most {limits.max_image_bytes // MB} MB per image")
+            yield Finding(
+                Severity.ERROR,
+                f"{image.name} is {image.size / MB:.1f} MB; {limits.label} accepts at most {limits.max_image_bytes // MB} MB per image",
+            )
         if limits.image_width is not None and not limits.image_width[0] <= image.width <= limits.image_width[1]:
             low, high = limits.image_width
             yield Finding(Severity.ERROR, f"{image.name} is {image.width} px wide; {limits.label} takes {low}–{high} px")
@@ -161,7 +181,10 @@ def _image_size(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]
 def _same_ratio(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:
     ratios = {(image.width * 1000) // max(1, image.height) for image in facts.images}
     if limits.name == "instagram" and len(ratios) > 1:
-        yield Finding(Severity.ERROR, f"slides have {len(ratios)} different aspect ratios; {limits.label} crops every slide of a carousel to the first one's")
+        yield Finding(
+            Severity.ERROR,
+            f"slides have {len(ratios)} different aspect ratios; {limits.label} crops every slide of a carousel to the first one's",
+        )
 
 
 def _colour_space(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:
@@ -190,7 +213,11 @@ def _hashtag_count(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Findi
 
 def _alt_text(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:
     for line, src in facts.images_without_alt:
-        yield Finding(Severity.WARNING, f"image '{src}' has no alt text and its slide no text: its alt text would be empty; write ![what it shows]({src}) or <!-- alt: … --> above the post", line)
+        yield Finding(
+            Severity.WARNING,
+            f"image '{src}' has no alt text and its slide no text: its alt text would be empty; write ![what it shows]({src}) or <!-- alt: … --> above the post",
+            line,
+        )
 
 
 RULES: tuple[Rule, ...] = (

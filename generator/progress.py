@@ -51,10 +51,7 @@ def summary_line(report: BuildReport, seconds: float) -> str:
     rendered = [r for r in report.results if r.outcome == "built" and not r.cached]
     cached = report.count_cached()
     slides = sum(r.slide_count for r in rendered)
-    text = (
-        f"{len(rendered)} built, {report.count('skipped')} skipped, {report.count('failed')} failed; "
-        f"{slides} slides in {seconds:.1f}s"
-    )
+    text = f"{len(rendered)} built, {report.count('skipped')} skipped, {report.count('failed')} failed; {slides} slides in {seconds:.1f}s"
     extra = []
     if cached:
         extra.append(f"{cached} up to date")
@@ -107,8 +104,15 @@ class BuildProgress:
 
         console = Console(file=self.stream, highlight=False)
         self._progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True, redirect_stdout=False, redirect_stderr=False,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self._task = self._progress.add_task(description, total=total)
         self._progress.start()

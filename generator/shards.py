@@ -25,7 +25,7 @@ class Shard:
     count: int
 
     @classmethod
-    def parse(cls, text: str) -> "Shard":
+    def parse(cls, text: str) -> Shard:
         """'2/4' -> Shard(2, 4). Raises ValueError with a message for the user."""
         match = SHARD_SYNTAX.match(text)
         if not match:

@@ -15,13 +15,22 @@ from pydantic import Field, field_validator
 
 from generator.colour import contrast_ratio, mix, readable, relative_luminance
 from generator.config.schema import HEX_COLOUR, StrictModel
-from generator.confine import ConfinementError, read_confined_text
 from generator.config.validate import validate_model
 from generator.config.yamlsource import YamlSyntaxError, load_located_yaml
+from generator.confine import ConfinementError, read_confined_text
 from generator.errors import ConfigError, Diagnostic, did_you_mean
 from generator.project import Project
 
-__all__ = ["ACCENT_CONTRAST", "TEXT_CONTRAST", "Theme", "available_themes", "contrast_ratio", "load_theme", "relative_luminance", "with_derived_roles"]
+__all__ = [
+    "ACCENT_CONTRAST",
+    "TEXT_CONTRAST",
+    "Theme",
+    "available_themes",
+    "contrast_ratio",
+    "load_theme",
+    "relative_luminance",
+    "with_derived_roles",
+]
 
 COLOUR_ROLES = ("background", "surface", "text", "muted", "accent", "accent_contrast")
 # Roles a theme may set but need not: derived from the others so they always read
@@ -98,7 +107,7 @@ class Theme:
             return {"--highlight-ink": self.colours["text"], "--highlight-band": self.colours["highlight"]}
         return {"--highlight-ink": self.colours["accent_text"], "--highlight-band": "transparent"}
 
-    def with_accent(self, accent: str | None) -> "Theme":
+    def with_accent(self, accent: str | None) -> Theme:
         """The theme with a brand accent colour in place of its own.
 
         Text on accent fills switches to whichever of the theme's accent contrast,
@@ -170,7 +179,11 @@ def load_theme(project: Project, name: str) -> Theme:
     for _, spec, _, _ in reversed(chain):  # base first, the named theme last
         colours.update(spec.colors.model_dump(exclude_none=True))
         fonts.update(spec.fonts.model_dump(exclude_none=True))
-        merged.update(spec.model_dump(exclude_none=True, include={"label", "description", "mode", "display_weight", "title_transform", "highlight", "cover"}))
+        merged.update(
+            spec.model_dump(
+                exclude_none=True, include={"label", "description", "mode", "display_weight", "title_transform", "highlight", "cover"}
+            )
+        )
     missing = [role for role in COLOUR_ROLES if role not in colours]
     if missing:
         raise ConfigError(Diagnostic(project.relative(chain[0][2]), None, f"theme '{name}' sets no colour for: {', '.join(missing)}"))
@@ -203,4 +216,3 @@ def _find(project: Project, relative: str) -> Path | None:
         return project.themes.find(relative)
     except ConfinementError as error:
         raise ConfigError(Diagnostic(project.relative(error.path), None, error.reason)) from error
-

@@ -8,28 +8,27 @@ from __future__ import annotations
 
 import re
 import struct
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import warnings
-
 import markdown
 from PIL import Image, UnidentifiedImageError
 
 from generator.catalog import Catalog
 from generator.config.cascade import resolve_options
-from generator.confine import ConfinementError, confined_path
 from generator.config.schema import FrontMatter, Options, PostDirectives, Profile
 from generator.config.validate import validate_model
 from generator.config.yamlsource import LocatedYaml
+from generator.confine import ConfinementError, confined_path
 from generator.content.markdown import PostHtml, hashtags_of, markdown_plain, plain_text, render_inline, render_post
 from generator.content.thread import FENCE, PostSource, ThreadSource, ThreadSyntaxError, split_thread
 from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did_you_mean
-from generator.limits import LIMITS
 from generator.layouts import layout_for_kind
+from generator.limits import LIMITS
 from generator.model import ImageAsset, SlideKind, SlideSpec, ThreadMeta, ThreadPlan
 from generator.slugs import slug_problem
 from generator.themes import ACCENT_CONTRAST, contrast_ratio, load_theme
@@ -79,7 +78,9 @@ class _ImageResolver:
             return None  # the sanitiser dropped a refused URL; _refused_urls named it
         parts = urlsplit(src)
         if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
-            self.problems.append(Diagnostic(self.shown, line, f"image '{src}' refused: slides use only files inside the project", Severity.WARNING))
+            self.problems.append(
+                Diagnostic(self.shown, line, f"image '{src}' refused: slides use only files inside the project", Severity.WARNING)
+            )
             return None
         raw_path = Path(unquote(parts.path)) if parts.scheme == "file" else base_dir / unquote(src)
         path = raw_path.resolve()
@@ -101,7 +102,9 @@ def _image_asset(path: Path, alt: str, shown: str, line: int, problems: list[Dia
         problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: {error.strerror or error}"))
         return None
     if size > LIMITS.image_bytes:
-        problems.append(Diagnostic(shown, line, f"image {path.name} is {size / 2**20:.0f} MiB (at most {LIMITS.image_bytes / 2**20:.0f} MiB)"))
+        problems.append(
+            Diagnostic(shown, line, f"image {path.name} is {size / 2**20:.0f} MiB (at most {LIMITS.image_bytes / 2**20:.0f} MiB)")
+        )
         return None
     if path.suffix.lower() == ".svg":
         return ImageAsset(path, alt)
@@ -111,11 +114,19 @@ def _image_asset(path: Path, alt: str, shown: str, line: int, problems: list[Dia
             with Image.open(path) as image:  # reads the header only
                 width, height = image.size
                 if width * height > LIMITS.image_pixels:
-                    problems.append(Diagnostic(shown, line, f"image {path.name} is {width}x{height} pixels (at most {LIMITS.image_pixels:,})"))
+                    problems.append(
+                        Diagnostic(shown, line, f"image {path.name} is {width}x{height} pixels (at most {LIMITS.image_pixels:,})")
+                    )
                     return None
                 _check_decodes(image)
     except Image.DecompressionBombError:
-        problems.append(Diagnostic(shown, line, f"image {path.name} has more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels (at most {LIMITS.image_pixels:,})"))
+        problems.append(
+            Diagnostic(
+                shown,
+                line,
+                f"image {path.name} has more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels (at most {LIMITS.image_pixels:,})",
+            )
+        )
         return None
     except UnidentifiedImageError:
         problems.append(Diagnostic(shown, line, f"cannot read image {path.name}: not an image format slides can show"))
@@ -207,7 +218,9 @@ def read_thread_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > LIMITS.thread_bytes:
-            raise ThreadError(Diagnostic(shown, 1, f"the file is {size / 2**20:.1f} MiB; a thread may be at most {LIMITS.thread_bytes / 2**20:.0f} MiB"))
+            raise ThreadError(
+                Diagnostic(shown, 1, f"the file is {size / 2**20:.1f} MiB; a thread may be at most {LIMITS.thread_bytes / 2**20:.0f} MiB")
+            )
         data = path.read_bytes()
     except OSError as error:
         raise ThreadError(Diagnostic(shown, 1, f"cannot read the file: {error.strerror or error}")) from error
@@ -221,10 +234,20 @@ def read_thread_text(path: Path, shown: str) -> str:
 def _post_problems(post: PostSource, shown: str) -> list[Diagnostic]:
     """A post beyond the input limits (checked before Markdown sees it)."""
     if len(post.markdown) > LIMITS.post_chars:
-        return [Diagnostic(shown, post.line, f"post {post.number} has {len(post.markdown):,} characters (at most {LIMITS.post_chars:,}): split it into several posts with '---'")]
+        return [
+            Diagnostic(
+                shown,
+                post.line,
+                f"post {post.number} has {len(post.markdown):,} characters (at most {LIMITS.post_chars:,}): split it into several posts with '---'",
+            )
+        ]
     if too_deep := _too_deep(post.markdown, LIMITS.nesting_depth):
         depth, line = too_deep
-        return [Diagnostic(shown, post.line + line, f"post {post.number} nests lists or quotes {depth} levels deep (at most {LIMITS.nesting_depth})")]
+        return [
+            Diagnostic(
+                shown, post.line + line, f"post {post.number} nests lists or quotes {depth} levels deep (at most {LIMITS.nesting_depth})"
+            )
+        ]
     return []
 
 
@@ -255,7 +278,12 @@ def _too_deep(text: str, limit: int) -> tuple[int, int] | None:
 
 
 def load_thread(
-    catalog: Catalog, path: Path, cli_layer: dict[str, Any], md: markdown.Markdown, text: str | None = None, target: str | None = None,
+    catalog: Catalog,
+    path: Path,
+    cli_layer: dict[str, Any],
+    md: markdown.Markdown,
+    text: str | None = None,
+    target: str | None = None,
 ) -> ThreadPlan:
     """Read, validate and plan one thread. Raises ThreadError (exit 1) naming every problem found.
 
@@ -280,7 +308,9 @@ def load_thread(
     front, schema_problems = validate_model(FrontMatter, source.front_matter, context="front matter")
     problems += schema_problems
     # names are checked on the raw values too, so one run reports every mistake
-    raw_names = {key: value for key, value in source.front_matter.data.items() if key in ("theme", "layout", "profile") and isinstance(value, str)}
+    raw_names = {
+        key: value for key, value in source.front_matter.data.items() if key in ("theme", "layout", "profile") and isinstance(value, str)
+    }
     problems += catalog.check_names(raw_names, source.front_matter, (), "front matter")
     if front is None:
         raise ThreadError(problems)
@@ -291,7 +321,9 @@ def load_thread(
         hint = "" if front.slug is not None else " (rename the file or set `slug:` in its front matter)"
         problems.append(Diagnostic(shown, slug_line, f"{where}{problem}{hint}"))
     if front.date is not None and not 1900 <= front.date.year <= 9000:
-        problems.append(source.front_matter.diagnostic(("date",), f"front matter: date: year {front.date.year} is out of range (1900-9000)"))
+        problems.append(
+            source.front_matter.diagnostic(("date",), f"front matter: date: year {front.date.year} is out of range (1900-9000)")
+        )
 
     front_layer = front.option_layer()
     preset_layer: dict[str, Any] = {}
@@ -300,7 +332,9 @@ def load_thread(
             preset_layer = catalog.config.presets[front.preset].model_dump(exclude_unset=True)
         else:
             problems.append(
-                source.front_matter.diagnostic(("preset",), f"front matter: unknown preset '{front.preset}'{did_you_mean(front.preset, catalog.config.presets)}")
+                source.front_matter.diagnostic(
+                    ("preset",), f"front matter: unknown preset '{front.preset}'{did_you_mean(front.preset, catalog.config.presets)}"
+                )
             )
     targets, target_problems = _selected_targets(catalog, front, source)
     problems += target_problems
@@ -342,26 +376,44 @@ def load_thread(
                     directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
         rendered = render_post(md, post.markdown)
-        problems += [Diagnostic(shown, post.line, f"post {post.number}: raw HTML removed: {what}", Severity.WARNING) for what in rendered.removed]
+        problems += [
+            Diagnostic(shown, post.line, f"post {post.number}: raw HTML removed: {what}", Severity.WARNING) for what in rendered.removed
+        ]
         if rendered.problems:
             first = _markdown_first_line(text, post)
-            problems += [Diagnostic(shown, first + offset, f"post {post.number}: {message}", Severity.WARNING) for offset, message in rendered.problems]
+            problems += [
+                Diagnostic(shown, first + offset, f"post {post.number}: {message}", Severity.WARNING)
+                for offset, message in rendered.problems
+            ]
         if rendered.depth > 4 * LIMITS.nesting_depth:
-            problems.append(Diagnostic(shown, post.line, f"post {post.number}: its HTML nests {rendered.depth} elements deep (at most {4 * LIMITS.nesting_depth})"))
+            problems.append(
+                Diagnostic(
+                    shown,
+                    post.line,
+                    f"post {post.number}: its HTML nests {rendered.depth} elements deep (at most {4 * LIMITS.nesting_depth})",
+                )
+            )
             continue
         resolved = {ref.src: resolver.resolve(ref.src, ref.alt, base_dir, post.line) for ref in rendered.images}
         blocks = tuple(_strip_empty_blocks([_rewrite_images(block, resolved) for block in rendered.blocks]))
         title_problems: list[str] = []
         title_html = render_inline(md, title_override, title_problems) if title_override else rendered.title_html
-        problems += [Diagnostic(shown, post.directive_line or post.line, f"post {post.number}: title: {message}", Severity.WARNING) for message in title_problems]
+        problems += [
+            Diagnostic(shown, post.directive_line or post.line, f"post {post.number}: title: {message}", Severity.WARNING)
+            for message in title_problems
+        ]
         body_images = tuple(asset for asset in resolved.values() if asset is not None)
-        md_posts.append(PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt, step_number))
+        md_posts.append(
+            PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt, step_number)
+        )
         if not explicit_alt and not _has_text(rendered):
             # nothing on the slide would describe the image: its alt text would be empty.
             # (A featured image has no alt of its own; body images have their ![alt].)
             if directive_image is not None:
                 images_without_alt.append((post.directive_line or post.line, str(post.directives.get("image"))))
-            images_without_alt += [(post.line, ref.src) for ref in rendered.images if not ref.alt.strip() and resolved.get(ref.src) is not None]
+            images_without_alt += [
+                (post.line, ref.src) for ref in rendered.images if not ref.alt.strip() and resolved.get(ref.src) is not None
+            ]
 
     problems += resolver.problems
     errors = [p for p in problems if p.is_error]
@@ -373,7 +425,10 @@ def load_thread(
         field_problems: list[str] = []
         if value:
             render_inline(md, value, field_problems)
-        problems += [Diagnostic(shown, source.front_matter.line_of((key,)), f"front matter: {key}: {message}", Severity.WARNING) for message in field_problems]
+        problems += [
+            Diagnostic(shown, source.front_matter.line_of((key,)), f"front matter: {key}: {message}", Severity.WARNING)
+            for message in field_problems
+        ]
     meta = ThreadMeta(
         slug=slug,
         slug_line=slug_line,
@@ -426,7 +481,9 @@ def _selected_targets(catalog: Catalog, front: FrontMatter, source: ThreadSource
         if name not in catalog.config.targets:
             known = f"; carousel.yaml declares {', '.join(declared)}" if declared else "; carousel.yaml declares no targets"
             loc: tuple[Any, ...] = ("targets", index) if isinstance(front.targets, list) else ("targets", name)
-            problems.append(source.front_matter.diagnostic(loc, f"front matter: unknown target '{name}'{did_you_mean(name, declared)}{known}"))
+            problems.append(
+                source.front_matter.diagnostic(loc, f"front matter: unknown target '{name}'{did_you_mean(name, declared)}{known}")
+            )
         elif isinstance(front.targets, dict) and front.targets[name] is not None:
             overrides = front.targets[name].model_dump(exclude_unset=True)  # type: ignore[union-attr]
             problems += catalog.check_names(overrides, source.front_matter, ("targets", name), "front matter")
@@ -468,7 +525,9 @@ def _accent_problems(catalog: Catalog, profile: Profile | None, options: Options
     return [Diagnostic(source.path, source.line_of(("profiles", key, "accent")), message, Severity.WARNING)]
 
 
-def _brand_images(catalog: Catalog, profile: Profile | None, options: Options, resolver: _ImageResolver) -> tuple[ImageAsset | None, ImageAsset | None]:
+def _brand_images(
+    catalog: Catalog, profile: Profile | None, options: Options, resolver: _ImageResolver
+) -> tuple[ImageAsset | None, ImageAsset | None]:
     if profile is None:
         return None, None
     key = options.profile or next(iter(catalog.config.profiles))
@@ -484,7 +543,9 @@ def _brand_images(catalog: Catalog, profile: Profile | None, options: Options, r
         # brand images are named in carousel.yaml: point problems there
         for index in range(before, len(resolver.problems)):
             problem = resolver.problems[index]
-            resolver.problems[index] = Diagnostic(line_source.path, problem.line, f"profiles.{key}.{field_name}: {problem.message}", problem.severity)
+            resolver.problems[index] = Diagnostic(
+                line_source.path, problem.line, f"profiles.{key}.{field_name}: {problem.message}", problem.severity
+            )
         images.append(asset)
     return images[0], images[1]
 
@@ -548,7 +609,9 @@ def _numbered(slides: list[SlideSpec], md_posts: list[PostEntry]) -> list[SlideS
     return counted
 
 
-def _arrange(catalog: Catalog, front: FrontMatter, source: ThreadSource, options: Options, md_posts: list[PostEntry]) -> tuple[list[SlideSpec], list[Diagnostic]]:
+def _arrange(
+    catalog: Catalog, front: FrontMatter, source: ThreadSource, options: Options, md_posts: list[PostEntry]
+) -> tuple[list[SlideSpec], list[Diagnostic]]:
     """Cover, posts and outro in the default order or as `slides:` arranges them."""
     problems: list[Diagnostic] = []
     cover = _special_slide(catalog, "cover", options)
@@ -572,7 +635,11 @@ def _arrange(catalog: Catalog, front: FrontMatter, source: ThreadSource, options
             numbers = item if isinstance(item, list) else [item]
             bad = [n for n in numbers if not 1 <= n <= count]
             if bad or not numbers:
-                problems.append(source.front_matter.diagnostic(("slides", index), f"front matter: slides: no post {bad[0] if bad else '[]'} (the thread has {count} posts)"))
+                problems.append(
+                    source.front_matter.diagnostic(
+                        ("slides", index), f"front matter: slides: no post {bad[0] if bad else '[]'} (the thread has {count} posts)"
+                    )
+                )
                 continue
             slides.append(_post_slide(catalog, [md_posts[n - 1] for n in numbers]))
     return _numbered(slides, md_posts), problems

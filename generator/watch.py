@@ -35,7 +35,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +223,7 @@ class Watcher:
             self.builder = None
 
     def now(self) -> datetime:
-        return self.fixed_now or datetime.now(timezone.utc)
+        return self.fixed_now or datetime.now(UTC)
 
     # --- building --------------------------------------------------------------------
 
@@ -326,9 +326,14 @@ class Watcher:
         affected: list[Path] = []
         for path in discovered:
             state = self.threads.get(path)
-            if replan_all or state is None or state.deps is None or state.failed or path in changed:
-                affected.append(path)
-            elif _touches(state.deps, files, layout_names, theme_names):
+            if (
+                replan_all
+                or state is None
+                or state.deps is None
+                or state.failed
+                or path in changed
+                or _touches(state.deps, files, layout_names, theme_names)
+            ):
                 affected.append(path)
         self._build(discovered, started, affected)
 
@@ -339,7 +344,9 @@ class Watcher:
             stale = self.builder.prune_targets(self.manifest_threads, self.catalog)
             results = self.builder.build(self.catalog, paths, self.manifest_threads, self.now())
             # a saved thread took the slug of one not rebuilt: plan both, so both are reported
-            clashing = sorted({self.project.root / shown for result in results for shown in result.slug_clashes} & set(discovered) - set(paths))
+            clashing = sorted(
+                {self.project.root / shown for result in results for shown in result.slug_clashes} & set(discovered) - set(paths)
+            )
             if clashing:
                 again = [path for path, result in zip(paths, results) if result.slug_clashes] + clashing
                 rebuilt = dict(zip(again, self.builder.build(self.catalog, again, self.manifest_threads, self.now())))
@@ -349,7 +356,9 @@ class Watcher:
             # threads not looked at this time keep their units (and output)
             current = results + [
                 ThreadResult(unit, self.project.relative(path), "built", cached=True)
-                for path, state in self.threads.items() if path in existing and path not in set(paths) for unit in state.units
+                for path, state in self.threads.items()
+                if path in existing and path not in set(paths)
+                for unit in state.units
             ]
             removed = self.builder.prune(self.manifest_threads, current, [self.project.relative(path) for path in discovered])
             self.builder.finish(self.manifest_threads)
@@ -502,4 +511,3 @@ def _warm_up_planning() -> None:
 
 def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
-

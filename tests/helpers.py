@@ -29,7 +29,10 @@ def run_carousel(project: Path, *args: str, timeout: float = 300) -> subprocess.
     """Run `carousel ARGS` in a fresh process inside the project, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=project, capture_output=True, text=True, timeout=timeout,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

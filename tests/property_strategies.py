@@ -8,30 +8,122 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 # Modest example counts keep the suite fast; no deadline (the machine is shared, timings vary).
-PROPERTY_SETTINGS = settings(max_examples=int(__import__("os").environ.get("PROPERTY_EXAMPLES", "60")), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=int(__import__("os").environ.get("PROPERTY_EXAMPLES", "60")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 FRONT_KEYS = [
-    "title", "subtitle", "slug", "profile", "preset", "canvas", "date", "draft", "source", "theme", "layout",
-    "slides", "typography", "pattern", "cover", "outro", "fit", "formats", "caption", "header", "unknown_key",
+    "title",
+    "subtitle",
+    "slug",
+    "profile",
+    "preset",
+    "canvas",
+    "date",
+    "draft",
+    "source",
+    "theme",
+    "layout",
+    "slides",
+    "typography",
+    "pattern",
+    "cover",
+    "outro",
+    "fit",
+    "formats",
+    "caption",
+    "header",
+    "unknown_key",
 ]
 DIRECTIVE_KEYS = ["layout", "image", "title", "pattern", "fit", "header", "footer", "slide_numbers", "swipe_hint", "bogus"]
 SCALARS = st.one_of(
-    st.sampled_from([
-        "", "x", "paper", "quote", "classic", "off", "on", "yes", "null", "~", "2026-13-45", "2026-12-01T09:00:00+01:00",
-        "../../x", ".", "manifest.json", "[1, [2, 3], cover]", "{width: 100, height: 99999}", "'unterminated", '"a\\0b"',
-        "&a [*a]", "*undefined", "!!python/object:os.system", "9" * 80, "-1", "1e999", ".inf", "linkedin-square",
-        "images/x.png", "file:///etc/passwd", "http://127.0.0.1:9/x.png", "#fff", "[cover, 1, 99, outro]",
-    ]),
+    st.sampled_from(
+        [
+            "",
+            "x",
+            "paper",
+            "quote",
+            "classic",
+            "off",
+            "on",
+            "yes",
+            "null",
+            "~",
+            "2026-13-45",
+            "2026-12-01T09:00:00+01:00",
+            "../../x",
+            ".",
+            "manifest.json",
+            "[1, [2, 3], cover]",
+            "{width: 100, height: 99999}",
+            "'unterminated",
+            '"a\\0b"',
+            "&a [*a]",
+            "*undefined",
+            "!!python/object:os.system",
+            "9" * 80,
+            "-1",
+            "1e999",
+            ".inf",
+            "linkedin-square",
+            "images/x.png",
+            "file:///etc/passwd",
+            "http://127.0.0.1:9/x.png",
+            "#fff",
+            "[cover, 1, 99, outro]",
+        ]
+    ),
     st.text(max_size=30),
     st.integers(),
 )
-MARKDOWN_BITS = st.sampled_from([
-    "\n\n---\n\n", "---", "\n", "# Heading\n", "- item\n", "    - nested\n", "1. one\n", "> quote\n", "```\ncode\n```\n",
-    "~~~", "[link](http://x.y)", "[", "]", "(", "<", ">", "<div>", "</div>", "<script>x</script>", "<img src=x.png>",
-    "![alt](images/missing.png)", "![a](file:///etc/passwd)", "**bold**", "*", "_", "`", "|a|b|\n|-|-|\n", "&amp;",
-    "#tag ", "@someone ", "🚀", "\u200b", "\x00", "\r\n", "<!-- layout: quote -->\n", "<!-- image: x.png, pattern: none -->\n",
-    "<!-- ", " -->", "<!-- layout: [ -->\n", "\\", "\t",
-])
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "\n\n---\n\n",
+        "---",
+        "\n",
+        "# Heading\n",
+        "- item\n",
+        "    - nested\n",
+        "1. one\n",
+        "> quote\n",
+        "```\ncode\n```\n",
+        "~~~",
+        "[link](http://x.y)",
+        "[",
+        "]",
+        "(",
+        "<",
+        ">",
+        "<div>",
+        "</div>",
+        "<script>x</script>",
+        "<img src=x.png>",
+        "![alt](images/missing.png)",
+        "![a](file:///etc/passwd)",
+        "**bold**",
+        "*",
+        "_",
+        "`",
+        "|a|b|\n|-|-|\n",
+        "&amp;",
+        "#tag ",
+        "@someone ",
+        "🚀",
+        "\u200b",
+        "\x00",
+        "\r\n",
+        "<!-- layout: quote -->\n",
+        "<!-- image: x.png, pattern: none -->\n",
+        "<!-- ",
+        " -->",
+        "<!-- layout: [ -->\n",
+        "\\",
+        "\t",
+    ]
+)
 
 
 @st.composite
@@ -70,11 +162,40 @@ def thread_text(draw) -> str:
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["data", "includes", "id", "text", "note_tweet", "author_id", "conversation_id", "created_at", "entities",
-                         "referenced_tweets", "in_reply_to_user_id", "users", "media", "attachments", "media_keys", "tweet",
-                         "full_text", "in_reply_to_status_id_str", "id_str", "extended_entities", "urls", "type", "url"]) | st.text(max_size=8),
-        children, max_size=5,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "data",
+                    "includes",
+                    "id",
+                    "text",
+                    "note_tweet",
+                    "author_id",
+                    "conversation_id",
+                    "created_at",
+                    "entities",
+                    "referenced_tweets",
+                    "in_reply_to_user_id",
+                    "users",
+                    "media",
+                    "attachments",
+                    "media_keys",
+                    "tweet",
+                    "full_text",
+                    "in_reply_to_status_id_str",
+                    "id_str",
+                    "extended_entities",
+                    "urls",
+                    "type",
+                    "url",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=5,
+        )
     ),
     max_leaves=20,
 )

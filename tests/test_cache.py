@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from generator.cache import CACHE_DIR_NAME, CACHE_FILE_NAME
 from generator.project import Project
 from tests.helpers import REPO_ROOT, run_carousel, write_project
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def png(colour: str, size: tuple[int, int] = (64, 48)) -> bytes:
@@ -367,20 +367,29 @@ def test_a_draft_built_with_drafts_is_skipped_without(project):
 
 
 def test_forcing_one_thread_keeps_the_others_cached(project):
-    report = run_build(BuildRequest(
-        project=Project.at(project), out_dir=(project / "output").resolve(), now=NOW, jobs=1,
-        selection=((project / "content/gamma.md").resolve(),), force=True,
-    ))
+    report = run_build(
+        BuildRequest(
+            project=Project.at(project),
+            out_dir=(project / "output").resolve(),
+            now=NOW,
+            jobs=1,
+            selection=((project / "content/gamma.md").resolve(),),
+            force=True,
+        )
+    )
     assert rendered(report) == {"gamma"}
     assert rendered(build(project)) == set()
 
 
 def test_a_file_named_by_a_stylesheet_is_a_dependency(project):
     # stylesheets are inlined into the thread's HTML: url() resolves from the thread's folder
-    write_project(project, {
-        "assets/texture.png": png("#dddddd", (32, 32)),
-        "themes/brand/theme.css": ".slide { background-image: url('../assets/texture.png'); }\n",
-    })
+    write_project(
+        project,
+        {
+            "assets/texture.png": png("#dddddd", (32, 32)),
+            "themes/brand/theme.css": ".slide { background-image: url('../assets/texture.png'); }\n",
+        },
+    )
     assert rendered(build(project)) == {"beta"}
     before = thread_stats(project, "beta")
     (project / "assets/texture.png").write_bytes(png("#222222", (32, 32)))
@@ -397,11 +406,14 @@ def _font_project(tmp_path):
     font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
     if not font.is_file():
         pytest.skip("needs DejaVu Serif (fonts-dejavu-core) as a project font")
-    project = write_project(tmp_path, {
-        "content/a.md": "---\ntitle: Fonts\ntheme: mine\n---\n\nA post set in a project font.\n",
-        "themes/mine/theme.yaml": "extends: paper\nfonts:\n  text: DejaVu Serif\n  display: DejaVu Serif\n",
-        "themes/mine/DejaVuSerif.ttf": font.read_bytes(),
-    })
+    project = write_project(
+        tmp_path,
+        {
+            "content/a.md": "---\ntitle: Fonts\ntheme: mine\n---\n\nA post set in a project font.\n",
+            "themes/mine/theme.yaml": "extends: paper\nfonts:\n  text: DejaVu Serif\n  display: DejaVu Serif\n",
+            "themes/mine/DejaVuSerif.ttf": font.read_bytes(),
+        },
+    )
     return project
 
 
@@ -412,11 +424,14 @@ def test_corrupt_staged_font_is_discarded_and_restaged_with_a_warning(tmp_path):
     project = _font_project(tmp_path)
     assert run_carousel(project, "build", "-j", "1").returncode == 0
     staged = next((project / ".carousel-cache/fonts/project-fonts").iterdir())
-    for attempt in range(2):  # every time, not only the first
+    for attempt in range(2):  # every time, not only the first  # noqa: B007
         staged.write_bytes(staged.read_bytes()[:1000])
         result = run_carousel(project, "build", "-j", "1", "--force")
         assert result.returncode == 0, result.stderr
-        assert f".carousel-cache/fonts/project-fonts/{staged.name}: warning: corrupt cached font copy discarded" in result.stdout + result.stderr
+        assert (
+            f".carousel-cache/fonts/project-fonts/{staged.name}: warning: corrupt cached font copy discarded"
+            in result.stdout + result.stderr
+        )
         assert "DejaVu-Serif" in embedded_font_names((project / "output/a/a.pdf").read_bytes())
 
 

@@ -13,8 +13,6 @@ import os
 import re
 import sys
 import time
-import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -133,7 +131,12 @@ def mixed_pdf() -> bytes:
 def test_only_vendored_fonts_are_embedded(mixed_pdf: bytes):
     embedded = embedded_fonts(mixed_pdf)
     assert {font.family for font in embedded} == {
-        fonts.INTER, fonts.JETBRAINS_MONO, fonts.NOTO_SERIF, fonts.NOTO_SANS_ARABIC, fonts.NOTO_SANS_HEBREW, fonts.NOTO_COLOR_EMOJI,
+        fonts.INTER,
+        fonts.JETBRAINS_MONO,
+        fonts.NOTO_SERIF,
+        fonts.NOTO_SANS_ARABIC,
+        fonts.NOTO_SANS_HEBREW,
+        fonts.NOTO_COLOR_EMOJI,
     }
     for font in embedded:
         assert font.data, f"{font.base_font} is not embedded"

@@ -47,7 +47,10 @@ def test_symlinked_slides_folder_fails_that_thread_alone(tmp_path):
     (project / "output/good/slides").symlink_to(victim)
     result = build_in_process(project, "--format", "pdf")
     assert result.exit_code == 1, result.output
-    assert "output/good/slides: is a symlink; refusing to write or delete through it (nothing was touched) (building content/good.md)" in result.output
+    assert (
+        "output/good/slides: is a symlink; refusing to write or delete through it (nothing was touched) (building content/good.md)"
+        in result.output
+    )
     assert (project / "output/other/other.pdf").is_file()
     assert victim_intact(victim)
     manifest = json.loads((project / "output/manifest.json").read_text())
@@ -129,16 +132,19 @@ def linked(tmp_path_factory):
     (outside / "canary.md").write_text(f"---\ntitle: {CANARY}\n---\n\n{CANARY}\n")
     (outside / "canary.css").write_text(f'.slide::after {{ content: "{CANARY}"; }}\n')
     (outside / "theme.yaml").write_text(f"label: {CANARY}\nextends: paper\n")
-    project = write_project(root / "project", {
-        "content/good.md": GOOD,
-        "content/inside.md": "---\ntitle: Inside\ntheme: inlink\n---\n\nLinked inside the project.\n",
-        "content/csslink.md": "---\ntitle: Css\ntheme: csslink\n---\n\nHello.\n",
-        "content/yamllink.md": "---\ntitle: Yaml\ntheme: yamllink\n---\n\nHello.\n",
-        "content/layoutcss.md": "---\ntitle: Layout css\nlayout: quote\n---\n\nHello.\n",
-        "themes/csslink/theme.yaml": "extends: paper\n",
-        "themes/inlink/theme.yaml": "extends: paper\n",
-        "assets/inside.css": ".slide { outline: 0; }\n",
-    })
+    project = write_project(
+        root / "project",
+        {
+            "content/good.md": GOOD,
+            "content/inside.md": "---\ntitle: Inside\ntheme: inlink\n---\n\nLinked inside the project.\n",
+            "content/csslink.md": "---\ntitle: Css\ntheme: csslink\n---\n\nHello.\n",
+            "content/yamllink.md": "---\ntitle: Yaml\ntheme: yamllink\n---\n\nHello.\n",
+            "content/layoutcss.md": "---\ntitle: Layout css\nlayout: quote\n---\n\nHello.\n",
+            "themes/csslink/theme.yaml": "extends: paper\n",
+            "themes/inlink/theme.yaml": "extends: paper\n",
+            "assets/inside.css": ".slide { outline: 0; }\n",
+        },
+    )
     (project / "content/thread.md").symlink_to(outside / "canary.md")
     (project / "themes/csslink/theme.css").symlink_to(outside / "canary.css")
     (project / "themes/yamllink").mkdir()
@@ -187,17 +193,20 @@ def test_symlinked_carousel_yaml_is_refused(tmp_path):
 
 
 def test_theme_css_cannot_close_its_element_or_attach_files(tmp_path):
-    project = write_project(tmp_path, {
-        "carousel.yaml": f"# {CANARY}\n",
-        ".env": f"TOKEN={CANARY}\n",
-        "content/good.md": "---\ntitle: Good\ntheme: evil\n---\n\nA good post.\n",
-        "themes/evil/theme.yaml": "extends: paper\n",
-        "themes/evil/theme.css": (
-            'p { color: red }</style><link rel="attachment" href="../../.env"><style>\n'
-            '.x { content: "</style><a rel=attachment href=../../carousel.yaml>x</a>" }\n'
-        ),
-        "layouts/classic.html": '<a rel="attachment" href="../carousel.yaml">{{ slide.body }}</a>\n',
-    })
+    project = write_project(
+        tmp_path,
+        {
+            "carousel.yaml": f"# {CANARY}\n",
+            ".env": f"TOKEN={CANARY}\n",
+            "content/good.md": "---\ntitle: Good\ntheme: evil\n---\n\nA good post.\n",
+            "themes/evil/theme.yaml": "extends: paper\n",
+            "themes/evil/theme.css": (
+                'p { color: red }</style><link rel="attachment" href="../../.env"><style>\n'
+                '.x { content: "</style><a rel=attachment href=../../carousel.yaml>x</a>" }\n'
+            ),
+            "layouts/classic.html": '<a rel="attachment" href="../carousel.yaml">{{ slide.body }}</a>\n',
+        },
+    )
     result = build_in_process(project)
     assert result.exit_code == 0, result.output
     data = (project / "output/good/good.pdf").read_bytes()
@@ -208,9 +217,12 @@ def test_theme_css_cannot_close_its_element_or_attach_files(tmp_path):
 
 
 def test_relative_links_never_become_file_links(tmp_path):
-    project = write_project(tmp_path, {
-        "content/good.md": "---\ntitle: Links\n---\n\nSee [my notes](notes.md), [site](https://example.com) and [mail](mailto:a@example.com).\n",
-    })
+    project = write_project(
+        tmp_path,
+        {
+            "content/good.md": "---\ntitle: Links\n---\n\nSee [my notes](notes.md), [site](https://example.com) and [mail](mailto:a@example.com).\n",
+        },
+    )
     result = build_in_process(project)
     assert result.exit_code == 0, result.output
     assert "link removed: notes.md (only http(s):// and mailto: links are kept)" in result.output

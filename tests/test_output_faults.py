@@ -37,7 +37,10 @@ def make_project(root: Path, version: str) -> Path:
 def carousel(project: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "-j", "1", "--format", FORMATS, *args],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -129,7 +132,7 @@ def test_full_disk_leaves_previous_files_and_no_temp(versions, tmp_path):
         assert "no space left on the device" in result.stderr
         first = {slug: thread_files(out, slug) for slug in SLUGS}
         for slug in SLUGS:
-            assert first[slug] in ({}, {k: v for k, v in old[slug].items()}), f"{slug}: partly written"
+            assert first[slug] in ({}, {k: v for k, v in old[slug].items()}), f"{slug}: partly written"  # noqa: C416
         assert leftovers(out) == []
         manifest = json.loads((out / "manifest.json").read_text())
         for slug in SLUGS:
@@ -164,8 +167,16 @@ def test_simulated_full_disk_keeps_the_previous_set(tmp_path, monkeypatch):
 
     monkeypatch.setattr(output, "_write_new", failing_write)
     with folder.locked(), pytest.raises(output.OutputError, match="no space left on the device writing t/"):
-        folder.replace_thread("t", {"t.pdf": b"new pdf", "slides/01.png": b"new 1", "slides/02.png": b"new 2", "caption.txt": b"new"}, owned=["t/t.pdf", "t/slides/01.png", "t/caption.txt"])
-    assert sorted(p.relative_to(tmp_path / "out/t").as_posix() for p in (tmp_path / "out/t").rglob("*") if p.is_file()) == ["caption.txt", "slides/01.png", "t.pdf"]
+        folder.replace_thread(
+            "t",
+            {"t.pdf": b"new pdf", "slides/01.png": b"new 1", "slides/02.png": b"new 2", "caption.txt": b"new"},
+            owned=["t/t.pdf", "t/slides/01.png", "t/caption.txt"],
+        )
+    assert sorted(p.relative_to(tmp_path / "out/t").as_posix() for p in (tmp_path / "out/t").rglob("*") if p.is_file()) == [
+        "caption.txt",
+        "slides/01.png",
+        "t.pdf",
+    ]
     assert (tmp_path / "out/t/t.pdf").read_bytes() == b"old pdf"
     assert leftovers(tmp_path / "out") == []
 
@@ -177,7 +188,10 @@ def test_two_builds_at_once_end_consistent(versions):
     first = carousel(project)
     second = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "-j", "1", "--format", "pdf"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     results = [first.communicate(timeout=600), second.communicate(timeout=600)]
     assert first.returncode == 0 and second.returncode == 0, results

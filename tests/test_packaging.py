@@ -15,7 +15,9 @@ from tests.helpers import REPO_ROOT
 def test_wheel_contains_layouts_themes_and_fonts(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(REPO_ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
-        check=True, capture_output=True, timeout=600,
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     (wheel,) = tmp_path.glob("carousel_studio-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

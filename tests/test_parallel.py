@@ -10,7 +10,7 @@ import select
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.build import BuildReport, BuildRequest, ThreadResult, run_build
@@ -19,7 +19,7 @@ from generator.progress import BuildProgress, summary_line
 from generator.project import Project
 from tests.helpers import REPO_ROOT, run_carousel, write_project
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 THREADS = {
     "carousel.yaml": """
@@ -141,8 +141,12 @@ def test_progress_bar_on_a_terminal(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in ("CI", "TERM")}
     env.update(TERM="xterm-256color", COLUMNS="100")
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "-j", "2"], cwd=root, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=slave, env=env,
+        [sys.executable, "-m", "generator", "build", "-j", "2"],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
     )
     os.close(slave)
     chunks: list[bytes] = []
@@ -170,7 +174,9 @@ def test_plain_progress_and_summary_line():
     stream = io.StringIO()
     progress = BuildProgress(stream)  # not a terminal: plain lines
     progress.start(3)
-    built = ThreadResult("a", "content/a.md", "built", slide_count=5, diagnostics=[Diagnostic("content/a.md", 3, "careful", Severity.WARNING)])
+    built = ThreadResult(
+        "a", "content/a.md", "built", slide_count=5, diagnostics=[Diagnostic("content/a.md", 3, "careful", Severity.WARNING)]
+    )
     cached = ThreadResult("b", "content/b.md", "built", slide_count=4, cached=True)
     failed = ThreadResult("c", "content/c.md", "failed", diagnostics=[Diagnostic("content/c.md", 7, "bad thing")], exit_code=1)
     for result in (built, cached, failed):

@@ -12,7 +12,9 @@ from tests.helpers import write_project
 
 def files_of(folder):
     """Every file of an output folder but its lock."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".carousel.lock"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".carousel.lock"
+    }
 
 
 def thread(n: int) -> str:
@@ -30,7 +32,9 @@ def builds(tmp_path_factory):
     shards = []
     for k in (1, 2, 3):
         out = root / f"shard{k}"
-        result = runner.invoke(main, ["build", "--project", str(root), "-j", "1", "--format", "pdf,png", "--shard", f"{k}/3", "--out", str(out)])
+        result = runner.invoke(
+            main, ["build", "--project", str(root), "-j", "1", "--format", "pdf,png", "--shard", f"{k}/3", "--out", str(out)]
+        )
         assert result.exit_code == 0, result.output
         shards.append(out)
     return root, root / "full", shards

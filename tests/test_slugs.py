@@ -12,7 +12,30 @@ def test_safe_slugs(slug):
     assert slug_problem(slug) is None
 
 
-@pytest.mark.parametrize("slug", ["", ".", "..", "../x", "/abs", "a/b", "a\\b", "a..b", ".hidden", "-x", "x.", "a b", "a\0b", "é", "manifest.json", "MANIFEST.JSON", "con", "nul.txt", "a" * 101])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "",
+        ".",
+        "..",
+        "../x",
+        "/abs",
+        "a/b",
+        "a\\b",
+        "a..b",
+        ".hidden",
+        "-x",
+        "x.",
+        "a b",
+        "a\0b",
+        "é",
+        "manifest.json",
+        "MANIFEST.JSON",
+        "con",
+        "nul.txt",
+        "a" * 101,
+    ],
+)
 def test_unsafe_slugs(slug):
     assert slug_problem(slug) is not None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 from click.testing import CliRunner
@@ -78,7 +79,11 @@ def test_each_target_has_its_caption_and_alt_text(project):
         alt = (folder / "alt.txt").read_text(encoding="utf-8").splitlines()
         assert len(alt) == 4 and alt[0] == "Alpha thread."
         entry = manifest[f"alpha/{target}"]
-        assert entry["target"] == target and entry["alt"] == alt and entry["canvas"] == ("story" if target == "story" else f"{target}-portrait")
+        assert (
+            entry["target"] == target
+            and entry["alt"] == alt
+            and entry["canvas"] == ("story" if target == "story" else f"{target}-portrait")
+        )
     assert manifest["alpha/story"]["platform"] == "instagram"
 
 
@@ -126,15 +131,21 @@ def test_without_targets_the_output_layout_is_unchanged(tmp_path):
 
 
 def test_watch_rebuilds_every_target_of_a_changed_thread_and_nothing_else(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from generator.build import BuildRequest
     from generator.project import Project
     from generator.watch import Watcher
 
-    write_project(tmp_path, {"carousel.yaml": "targets:\n  linkedin: {canvas: linkedin-square}\n  story: {canvas: story}\n",
-                             "content/alpha.md": ALPHA, "content/gamma.md": "---\ntitle: Gamma\n---\n\nGamma post.\n"})
-    request = BuildRequest(project=Project.at(tmp_path), out_dir=tmp_path / "output", now=datetime(2026, 1, 1, tzinfo=timezone.utc), jobs=1)
+    write_project(
+        tmp_path,
+        {
+            "carousel.yaml": "targets:\n  linkedin: {canvas: linkedin-square}\n  story: {canvas: story}\n",
+            "content/alpha.md": ALPHA,
+            "content/gamma.md": "---\ntitle: Gamma\n---\n\nGamma post.\n",
+        },
+    )
+    request = BuildRequest(project=Project.at(tmp_path), out_dir=tmp_path / "output", now=datetime(2026, 1, 1, tzinfo=UTC), jobs=1)
     lines: list[str] = []
     watcher = Watcher(request, echo=lines.append)
     try:

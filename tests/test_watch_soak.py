@@ -19,10 +19,10 @@ import gc
 import io
 import os
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.build import BuildRequest, Builder, run_build
+from generator.build import Builder, BuildRequest, run_build
 from generator.parallel import InProcessBackend
 from generator.progress import BuildProgress
 from generator.project import Project
@@ -31,7 +31,7 @@ from generator.watch import Watcher
 SEED = 10
 EDITS = 100
 MEMORY_BOUND_MB = 150
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 BROKEN_FRONT = [
     "title: [unclosed\n",
@@ -44,7 +44,7 @@ BROKEN_FRONT = [
     "l2: &l2 [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]\nl3: &l3 [*l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2]\n"
     "l4: &l4 [*l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3]\n",
 ]
-WORDS = "carousel slide post thread layout theme canvas swipe fit split shrink outro cover".split()
+WORDS = ["carousel", "slide", "post", "thread", "layout", "theme", "canvas", "swipe", "fit", "split", "shrink", "outro", "cover"]
 
 
 class Thread:

@@ -20,7 +20,9 @@ from generator.content.thread import split_thread
 
 # drawn or extracted without being words: zero-width marks, soft hyphens, variation
 # selectors, and the bidi embedding marks poppler wraps right-to-left runs in
-IGNORABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
+IGNORABLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None
+)
 # pdfium and poppler move the end punctuation of right-to-left lines
 RTL_PUNCTUATION = ".!?،؟:;"
 LONG_WORD = 30  # characters: a word this long may be wider than a line and break anywhere
@@ -150,5 +152,5 @@ def missing_words(source: list[str], layer: list[str]) -> list[str]:
                 break
         if not found:
             context = " ".join(source[max(0, i - 4) : i + 4])
-            missing.append(f"{word!r} (source word {i}, near {context!r}; layer here: {' '.join(layer[j:j + 8])!r})")
+            missing.append(f"{word!r} (source word {i}, near {context!r}; layer here: {' '.join(layer[j : j + 8])!r})")
     return missing

@@ -37,7 +37,8 @@ PREPARED = ("inter", "jetbrains-mono", "league-spartan", "noto-serif", "noto-san
 PRIORITY = (
     list(range(0x20, 0x7F))  # ASCII
     + list(range(0xA0, 0x100))  # Latin-1: nbsp (our no-widow ties), accents, ©, «»
-    + list(range(0x2010, 0x2028)) + list(range(0x2030, 0x203B))  # dashes, quotes, bullets, ellipsis, ‰, ‹›
+    + list(range(0x2010, 0x2028))
+    + list(range(0x2030, 0x203B))  # dashes, quotes, bullets, ellipsis, ‰, ‹›
     + [0x2190, 0x2191, 0x2192, 0x2193, 0x20AC, 0x2122]  # arrows (swipe hint), €, ™
     + list(range(0x100, 0x250))  # Latin Extended-A and -B
 )

@@ -53,7 +53,13 @@ def set_debug_flag(context: click.Context, _param: click.Parameter, value: bool)
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carousel")
-@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug_flag,
-              help="Show the traceback of an internal error (a bug to report).")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=set_debug_flag,
+    help="Show the traceback of an internal error (a bug to report).",
+)
 def main() -> None:
     """Carousel Studio: turn Markdown threads into LinkedIn and Instagram carousels."""

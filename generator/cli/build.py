@@ -12,7 +12,15 @@ from generator.build import BuildRequest, ThreadResult, run_build
 from generator.catalog import validate_cli_layer
 from generator.cli.common import (
     build_options,
-    cli_layer, debug_mode, debug_option, exits_on_carousel_error, override_options, parse_now, project_option, require_project, shard_option,
+    cli_layer,
+    debug_mode,
+    debug_option,
+    exits_on_carousel_error,
+    override_options,
+    parse_now,
+    project_option,
+    require_project,
+    shard_option,
 )
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress, result_lines, summary_line
@@ -26,7 +34,10 @@ def report_thread(result: ThreadResult) -> None:
 
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@build_options(force_help="Render every thread, ignoring the build cache (.carousel-cache/).", jobs_help="Threads rendered in parallel (default: CPU count).")
+@build_options(
+    force_help="Render every thread, ignoring the build cache (.carousel-cache/).",
+    jobs_help="Threads rendered in parallel (default: CPU count).",
+)
 @shard_option
 @override_options
 @project_option

@@ -20,7 +20,9 @@ def themes_command(project_dir: Path | None) -> None:
     for name in available_themes(project):
         theme = load_theme(project, name)
         origin = "project" if (project.root / "themes" / name).is_dir() else "built-in"
-        fonts = theme.fonts["display"] if theme.fonts["display"] == theme.fonts["text"] else f"{theme.fonts['display']} + {theme.fonts['text']}"
+        fonts = (
+            theme.fonts["display"] if theme.fonts["display"] == theme.fonts["text"] else f"{theme.fonts['display']} + {theme.fonts['text']}"
+        )
         click.echo(f"{name:<14} {theme.mode:<6} {origin:<9} {fonts:<30} {theme.description}")
 
 

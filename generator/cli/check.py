@@ -11,7 +11,15 @@ import click
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog
 from generator.check import check_project
-from generator.cli.common import debug_option, exits_on_carousel_error, parse_now, print_diagnostic, project_option, require_project, shard_option
+from generator.cli.common import (
+    debug_option,
+    exits_on_carousel_error,
+    parse_now,
+    print_diagnostic,
+    project_option,
+    require_project,
+    shard_option,
+)
 from generator.errors import ConfigError, Diagnostic, Severity
 from generator.parallel import default_jobs
 
@@ -31,8 +39,14 @@ def check_command(paths, as_json, strict, jobs, target, shard, project_dir):
     project = require_project(project_dir)
     catalog = load_catalog(project)
     request = BuildRequest(
-        project=project, out_dir=project.root / "output", now=parse_now(None),
-        selection=tuple(p.resolve() for p in paths), strict=strict, jobs=jobs or default_jobs(), target=target, shard=shard,
+        project=project,
+        out_dir=project.root / "output",
+        now=parse_now(None),
+        selection=tuple(p.resolve() for p in paths),
+        strict=strict,
+        jobs=jobs or default_jobs(),
+        target=target,
+        shard=shard,
     )
     if problems := cli_layer_problems(catalog, request.cli_options):
         raise ConfigError(problems)
@@ -46,5 +60,8 @@ def check_command(paths, as_json, strict, jobs, target, shard, project_dir):
                 print_diagnostic(shown)
     count = len({(thread.source, thread.slug) for thread in report.threads})
     verdict = "ok" if report.exit_code == 0 else f"{report.error_count} error{'s' if report.error_count != 1 else ''}"
-    click.echo(f"checked {count} thread{'s' if count != 1 else ''}: {verdict}, {report.warning_count} warning{'s' if report.warning_count != 1 else ''}", err=True)
+    click.echo(
+        f"checked {count} thread{'s' if count != 1 else ''}: {verdict}, {report.warning_count} warning{'s' if report.warning_count != 1 else ''}",
+        err=True,
+    )
     sys.exit(report.exit_code)

@@ -33,7 +33,10 @@ def find_project_root(start: Path) -> Path:
 
 def project_option(function: CommandFunction) -> CommandFunction:
     return click.option(
-        "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        "--project",
+        "project_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
         help="Project folder (default: the nearest folder with carousel.yaml, else the current one).",
     )(function)
 
@@ -52,10 +55,13 @@ def require_project(project_dir: Path | None) -> Project:
     if project.config_path.is_file() or project.content_dir.is_dir():
         return project
     where = "--project " + str(project_dir) if project_dir is not None else f"{project.root} or any folder above it"
-    raise ConfigError(Diagnostic(
-        CONFIG_NAME, None,
-        f"no project found: no {CONFIG_NAME} or content/ folder in {where} (make one with `carousel new DIR`)",
-    ))
+    raise ConfigError(
+        Diagnostic(
+            CONFIG_NAME,
+            None,
+            f"no project found: no {CONFIG_NAME} or content/ folder in {where} (make one with `carousel new DIR`)",
+        )
+    )
 
 
 def debug_mode() -> bool:
@@ -66,7 +72,11 @@ def debug_mode() -> bool:
 
 def debug_option(function: CommandFunction) -> CommandFunction:
     return click.option(
-        "--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug_flag,
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=set_debug_flag,
         help="Show the traceback of an internal error (a bug to report).",
     )(function)
 
@@ -78,7 +88,13 @@ def build_options(force_help: str, jobs_help: str) -> Callable[[CommandFunction]
         for decorator in reversed(
             [
                 click.option("--format", "format_option", default=None, metavar="LIST", help="Outputs, comma-separated: pdf,png,jpg."),
-                click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/)."),
+                click.option(
+                    "--out",
+                    "out_dir",
+                    type=click.Path(file_okay=False, path_type=Path),
+                    default=None,
+                    help="Output folder (default: output/).",
+                ),
                 click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help=jobs_help),
                 click.option("--drafts", is_flag=True, help="Build drafts too."),
                 click.option("--future", is_flag=True, help="Build threads dated in the future too."),
@@ -121,7 +137,11 @@ def cli_layer(format_option: str | None, **overrides: Any) -> dict[str, Any]:
 def shard_option(function: CommandFunction) -> CommandFunction:
     """--shard K/N: a deterministic share of the threads (CI matrices)."""
     return click.option(
-        "--shard", "shard", default=None, metavar="K/N", callback=_parse_shard,
+        "--shard",
+        "shard",
+        default=None,
+        metavar="K/N",
+        callback=_parse_shard,
         help="Only the K-th of N deterministic shares of the threads (e.g. 2/4).",
     )(function)
 

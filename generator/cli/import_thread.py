@@ -64,12 +64,21 @@ def _print_trace(trace: Trace | None, source: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--explain", is_flag=True, help="Print which cleaning rule fired on which line of the source.")
 @click.option(
-    "--media", "media_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    "--media",
+    "media_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
     help="Folder of the X API response's images, downloaded under the names of their URLs.",
 )
 @project_option
 def import_command(
-    source: str, kind: str, thread_id: str | None, slug: str | None, force: bool, explain: bool, media_dir: Path | None,
+    source: str,
+    kind: str,
+    thread_id: str | None,
+    slug: str | None,
+    force: bool,
+    explain: bool,
+    media_dir: Path | None,
     project_dir: Path | None,
 ) -> None:
     """Turn a thread from X into content/<slug>.md (a draft).
@@ -108,4 +117,6 @@ def import_command(
     for thread in plan.threads:
         by = f" by {thread.handle}" if thread.handle else ""
         images = f", {thread.images} image{'s' if thread.images != 1 else ''}" if thread.images else ""
-        click.echo(f"{thread.path.relative_to(project).as_posix()}: {thread.posts} post{'s' if thread.posts != 1 else ''}{by}{images} (draft)")
+        click.echo(
+            f"{thread.path.relative_to(project).as_posix()}: {thread.posts} post{'s' if thread.posts != 1 else ''}{by}{images} (draft)"
+        )

@@ -66,23 +66,76 @@ def list_rows(project: Project, out: Path, now: datetime) -> list[dict[str, Any]
         if path in cached:
             result = cached[path]
             summary = result.summary or {}
-            rows.append(_row(result.slug, project.relative(path), summary["title"], summary["status"], summary["date"], result.slide_count, [], out, manifest_threads))
+            rows.append(
+                _row(
+                    result.slug,
+                    project.relative(path),
+                    summary["title"],
+                    summary["status"],
+                    summary["date"],
+                    result.slide_count,
+                    [],
+                    out,
+                    manifest_threads,
+                )
+            )
             continue
         plan, failure = planned[path]
         if plan is None:
             assert failure is not None
-            rows.append(_row(failure.slug, project.relative(path), None, "invalid", None, None, [str(d) for d in failure.diagnostics], out, manifest_threads))
+            rows.append(
+                _row(
+                    failure.slug,
+                    project.relative(path),
+                    None,
+                    "invalid",
+                    None,
+                    None,
+                    [str(d) for d in failure.diagnostics],
+                    out,
+                    manifest_threads,
+                )
+            )
         else:
             date = plan.meta.date.isoformat() if plan.meta.date else None
-            rows.append(_row(plan.meta.slug, project.relative(path), plan.meta.title, plan.status(now), date, len(plan.slides), [], out, manifest_threads))
+            rows.append(
+                _row(
+                    plan.meta.slug,
+                    project.relative(path),
+                    plan.meta.title,
+                    plan.status(now),
+                    date,
+                    len(plan.slides),
+                    [],
+                    out,
+                    manifest_threads,
+                )
+            )
     return rows
 
 
-def _row(slug: str, source: str, title: str | None, status: str, date: str | None, slides: int | None, errors: list[str], out: Path, manifest_threads: dict[str, Any]) -> dict[str, Any]:
+def _row(
+    slug: str,
+    source: str,
+    title: str | None,
+    status: str,
+    date: str | None,
+    slides: int | None,
+    errors: list[str],
+    out: Path,
+    manifest_threads: dict[str, Any],
+) -> dict[str, Any]:
     # the thread's entry, or one per target (slug/target)
     recorded = [entry for unit, entry in manifest_threads.items() if unit_slug(unit) == slug and isinstance(entry, dict)]
     files = sorted(name for entry in recorded for name in entry.get("files", {}) if (out / name).is_file())
     return {
-        "slug": slug, "source": source, "title": title, "status": status, "date": date,
-        "due": status == "due", "slides": slides, "outputs": files, "errors": errors,
+        "slug": slug,
+        "source": source,
+        "title": title,
+        "status": status,
+        "date": date,
+        "due": status == "due",
+        "slides": slides,
+        "outputs": files,
+        "errors": errors,
     }

@@ -19,19 +19,36 @@ PREVIEW_FORMATS = "pdf,png"  # the studio shows slide PNGs and links the PDF
 
 @click.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on. Anything but 127.0.0.1 lets other machines see (not change) your drafts.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. Anything but 127.0.0.1 lets other machines see (not change) your drafts.",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the studio in the default browser.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Output folder (default: output/).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Rendering processes kept warm (default: CPU count).")
 @click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates).")
 @click.option("--poll", is_flag=True, help="Poll for changes (network or container file systems without events).")
-@click.option("--debounce", type=click.FloatRange(min=0), default=DEBOUNCE_SECONDS, show_default=True, metavar="SECONDS",
-              help="Quiet time that ends a burst of changes.")
+@click.option(
+    "--debounce",
+    type=click.FloatRange(min=0),
+    default=DEBOUNCE_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="Quiet time that ends a burst of changes.",
+)
 @project_option
 @exits_on_carousel_error
 def serve_command(
-    port: int, host: str, open_browser: bool, out_dir: str | None, jobs: int | None, now_option: str | None, poll: bool, debounce: float,
+    port: int,
+    host: str,
+    open_browser: bool,
+    out_dir: str | None,
+    jobs: int | None,
+    now_option: str | None,
+    poll: bool,
+    debounce: float,
     project_dir: Path | None,
 ) -> None:
     """Serve the studio: live preview of every thread (drafts and scheduled ones too), and
@@ -56,6 +73,7 @@ def serve_command(
         catalog = None  # a broken carousel.yaml shows in the studio, and is fixed by a save
     if catalog is not None and (problems := cli_layer_problems(catalog, request.cli_options)):
         raise ConfigError(problems)
-    options = ServeOptions(host=host, port=port, open_browser=open_browser, poll=poll, debounce=debounce,
-                           fixed_now=request.now if now_option else None)
+    options = ServeOptions(
+        host=host, port=port, open_browser=open_browser, poll=poll, debounce=debounce, fixed_now=request.now if now_option else None
+    )
     sys.exit(serve(request, options))

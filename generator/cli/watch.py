@@ -26,15 +26,26 @@ from generator.watch import DEBOUNCE_SECONDS, Watcher
 
 
 @click.command("watch")
-@build_options(force_help="Render every thread in the initial build, ignoring the build cache.", jobs_help="Rendering processes kept warm (default: CPU count).")
+@build_options(
+    force_help="Render every thread in the initial build, ignoring the build cache.",
+    jobs_help="Rendering processes kept warm (default: CPU count).",
+)
 @click.option("--poll", is_flag=True, help="Poll for changes (network or container file systems without events).")
-@click.option("--debounce", type=click.FloatRange(min=0), default=DEBOUNCE_SECONDS, show_default=True, metavar="SECONDS",
-              help="Quiet time that ends a burst of changes.")
+@click.option(
+    "--debounce",
+    type=click.FloatRange(min=0),
+    default=DEBOUNCE_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="Quiet time that ends a burst of changes.",
+)
 @override_options
 @project_option
 @debug_option
 @exits_on_carousel_error
-def watch_command(out_dir, format_option, jobs, drafts, future, now_option, strict, force, target, poll, debounce, project_dir, **overrides):
+def watch_command(
+    out_dir, format_option, jobs, drafts, future, now_option, strict, force, target, poll, debounce, project_dir, **overrides
+):
     """Build, then watch content, layouts, themes, assets and carousel.yaml and rebuild on save."""
     project = require_project(project_dir)
     request = BuildRequest(

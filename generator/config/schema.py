@@ -154,8 +154,7 @@ class Options(StrictModel):
     def _known_canvas(cls, value: CanvasSize | str) -> CanvasSize | str:
         if isinstance(value, str) and value not in CANVAS_PRESETS:
             raise ValueError(
-                f"unknown canvas '{value}'{did_you_mean(value, CANVAS_PRESETS)}; "
-                f"one of {', '.join(CANVAS_PRESETS)} or {{width, height}}"
+                f"unknown canvas '{value}'{did_you_mean(value, CANVAS_PRESETS)}; one of {', '.join(CANVAS_PRESETS)} or {{width, height}}"
             )
         return value
 

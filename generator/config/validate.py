@@ -47,9 +47,13 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     cleaned: list[Any] = []
     current = data
     for part in loc:
-        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             current = current[part]
-        elif isinstance(part, str) and ("[" in part or part[:1].isupper() or part in {"str", "int", "bool", "float", "list", "dict", "literal"}):
+        elif isinstance(part, str) and (
+            "[" in part or part[:1].isupper() or part in {"str", "int", "bool", "float", "list", "dict", "literal"}
+        ):
             continue  # a union member's tag
         else:
             current = None  # past the data (a missing key): keep the rest as it is

@@ -197,7 +197,9 @@ def _located_problem(error: yaml.YAMLError, text: str, path: str, first_line: in
     if isinstance(error, yaml.reader.ReaderError):
         line = first_line + text.count("\n", 0, max(0, error.position))
         return Diagnostic(path, line, f"invalid YAML: character {error.character:#06x} is not allowed")
-    return Diagnostic(path, first_line, f"invalid YAML: {_excerpt(str(error).splitlines()[0] if str(error) else type(error).__name__, 120)}")
+    return Diagnostic(
+        path, first_line, f"invalid YAML: {_excerpt(str(error).splitlines()[0] if str(error) else type(error).__name__, 120)}"
+    )
 
 
 def load_yaml_value(text: str, path: str, first_line: int = 1, limits: YamlLimits = FRONT_MATTER_LIMITS) -> tuple[Any, yaml.Node | None]:

@@ -30,11 +30,11 @@ from generator.importers.trace import Trace, changed_part, report
 # Supplementary Private Use Area-A: never typed by people, one code point per link,
 # and neither whitespace nor a word character for the regular expressions below.
 _TOKEN_BASE = 0xF0000
-_TOKEN_RE = re.compile("[\U000F0000-\U000FFFFD]")
+_TOKEN_RE = re.compile("[\U000f0000-\U000ffffd]")
 # Area-B holds the tokens of verbatim spans (formulas, diagrams) the same way.
 _VERBATIM_BASE = 0x100000
-VERBATIM_TOKEN_RE = re.compile("[\U00100000-\U0010FFFD]")
-_ANY_TOKEN_RE = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
+VERBATIM_TOKEN_RE = re.compile("[\U00100000-\U0010fffd]")
+_ANY_TOKEN_RE = re.compile("[\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
 def link_token(index: int) -> str:
@@ -217,6 +217,8 @@ _COMMON = frozenset(
     "👍👎⭐🌟💥💰🏆📣📢🔗🧪🤖💻📱⏳⌛🔑🔒🆕✍📖🗓➡⬇⬆"
     "“”‘’—–…•→←↑↓€"
 )
+
+
 def _char_score(char: str) -> float | None:
     """How plausible a decoded character is in a post; None when it cannot be text."""
     if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
@@ -526,9 +528,7 @@ def dedupe_lines(text: str) -> str:
 # --------------------------------------------------------------------------- thread-number markers
 
 # "1/", "1/n", "(1/9)", "🧵2/n.", "3/10:" -- standing alone (whitespace on both sides).
-MARKER = re.compile(
-    r"(?<!\S)(?:\U0001F9F5\s?)?(?P<open>\()?(?P<num>\d{1,3})/(?P<total>\d{1,3}|[nN])?(?(open)\))[.:)\]]?(?=\s|$)"
-)
+MARKER = re.compile(r"(?<!\S)(?:\U0001F9F5\s?)?(?P<open>\()?(?P<num>\d{1,3})/(?P<total>\d{1,3}|[nN])?(?(open)\))[.:)\]]?(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -687,7 +687,9 @@ def traced_step(trace: Trace | None, line: int | None, rule: str, before: RichTe
     if trace is not None and " ".join(after.plain().split()) != " ".join(before.plain().split()):
         index, old, new = _first_change(before.plain(), after.plain())
         old, new = changed_part(old, new)  # show where the line changed
-        report(trace, rule, None if line is None else line + index, "repaired" if new.strip() else "dropped", old, new if new.strip() else None)
+        report(
+            trace, rule, None if line is None else line + index, "repaired" if new.strip() else "dropped", old, new if new.strip() else None
+        )
     return after
 
 

@@ -27,10 +27,10 @@ NOTE_POST_BUDGET = 480
 _EMOJI = (
     "(?:[0-9#*]\ufe0f?\u20e3"  # keycaps 1️⃣
     f"|[{EMOJI_PART_CLASS}]"
-    f"[\ufe0f\U0001F3FB-\U0001F3FF]*(?:\u200d[{EMOJI_CLASS}][\ufe0f]*)*)"
+    f"[\ufe0f\U0001f3fb-\U0001f3ff]*(?:\u200d[{EMOJI_CLASS}][\ufe0f]*)*)"
 )
 LEADING_EMOJI = re.compile(rf"^(?:{_EMOJI})+")
-_ANY_TOKEN = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
+_ANY_TOKEN = re.compile("[\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 # --------------------------------------------------------------------------- X conventions
 
@@ -56,10 +56,55 @@ def drop_pointer_tail(text: str) -> str:
 
 
 # Words that stay lower case inside a Title Case heading.
-_CONNECTORS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "vs", "vs.", "via", "with", "&", "+"])
+_CONNECTORS = frozenset(
+    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "vs", "vs.", "via", "with", "&", "+"]
+)
 # Words that usually open a sentence: where a heading glued to its sentence ends.
 _STARTERS = frozenset(
-    ["a", "an", "the", "this", "that", "these", "those", "they", "we", "i", "you", "it", "its", "our", "their", "each", "every", "most", "many", "some", "all", "both", "in", "on", "when", "if", "as", "by", "for", "with", "after", "before", "here", "there", "still", "but", "and", "so", "now", "once", "while", "because"]
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "we",
+        "i",
+        "you",
+        "it",
+        "its",
+        "our",
+        "their",
+        "each",
+        "every",
+        "most",
+        "many",
+        "some",
+        "all",
+        "both",
+        "in",
+        "on",
+        "when",
+        "if",
+        "as",
+        "by",
+        "for",
+        "with",
+        "after",
+        "before",
+        "here",
+        "there",
+        "still",
+        "but",
+        "and",
+        "so",
+        "now",
+        "once",
+        "while",
+        "because",
+    ]
 )
 _SENTENCE_LABEL = re.compile(r"^(?:Theorem|Lemma|Proposition|Corollary|Definition|Figure|Table|Eq\.|Equation)$")
 
@@ -74,7 +119,7 @@ def _heading_word(word: str) -> bool:
 
 
 def split_emoji_heading(text: str) -> tuple[str, str] | None:
-    """"📐 Hidden Gradient Descent Feeding tokens one by one …" -> ("📐 Hidden Gradient Descent", "Feeding tokens …").
+    """ "📐 Hidden Gradient Descent Feeding tokens one by one …" -> ("📐 Hidden Gradient Descent", "Feeding tokens …").
 
     The heading is a leading emoji and a short Title Case phrase; the sentence starts
     at the phrase's last capitalised word before the first lower-case word. It is
@@ -110,7 +155,7 @@ def split_emoji_heading(text: str) -> tuple[str, str] | None:
 
 
 def split_sentence_case_heading(text: str) -> tuple[str, str] | None:
-    """"🛠️ Temporary rank 1 patch A transformer block …": a lower-case phrase, then "A"/"The"/"They" opens the sentence."""
+    """ "🛠️ Temporary rank 1 patch A transformer block …": a lower-case phrase, then "A"/"The"/"They" opens the sentence."""
     first_line, newline, rest_lines = text.partition("\n")
     emoji = LEADING_EMOJI.match(first_line)
     if not emoji:
@@ -195,7 +240,7 @@ def _clean_heading(heading: str) -> str:
 
 
 def break_keycap_runs(text: str) -> str:
-    """"Three tips: 1️⃣ … 2️⃣ … 3️⃣ …" in one line: each number starts a line of its own."""
+    """ "Three tips: 1️⃣ … 2️⃣ … 3️⃣ …" in one line: each number starts a line of its own."""
     pieces = split_keycap_runs(text)
     if len(pieces) < 2:
         return text
@@ -274,9 +319,7 @@ def _chunks(pieces: Sequence[str], budget: int, joiner: str) -> list[str]:
         count += 1
 
 
-def take_title_block(
-    paragraphs: Sequence[ImportedPost], trace: Trace | None = None
-) -> tuple[str | None, str | None, list[ImportedPost]]:
+def take_title_block(paragraphs: Sequence[ImportedPost], trace: Trace | None = None) -> tuple[str | None, str | None, list[ImportedPost]]:
     """The opening lines of notes or a page when they are all title-like: (title, subtitle, the rest).
 
     Later paragraphs that only repeat the title or the subtitle (a page names its

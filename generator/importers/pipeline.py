@@ -99,7 +99,11 @@ def read_threads(request: ImportRequest, stdin: str | None = None, trace: Trace 
     plugin_kinds = plugins.names(plugins.IMPORTERS_GROUP)
     if request.kind not in ("auto", *SOURCE_KINDS, *plugin_kinds):
         known = ("auto", *SOURCE_KINDS, *plugin_kinds)
-        raise ConfigError(Diagnostic("--from", None, f"unknown source kind '{request.kind}'{did_you_mean(request.kind, known)}; one of {', '.join(known)}"))
+        raise ConfigError(
+            Diagnostic(
+                "--from", None, f"unknown source kind '{request.kind}'{did_you_mean(request.kind, known)}; one of {', '.join(known)}"
+            )
+        )
     thread_id = thread_id_argument(request.thread_id)
     text: str | None
     if request.source == "-":
@@ -220,7 +224,9 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
                     target = content / IMAGES_DIR / slug / medium.filename
                     data = medium.path.read_bytes()
                     if target.exists() and target.read_bytes() != data and not request.force:
-                        conflicts.append(Diagnostic(_shown(target, project), None, "already exists (different): use --force to overwrite it"))
+                        conflicts.append(
+                            Diagnostic(_shown(target, project), None, "already exists (different): use --force to overwrite it")
+                        )
                     files.append(PlannedFile(target, data))
                     sources.append((medium.alt, f"{IMAGES_DIR}/{slug}/{medium.filename}"))
                 elif medium.url:
@@ -232,7 +238,9 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
                     target = content / IMAGES_DIR / slug / downloaded.name
                     data = downloaded.read_bytes()
                     if target.exists() and target.read_bytes() != data and not request.force:
-                        conflicts.append(Diagnostic(_shown(target, project), None, "already exists (different): use --force to overwrite it"))
+                        conflicts.append(
+                            Diagnostic(_shown(target, project), None, "already exists (different): use --force to overwrite it")
+                        )
                     files.append(PlannedFile(target, data))
                     sources.append((medium.alt, f"{IMAGES_DIR}/{slug}/{downloaded.name}"))
             image_count += len(sources)
@@ -281,7 +289,8 @@ def downloaded_media(folder: Path | None, url: str) -> Path | None:
     if exact.is_file() and not exact.is_symlink():
         return exact
     candidates = sorted(
-        path for path in folder.iterdir()
+        path
+        for path in folder.iterdir()
         if path.is_file() and not path.is_symlink() and path.stem == stem and path.suffix.lower() in MEDIA_SUFFIXES
     )
     return candidates[0] if candidates else None

@@ -41,22 +41,15 @@ def finish_posts(
             report(trace, "thread-number", drafts[i].line, "dropped", before, after)
         cleaned[i] = cleaned[i].with_text(tidy_whitespace(text))
     kept = _unique(drafts, cleaned, kept, trace)
-    posts = [
-        replace(drafts[i], text=cleaned[i].text, links=cleaned[i].links, verbatim=cleaned[i].verbatim) for i in kept
-    ]
+    posts = [replace(drafts[i], text=cleaned[i].text, links=cleaned[i].links, verbatim=cleaned[i].verbatim) for i in kept]
     return [post for post in (conventions(post, trace) for post in posts) if post.text or post.heading or post.media]
 
 
-def _unique(
-    drafts: Sequence[ImportedPost], cleaned: Sequence[RichText], indexes: Sequence[int], trace: Trace | None
-) -> list[int]:
+def _unique(drafts: Sequence[ImportedPost], cleaned: Sequence[RichText], indexes: Sequence[int], trace: Trace | None) -> list[int]:
     """The indexes of posts that are neither empty nor a repeat of an earlier one."""
     indexes = list(indexes)
     # a post that is only an image is still a post: its media are part of its identity
-    keyed = [
-        RichText(cleaned[i].key() + "".join(f"\n{m.url or m.path}" for m in drafts[i].media))
-        for i in indexes
-    ]
+    keyed = [RichText(cleaned[i].key() + "".join(f"\n{m.url or m.path}" for m in drafts[i].media)) for i in indexes]
     kept = [indexes[k] for k in dedupe_posts(keyed)]
     for i in set(indexes) - set(kept):
         if cleaned[i].text.strip():
@@ -64,9 +57,7 @@ def _unique(
     return drop_cut_copies(drafts, cleaned, kept, trace)
 
 
-def drop_cut_copies(
-    drafts: Sequence[ImportedPost], cleaned: Sequence[RichText], indexes: Sequence[int], trace: Trace | None
-) -> list[int]:
+def drop_cut_copies(drafts: Sequence[ImportedPost], cleaned: Sequence[RichText], indexes: Sequence[int], trace: Trace | None) -> list[int]:
     """A post that is the start of another post (a preview cut with or without "…") goes: the other holds it all.
 
     Only posts of 25 characters or more and without media count, so a short post

@@ -68,7 +68,13 @@ def split_cards(text: str, trace: Trace | None = None) -> tuple[Author | None, l
         lines = text[match.end() : end].split("\n")
         name, handle, body_lines = _card_header(lines)
         first_body_line = card_line + len(lines) - len(body_lines)
-        report(trace, "card-header", card_line, "dropped", " ".join(line.strip() for line in [match.group(), *lines[: len(lines) - len(body_lines)]] if line.strip()))
+        report(
+            trace,
+            "card-header",
+            card_line,
+            "dropped",
+            " ".join(line.strip() for line in [match.group(), *lines[: len(lines) - len(body_lines)]] if line.strip()),
+        )
         kept: list[str] = []
         for offset, line in enumerate(body_lines):
             if _is_interface(line):

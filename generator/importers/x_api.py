@@ -144,10 +144,7 @@ def parse_x_api(raw: str, where: str, thread_id: str | None = None) -> ImportedT
     parent_of = {pid: (p.replied_to if p.replied_to in own else None) for pid, p in own.items()}
     chain = self_thread(root, parent_of, through=thread_id)
 
-    drafts = [
-        ImportedPost(text=own[pid].text, media=_media(own[pid], media), id=pid, created_at=own[pid].created_at)
-        for pid in chain
-    ]
+    drafts = [ImportedPost(text=own[pid].text, media=_media(own[pid], media), id=pid, created_at=own[pid].created_at) for pid in chain]
     final = finish_posts(drafts, [own[pid].urls for pid in chain])
     if not final:
         raise SourceError.at(where, "not a thread: its posts have no text")
@@ -166,9 +163,7 @@ def _root(posts: dict[str, ApiPost], main_ids: list[str], where: str, thread_id:
         parents = {pid: p.replied_to for pid, p in posts.items() if p.author_id == author and not p.retweet}
         parents = {pid: (parent if parent in parents else None) for pid, parent in parents.items()}
         return top_of(thread_id, parents)
-    conversations = Counter(
-        conversation for pid in main_ids if (conversation := posts[pid].conversation_id) and not posts[pid].retweet
-    )
+    conversations = Counter(conversation for pid in main_ids if (conversation := posts[pid].conversation_id) and not posts[pid].retweet)
     ranked = conversations.most_common()
     # quotes and retweets bring conversations of their own: the conversation is the main one
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:

@@ -243,17 +243,18 @@ def _media_file(media_dir: Path | None, post_id: str, medium: dict[str, Any], us
     # the file name of the media URL is not always the archived one: any image of this post
     for candidate in sorted(media_dir.iterdir()):
         if (
-            candidate.name.startswith(f"{post_id}-") and SAFE_NAME.match(candidate.name)
-            and candidate.suffix.lower() in IMAGE_SUFFIXES and candidate not in used
-            and candidate.is_file() and is_confined(candidate, (media_dir,))
+            candidate.name.startswith(f"{post_id}-")
+            and SAFE_NAME.match(candidate.name)
+            and candidate.suffix.lower() in IMAGE_SUFFIXES
+            and candidate not in used
+            and candidate.is_file()
+            and is_confined(candidate, (media_dir,))
         ):
             return candidate
     return None
 
 
-def parse_x_archive(
-    source: Path | None, where: str, thread_id: str | None = None, text: str | None = None
-) -> list[ImportedThread]:
+def parse_x_archive(source: Path | None, where: str, thread_id: str | None = None, text: str | None = None) -> list[ImportedThread]:
     """Every self-thread of an archive (or the one holding post `thread_id`).
 
     `source` is the archive folder, its data/ folder or tweets.js; or None with the
@@ -324,7 +325,9 @@ def parse_x_archive(
     return threads
 
 
-def _thread(chain: list[str], own: dict[str, ArchivePost], notes: list[Note], media_dir: Path | None, author: Author | None) -> ImportedThread:
+def _thread(
+    chain: list[str], own: dict[str, ArchivePost], notes: list[Note], media_dir: Path | None, author: Author | None
+) -> ImportedThread:
     drafts: list[ImportedPost] = []
     url_maps: list[dict[str, Link | None]] = []
     warnings: list[str] = []

@@ -39,8 +39,11 @@ def _abi_type() -> str:
     """The ABI tag ldconfig prints for this interpreter's libraries (as ctypes.util computes it)."""
     machine = os.uname().machine + "-32" if struct.calcsize("l") == 4 else os.uname().machine + "-64"
     return {
-        "x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
-        "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64",
+        "x86_64-64": "libc6,x86-64",
+        "ppc64-64": "libc6,64bit",
+        "sparc64-64": "libc6,64bit",
+        "s390x-64": "libc6,64bit",
+        "ia64-64": "libc6,IA-64",
     }.get(machine, "libc6")
 
 
@@ -49,7 +52,7 @@ def cached_find_library(listing: str) -> Callable[[str], str | None]:
     abi = re.escape(_abi_type())
 
     def find_library(name: str) -> str | None:
-        match = re.search(r"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(name), abi), listing)
+        match = re.search(r"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(name), abi), listing)  # noqa: UP031
         return match.group(1) if match else None
 
     return find_library
@@ -71,6 +74,6 @@ def fast_library_lookup() -> Iterator[None]:
 
 
 with fast_library_lookup():
-    import weasyprint  # noqa: E402  (the point of this module)
+    import weasyprint
 
-__all__ = ["weasyprint", "fast_library_lookup", "cached_find_library"]
+__all__ = ["cached_find_library", "fast_library_lookup", "weasyprint"]

@@ -35,10 +35,34 @@ CODE_LINE_HEIGHT = 1.5
 INLINE_CODE_SIZE = 0.84
 HEADING_SIZES = {"h1": 1.5, "h2": 1.3, "h3": 1.1, "h4": 1.1, "h5": 1.0, "h6": 1.0}
 BOLD_TAGS = frozenset({"strong", "b", "th"})
-BLOCK_TAGS = frozenset({
-    "p", "li", "ul", "ol", "blockquote", "pre", "div", "figure", "figcaption", "table",
-    "thead", "tbody", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dd", "dt",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "div",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "dd",
+        "dt",
+    }
+)
 
 
 # --- font metrics -------------------------------------------------------------------
@@ -49,7 +73,7 @@ class FontMetrics:
     """Advance widths of one face, in em, by character."""
 
     advances: dict[int, float]
-    fallbacks: tuple["FontMetrics", ...] = ()
+    fallbacks: tuple[FontMetrics, ...] = ()
 
     def advance(self, char: str) -> float:
         code = ord(char)
@@ -173,12 +197,14 @@ class _Style:
 
 _WORD = re.compile(r"\S+|\s+")
 _EMOJI_CHARS = EMOJI_FONT_CLASS
-_EMOJI_SPLIT = re.compile(f"[{_EMOJI_CHARS}][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*|[^{_EMOJI_CHARS}]+")
+_EMOJI_SPLIT = re.compile(f"[{_EMOJI_CHARS}][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*|[^{_EMOJI_CHARS}]+")
 _EMOJI_ANY = re.compile(f"[{_EMOJI_CHARS}]")
 
 
 def _has_emoji(text: str) -> bool:
     return _EMOJI_ANY.search(text) is not None
+
+
 _PRE_PART = re.compile(r"\n|[^\S\n]+|\S+")
 
 
@@ -240,7 +266,7 @@ class _Estimator:
                         pending_space = piece_style.metrics.advance(" ") * piece_style.size
                     continue
                 # emoji (like ideographs) may break from their neighbours without a space
-                for segment in (_EMOJI_SPLIT.findall(part) if not piece_style.pre and _has_emoji(part) else (part,)):
+                for segment in _EMOJI_SPLIT.findall(part) if not piece_style.pre and _has_emoji(part) else (part,):
                     word_width = piece_style.metrics.width(segment) * piece_style.size
                     word_units = sum(1 for char in segment if is_unit_char(char))
                     if started and line_width + pending_space + word_width > width:

@@ -45,11 +45,17 @@ from generator.model import SlideSpec, ThreadPlan
 from generator.render.estimate import BlockEstimate, Typeset, estimate_block, font_metrics, text_height
 from generator.render.geometry import EPSILON, SlideGeometry, measure_slides
 from generator.render.grid import Grid, grid_for, image_ratio, leading, title_growth
-
 from generator.render.html import render_html
 from generator.render.pdf import layout_document
 from generator.render.split import (
-    TIER_BLOCK, TIER_CHAR, TIER_WORD, Position, boundaries, heading_block, mark_block, slice_blocks,
+    TIER_BLOCK,
+    TIER_CHAR,
+    TIER_WORD,
+    Position,
+    boundaries,
+    heading_block,
+    mark_block,
+    slice_blocks,
 )
 
 MAX_ROUNDS = 8  # layout rounds after the first, at most
@@ -65,6 +71,8 @@ NEARLY_FITS = 0.08  # a one-slide post overflowing by at most this share of the 
 GROW_TARGET = 0.8  # short content is set larger until it fills about this share of the content band
 MAX_STEPS = 4  # distinct grown body sizes in one carousel (a few consistent steps)
 ADAPTIVE_OPTIMISM = 1.3  # a post this much taller than the guessed room still tries one slide when its layout adapts
+
+
 @dataclass
 class Frame:
     """Where a post's body is set: its width and size, and the room above and below it."""
@@ -313,7 +321,14 @@ class TooManySlides(Exception):
         self.slides = slides
 
 
-def plan_cuts(model: HeightModel, start: Position, rooms: Callable[[int], float], leads: Callable[[int], float], balanced: bool = True, keep: int | None = None) -> tuple[list[Position], bool]:
+def plan_cuts(
+    model: HeightModel,
+    start: Position,
+    rooms: Callable[[int], float],
+    leads: Callable[[int], float],
+    balanced: bool = True,
+    keep: int | None = None,
+) -> tuple[list[Position], bool]:
     """Ends of the slides for the body from `start` on: as few slides as it needs, balanced.
 
     rooms(i) / leads(i): the body's room on the i-th slide from here and the height
@@ -470,7 +485,9 @@ class _Fitter:
 
     # --- typesetting guesses ---
 
-    def frame(self, spec: SlideSpec, title_html: str, title_scale: float, body_scale: float, measured: SlideGeometry | None = None) -> Frame:
+    def frame(
+        self, spec: SlideSpec, title_html: str, title_scale: float, body_scale: float, measured: SlideGeometry | None = None
+    ) -> Frame:
         """A guess of where a post's body is set on its slides, from the layout's
         declaration (`layouts/<name>.yaml`: text font, title size, furniture, image
         placement). Every number here is replaced by what the layout measures as soon
@@ -529,8 +546,15 @@ class _Fitter:
         grid = self.grid
         text, bold = (self.display_bold, self.display_bold) if frame.display_text else (self.text, self.bold)
         return Typeset(
-            width=frame.width, body_size=frame.body_size, text=text, bold=bold, mono=self.mono, display=self.display_bold,
-            unit=grid.unit, media_height=grid.content_height * 0.5, line_height=frame.line_height,
+            width=frame.width,
+            body_size=frame.body_size,
+            text=text,
+            bold=bold,
+            mono=self.mono,
+            display=self.display_bold,
+            unit=grid.unit,
+            media_height=grid.content_height * 0.5,
+            line_height=frame.line_height,
         )
 
     def continued_height(self) -> float:
@@ -617,16 +641,21 @@ class _Fitter:
         start = fixed[-1] if fixed else (0, 0)
         try:
             cuts, fits = plan_cuts(
-                post.model, start,
+                post.model,
+                start,
                 rooms=lambda i: self.room(post, i + start_piece),
                 leads=lambda i: self.lead(post, i + start_piece),
-                balanced=balanced, keep=keep,
+                balanced=balanced,
+                keep=keep,
             )
         except TooManySlides as error:
-            raise ThreadError(Diagnostic(
-                self.plan.meta.shown_path, None,
-                f"{post.spec.label} needs more than {error.slides} slides (at most {LIMITS.post_slides}): split it into several posts, or several threads",
-            )) from error
+            raise ThreadError(
+                Diagnostic(
+                    self.plan.meta.shown_path,
+                    None,
+                    f"{post.spec.label} needs more than {error.slides} slides (at most {LIMITS.post_slides}): split it into several posts, or several threads",
+                )
+            ) from error
         post.cuts = fixed + cuts
         post.stuck = not fits
 
@@ -692,7 +721,9 @@ class _Fitter:
                 page, geometry = measured[index]
             else:  # not on any page: as bad as it gets
                 page = None
-                geometry = SlideGeometry(index, self.grid.content_top, self.grid.content_bottom, self.grid.content_top, self.grid.content_bottom + 1e6, 0.0, True)
+                geometry = SlideGeometry(
+                    index, self.grid.content_top, self.grid.content_bottom, self.grid.content_top, self.grid.content_bottom + 1e6, 0.0, True
+                )
             self.rendered[index] = Rendered(keys[index - 1], page, geometry)
 
     def stale(self, slides: list[SlideSpec]) -> list[int]:
@@ -742,8 +773,13 @@ def fit_slides(renderer, plan: ThreadPlan) -> FitResult:
         by_entry: dict[int, list[tuple[int, SlideGeometry]]] = {}
         for index, (entry, number) in enumerate(owners, start=1):
             by_entry.setdefault(id(entry), []).append((number, fitter.rendered[index].geometry))
-        next_leads = [g.lead for index, (entry, number) in enumerate(owners, start=1) if number > 0
-                      for g in [fitter.rendered[index].geometry] if g.lead is not None]
+        next_leads = [
+            g.lead
+            for index, (entry, number) in enumerate(owners, start=1)
+            if number > 0
+            for g in [fitter.rendered[index].geometry]
+            if g.lead is not None
+        ]
         if next_leads:
             fitter.measured_next_lead = max(next_leads)
         for entry in entries:
@@ -794,11 +830,14 @@ def _check_slide_count(plan: ThreadPlan, entries: list[PostFit]) -> None:
     if total <= LIMITS.thread_slides:
         return
     largest = max(entries, key=lambda entry: entry.slide_count())
-    raise ThreadError(Diagnostic(
-        plan.meta.shown_path, None,
-        f"{total:,} slides needed ({largest.spec.label} alone needs {largest.slide_count():,}); "
-        f"a carousel may have at most {LIMITS.thread_slides:,}: split the thread (nothing was cut)",
-    ))
+    raise ThreadError(
+        Diagnostic(
+            plan.meta.shown_path,
+            None,
+            f"{total:,} slides needed ({largest.spec.label} alone needs {largest.slide_count():,}); "
+            f"a carousel may have at most {LIMITS.thread_slides:,}: split the thread (nothing was cut)",
+        )
+    )
 
 
 def _consistent_steps(fitter: _Fitter, entries: list[PostFit]) -> None:
@@ -1024,7 +1063,9 @@ def _notes(fitter: _Fitter, entries: list[PostFit]) -> list[str]:
         label = entry.spec.label
         if entry.spec.kind in ("cover", "outro"):
             if entry.title_scale < 1.0:
-                notes.append(f"{label} title shrunk to {_px(_hook_size(fitter) * entry.title_scale if entry.spec.kind == 'cover' else typography.title * entry.title_scale)}")
+                notes.append(
+                    f"{label} title shrunk to {_px(_hook_size(fitter) * entry.title_scale if entry.spec.kind == 'cover' else typography.title * entry.title_scale)}"
+                )
             continue
         parts: list[str] = []
         if entry.body_scale < 1.0:
@@ -1036,4 +1077,3 @@ def _notes(fitter: _Fitter, entries: list[PostFit]) -> list[str]:
         if parts:
             notes.append(f"{label} " + ", ".join(parts))
     return notes
-

@@ -209,7 +209,9 @@ class TextMeasure:
 
 
 _SVG_VIEWBOX = re.compile(r"""viewBox\s*=\s*["']\s*[-\d.eE+]+[\s,]+[-\d.eE+]+[\s,]+([\d.eE+]+)[\s,]+([\d.eE+]+)\s*["']""")
-_SVG_SIZE = re.compile(r"""<svg\b[^>]*?\bwidth\s*=\s*["']\s*([\d.]+)(?:px)?\s*["'][^>]*?\bheight\s*=\s*["']\s*([\d.]+)(?:px)?\s*["']""", re.DOTALL)
+_SVG_SIZE = re.compile(
+    r"""<svg\b[^>]*?\bwidth\s*=\s*["']\s*([\d.]+)(?:px)?\s*["'][^>]*?\bheight\s*=\s*["']\s*([\d.]+)(?:px)?\s*["']""", re.DOTALL
+)
 
 
 def image_ratio(image) -> float | None:
@@ -233,7 +235,7 @@ def image_ratio(image) -> float | None:
 
 
 def text_direction(html: str) -> str:
-    """"rtl" when the text's first strong character is right-to-left (Arabic, Hebrew...),
+    """ "rtl" when the text's first strong character is right-to-left (Arabic, Hebrew...),
     else "ltr": layouts set it as `dir` on the text, so that RTL posts align right."""
     for char in html_lib.unescape(_TAG.sub(" ", str(html))):
         kind = unicodedata.bidirectional(char)

@@ -10,8 +10,8 @@ content.markdown).
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,18 +31,20 @@ from generator.content.math import recolour
 from generator.errors import CarouselError, Diagnostic, ThreadError
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
-from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, leading, text_direction, title_growth
-from generator.render.css import css_string, safe_stylesheet
 from generator.render.code import size_code_blocks
+from generator.render.css import css_string, safe_stylesheet
+from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, leading, text_direction, title_growth
 from generator.render.patterns import pattern_css
+from generator.render.sandbox import describe, new_layout_environment, render_bounded, template_location
 from generator.render.syntax import syntax_css
-from generator.render.sandbox import new_layout_environment, describe, render_bounded, template_location
 from generator.render.titles import TitleMeasure, styled
 from generator.themes import Theme
 
 ATTRIBUTION = re.compile(r"^\s*<p\b[^>]*>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.DOTALL)
 # the space before a block's last short word (WeasyPrint has no `text-wrap: balance`)
-LAST_WORD = re.compile(r" ((?:<(?:a|b|strong|em|i|code|span)\b[^>]*>)?[^\s<>]{1,12}(?:</(?:a|b|strong|em|i|code|span)>)*[.,;:!?…)\u201d\"']*)(?=\s*(?:</(?:p|li|h[1-6]|blockquote)>|$))")
+LAST_WORD = re.compile(
+    r" ((?:<(?:a|b|strong|em|i|code|span)\b[^>]*>)?[^\s<>]{1,12}(?:</(?:a|b|strong|em|i|code|span)>)*[.,;:!?…)\u201d\"']*)(?=\s*(?:</(?:p|li|h[1-6]|blockquote)>|$))"
+)
 
 
 def no_widow(html: str) -> Markup:
@@ -91,7 +93,16 @@ def _shown(value: Any) -> bool:
 
 @lru_cache(maxsize=64)
 def _properties(cls: type) -> tuple[str, ...]:
-    return tuple(sorted({name for klass in cls.__mro__ for name, member in vars(klass).items() if isinstance(member, property) and not name.startswith("_")}))
+    return tuple(
+        sorted(
+            {
+                name
+                for klass in cls.__mro__
+                for name, member in vars(klass).items()
+                if isinstance(member, property) and not name.startswith("_")
+            }
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -117,9 +128,16 @@ def view_ratio(image: ImageView | None) -> float | None:
 def theme_view(theme: Theme) -> SimpleNamespace:
     """A theme as templates see it (no stylesheet paths)."""
     return SimpleNamespace(
-        name=theme.name, label=theme.label, description=theme.description, mode=theme.mode,
-        colours=dict(theme.colours), fonts=dict(theme.fonts), display_weight=theme.display_weight,
-        title_transform=theme.title_transform, cover=theme.cover, highlight=theme.highlight,
+        name=theme.name,
+        label=theme.label,
+        description=theme.description,
+        mode=theme.mode,
+        colours=dict(theme.colours),
+        fonts=dict(theme.fonts),
+        display_weight=theme.display_weight,
+        title_transform=theme.title_transform,
+        cover=theme.cover,
+        highlight=theme.highlight,
     )
 
 
@@ -142,7 +160,7 @@ class SlideView:
     title_size: float
     body_size: float
     fit_style: str = ""  # extra custom properties for a slide whose title fitting shrank
-    title_style: Markup = Markup("")  # the title's balanced measure (max-width)
+    title_style: Markup = Markup("")  # the title's balanced measure (max-width)  # noqa: RUF009
     title_class: str = ""  # "hyphenate": a word wider than the slide is hyphenated
     # from the layout's declaration (layouts/<name>.yaml)
     centred: bool = False  # centred vertically in the content band
@@ -182,7 +200,15 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 continued=spec.continued,
                 post_numbers=spec.post_numbers,
                 title=no_widow(spec.title_html),
-                body=no_widow(size_code_blocks("\n".join(blocks), body_px=grid.body_size * spec.body_scale, column_px=grid.content_width, scale=grid.width / 1080, unit=grid.unit)),
+                body=no_widow(
+                    size_code_blocks(
+                        "\n".join(blocks),
+                        body_px=grid.body_size * spec.body_scale,
+                        column_px=grid.content_width,
+                        scale=grid.width / 1080,
+                        unit=grid.unit,
+                    )
+                ),
                 attribution=attribution,
                 step=spec.step,
                 image=image_view(spec.image) if spec.image is not None else None,
@@ -226,7 +252,11 @@ def stylesheet(project: Project, path: Path) -> str:
 
 
 def render_html(
-    env: Environment, project: Project, plan: ThreadPlan, theme: Theme, slides: tuple[SlideSpec, ...] | None = None,
+    env: Environment,
+    project: Project,
+    plan: ThreadPlan,
+    theme: Theme,
+    slides: tuple[SlideSpec, ...] | None = None,
     only: Collection[int] | None = None,
 ) -> str:
     """The complete HTML of a thread's carousel (all slides, one page each).
@@ -240,7 +270,11 @@ def render_html(
     titles = TitleMeasure.of(theme.fonts["display"], theme.display_weight, font_folders, theme.title_transform == "uppercase")
     views = _views(plan, slides, grid, titles)
     try:
-        layout_css = [stylesheet(project, path) for name in ["_base", "_details", "_covers"] + sorted({view.layout for view in views}) if (path := project.layouts.find(f"{name}.css"))]
+        layout_css = [
+            stylesheet(project, path)
+            for name in ["_base", "_details", "_covers"] + sorted({view.layout for view in views})
+            if (path := project.layouts.find(f"{name}.css"))
+        ]
         theme_css = [stylesheet(project, path) for path in theme.css_files]
     except ConfinementError as error:
         raise ThreadError(Diagnostic(project.relative(error.path), None, f"{error.reason} (building {plan.meta.shown_path})")) from error

@@ -112,7 +112,9 @@ def remove_unsafe_links(document: weasyprint.Document, base_url: Path) -> list[s
     removed: list[str] = []
     base = base_url.as_uri() + "/"
     for attachment in list(document.metadata.attachments):
-        removed.append(f"attachment removed: {bounded_excerpt(str(attachment.name or attachment.description or 'a file'))} (a PDF never carries attachments)")
+        removed.append(
+            f"attachment removed: {bounded_excerpt(str(attachment.name or attachment.description or 'a file'))} (a PDF never carries attachments)"
+        )
     document.metadata.attachments = []
     for page in document.pages:
         kept = []

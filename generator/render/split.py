@@ -34,10 +34,31 @@ from html.parser import HTMLParser
 IGNORABLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f\u00ad")
 VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "col", "area", "source", "input", "meta", "link"})
 # Elements whose boundaries are tier 1 when they are inside a block.
-NESTED_BLOCK_TAGS = frozenset({
-    "p", "li", "tr", "blockquote", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
-    "figcaption", "dd", "dt", "table", "thead", "tbody", "ul", "ol", "pre",
-})
+NESTED_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "li",
+        "tr",
+        "blockquote",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "table",
+        "thead",
+        "tbody",
+        "ul",
+        "ol",
+        "pre",
+    }
+)
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SENTENCE_END = frozenset(".!?…。！？؟۔")
 CLOSING_PUNCTUATION = frozenset("\"'”’»)]}›")
@@ -224,9 +245,7 @@ def boundaries(fragment: str) -> tuple[int, ...]:
             continue
         if any(t.tag in NESTED_BLOCK_TAGS for t in tags):
             tiers[index] = TIER_SENTENCE if around_image else TIER_NESTED
-        elif around_image or any(t.tag == "br" for t in tags):
-            tiers[index] = TIER_SENTENCE
-        elif gap.whitespace and _sentence_end_before(units, index):
+        elif around_image or any(t.tag == "br" for t in tags) or (gap.whitespace and _sentence_end_before(units, index)):
             tiers[index] = TIER_SENTENCE
         elif gap.whitespace:
             tiers[index] = TIER_WORD
@@ -305,7 +324,7 @@ def split_at(fragment: str, offset: int) -> tuple[str, str]:
                 # the cut falls inside this text
                 need = offset - count
                 position = 0
-                for position, char in enumerate(token.text):
+                for position, char in enumerate(token.text):  # noqa: B007
                     if is_unit_char(char):
                         need -= 1
                         if need == 0:

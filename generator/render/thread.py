@@ -9,16 +9,16 @@ from jinja2 import FileSystemBytecodeCache
 
 from generator.alt_text import alt_file, thread_alt
 from generator.caption import build_caption
+from generator.config.schema import FORMATS
 from generator.content.markdown import hashtags_of
 from generator.errors import Diagnostic, Severity, ThreadError
 from generator.fonts import configure_for_project
 from generator.model import ThreadPlan
-from generator.config.schema import FORMATS
 from generator.platforms import OutputFacts, as_build_warnings, image_facts, lint
 from generator.plugins import PluginError, RenderedThread, plugin_files
 from generator.project import Project
-from generator.render.html import new_environment, render_html
 from generator.render.fit import fit_slides
+from generator.render.html import new_environment, render_html
 from generator.render.pdf import bounded_excerpt, portable_identity, remove_unsafe_links, written_pdf
 from generator.themes import Theme, load_theme
 
@@ -46,7 +46,9 @@ class Renderer:
         self.project = project
         # WeasyPrint reads FONTCONFIG_FILE for every document, so configuring here (in
         # every process that renders) is enough to see only vendored and project fonts.
-        self.notices: list[str] = configure_for_project(project.root, project.builtin / "themes" / "fonts", project.root / CACHE_DIR_NAME / "fonts")
+        self.notices: list[str] = configure_for_project(
+            project.root, project.builtin / "themes" / "fonts", project.root / CACHE_DIR_NAME / "fonts"
+        )
         self.environment = new_environment(project)
         # compiled templates kept between processes (Jinja checks each source's checksum):
         # compiling the layouts costs ~40 ms of every build otherwise
@@ -71,16 +73,35 @@ class Renderer:
         # fitting lays the slides out (as often as it must) and measures every one
         fitted = fit_slides(self, plan)
         html, document = fitted.html, fitted.document
-        warnings += [Diagnostic(shown, None, f"resource refused: {bounded_excerpt(url, 300)}", Severity.WARNING) for url in dict.fromkeys(fitted.refused)]
-        warnings += [Diagnostic(shown, None, f"renderer: {bounded_excerpt(message, 300)}", Severity.WARNING) for message in fitted.log if "refused" not in message]
+        warnings += [
+            Diagnostic(shown, None, f"resource refused: {bounded_excerpt(url, 300)}", Severity.WARNING)
+            for url in dict.fromkeys(fitted.refused)
+        ]
+        warnings += [
+            Diagnostic(shown, None, f"renderer: {bounded_excerpt(message, 300)}", Severity.WARNING)
+            for message in fitted.log
+            if "refused" not in message
+        ]
         for index, problem in fitted.problems:
             warnings.append(Diagnostic(shown, None, f"slide {index} ({fitted.slides[index - 1].label}) {problem}", Severity.WARNING))
         if len(document.pages) != len(fitted.slides):
             warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(fitted.slides)} slides", Severity.WARNING))
-        warnings += [Diagnostic(shown, None, removed, Severity.WARNING) for removed in remove_unsafe_links(document, plan.meta.source_path.parent)]
-        pdf, refused_drawing, drawing_log = written_pdf(document, identity=portable_identity(html, (self.project.root, self.project.builtin)))
-        warnings += [Diagnostic(shown, None, f"resource refused: {bounded_excerpt(url, 300)}", Severity.WARNING) for url in dict.fromkeys(refused_drawing) if url not in fitted.refused]
-        warnings += [Diagnostic(shown, None, f"renderer: {bounded_excerpt(message, 300)}", Severity.WARNING) for message in dict.fromkeys(drawing_log) if "refused" not in message]
+        warnings += [
+            Diagnostic(shown, None, removed, Severity.WARNING) for removed in remove_unsafe_links(document, plan.meta.source_path.parent)
+        ]
+        pdf, refused_drawing, drawing_log = written_pdf(
+            document, identity=portable_identity(html, (self.project.root, self.project.builtin))
+        )
+        warnings += [
+            Diagnostic(shown, None, f"resource refused: {bounded_excerpt(url, 300)}", Severity.WARNING)
+            for url in dict.fromkeys(refused_drawing)
+            if url not in fitted.refused
+        ]
+        warnings += [
+            Diagnostic(shown, None, f"renderer: {bounded_excerpt(message, 300)}", Severity.WARNING)
+            for message in dict.fromkeys(drawing_log)
+            if "refused" not in message
+        ]
         files: dict[str, bytes] = {}
         formats = plan.options.formats
         if "pdf" in formats:
@@ -101,7 +122,14 @@ class Renderer:
         if strict and any(w.severity is Severity.WARNING for w in warnings):
             raise ThreadError([Diagnostic(w.path, w.line, f"{w.message} (--strict)") for w in warnings])
         return ThreadArtifacts(
-            plan.meta.slug, files, len(document.pages), tuple(warnings), notes=fitted.notes, html=html, alt=alts, findings=findings,
+            plan.meta.slug,
+            files,
+            len(document.pages),
+            tuple(warnings),
+            notes=fitted.notes,
+            html=html,
+            alt=alts,
+            findings=findings,
         )
 
 
@@ -111,8 +139,14 @@ def plugin_outputs(plan: ThreadPlan, pdf: bytes, pages: int, caption: str, alts:
     if not wanted:
         return {}
     rendered = RenderedThread(
-        slug=plan.meta.slug, title=plan.meta.title_text or plan.meta.title, pdf=pdf, slide_count=pages,
-        width=plan.canvas.width, height=plan.canvas.height, caption=caption, alt=alts,
+        slug=plan.meta.slug,
+        title=plan.meta.title_text or plan.meta.title,
+        pdf=pdf,
+        slide_count=pages,
+        width=plan.canvas.width,
+        height=plan.canvas.height,
+        caption=caption,
+        alt=alts,
     )
     files: dict[str, bytes] = {}
     for name in wanted:

@@ -78,7 +78,14 @@ class TitleMeasure:
         lines = self.breaks(html, width, size)
         return len(lines) > 1 and any(len(line) == 1 and len(line[0]) <= 4 for line in lines)
 
-    def set(self, html: str, column: float, base: float, steps: tuple[float, ...], fits: Callable[[float, int], bool] = lambda scale, lines: True) -> TitleSet:
+    def set(
+        self,
+        html: str,
+        column: float,
+        base: float,
+        steps: tuple[float, ...],
+        fits: Callable[[float, int], bool] = lambda scale, lines: True,
+    ) -> TitleSet:
         """The largest step (of `base` px) whose widest word fits the column and whose
         lines pass `fits(scale, lines)`; else the smallest, hyphenated when a word is
         still too wide. Lines balanced: the narrowest width keeping the line count."""

@@ -165,7 +165,9 @@ def create_app(studio: Studio, hub: EventHub, security: Security) -> Starlette:
             post = body.get("post")
             if post is not None and (not isinstance(post, int) or isinstance(post, bool)):
                 raise Refused(400, "post: give the post's number")
-            result = await asyncio.to_thread(studio.apply_options, request.path_params["slug"], body.get("sha256"), body.get("options"), post)
+            result = await asyncio.to_thread(
+                studio.apply_options, request.path_params["slug"], body.get("sha256"), body.get("options"), post
+            )
         except Refused as refused:
             return _errors(refused.status, refused.messages)
         return _json(result)
@@ -189,7 +191,9 @@ def create_app(studio: Studio, hub: EventHub, security: Security) -> Starlette:
     def file_response(path: Path | None) -> Response:
         if path is None:
             return _errors(404, ["not found (only built output and project images are served)"])
-        return FileResponse(path, headers={"Content-Security-Policy": FILE_POLICY, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+        return FileResponse(
+            path, headers={"Content-Security-Policy": FILE_POLICY, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
+        )
 
     async def output_file(request: Request) -> Response:
         return file_response(safe_file(studio.out_dir, request.path_params["path"]))

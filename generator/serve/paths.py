@@ -48,7 +48,8 @@ def project_images(root: Path, skip: Iterable[Path] = ()) -> list[str]:
     for folder, folders, files in os.walk(base):
         current = Path(folder)
         folders[:] = sorted(
-            name for name in folders
+            name
+            for name in folders
             if name not in SKIPPED_FOLDERS and not name.startswith(".") and (current / name).resolve() not in skipped
         )
         for name in sorted(files):

@@ -57,8 +57,12 @@ def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], No
             hub.publish(event)
 
     watcher = Watcher(
-        request, poll=options.poll, debounce=options.debounce, fixed_now=options.fixed_now,
-        progress=BuildProgress(sys.stderr, show_cached=False), listener=listen,
+        request,
+        poll=options.poll,
+        debounce=options.debounce,
+        fixed_now=options.fixed_now,
+        progress=BuildProgress(sys.stderr, show_cached=False),
+        listener=listen,
     )
     stop = threading.Event()
 
@@ -74,7 +78,9 @@ def serve(request: BuildRequest, options: ServeOptions, echo: Callable[[str], No
 
     security = Security.for_host(options.host)
     app = create_app(studio, hub, security)
-    server = uvicorn.Server(uvicorn.Config(app, host=options.host, port=options.port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=options.host, port=options.port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
+    )
     url = studio_url(options.host, options.port)
     watch_thread = threading.Thread(target=watch, name="carousel-watch", daemon=True)
 

@@ -224,7 +224,7 @@ class Studio:
         value cascades from above again; mappings merge key by key). Raises Refused.
         """
         if not isinstance(options, dict) or not options:
-            raise Refused(400, "send the options to change as a JSON object, e.g. {\"theme\": \"midnight\"}")
+            raise Refused(400, 'send the options to change as a JSON object, e.g. {"theme": "midnight"}')
         with self._write_lock:
             path = self.source_of(slug)
             if path is None:
@@ -246,7 +246,9 @@ class Studio:
         if not sha256:
             raise Refused(400, "the request must say which version of the file it changes (sha256)")
         if file_sha256(path) != sha256:
-            raise Refused(409, f"{shown} changed on disk since this page read it: the page now shows the new version, make the change again")
+            raise Refused(
+                409, f"{shown} changed on disk since this page read it: the page now shows the new version, make the change again"
+            )
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
@@ -300,7 +302,9 @@ class Studio:
             path = self.project.config_path
             exists = path.is_file()
             if exists and file_sha256(path) != sha256:
-                raise Refused(409, "carousel.yaml changed on disk since this page read it: the page now shows the new version, save the preset again")
+                raise Refused(
+                    409, "carousel.yaml changed on disk since this page read it: the page now shows the new version, save the preset again"
+                )
             text = path.read_text(encoding="utf-8") if exists else ""
             try:
                 new_text = edit_mapping_text(text, {"presets": {name: None}})
@@ -336,13 +340,15 @@ class Studio:
         if update.config_errors or update.initial:
             events.append({"event": "config", "errors": list(self.state.config_errors)})
         for result in update.results:
-            events.append({
-                "event": "build",
-                "slug": result.slug,
-                "outcome": result.outcome,
-                "rendered": result.outcome == "built" and not result.cached,
-                "errors": [str(d) for d in result.diagnostics if d.is_error],
-            })
+            events.append(
+                {
+                    "event": "build",
+                    "slug": result.slug,
+                    "outcome": result.outcome,
+                    "rendered": result.outcome == "built" and not result.cached,
+                    "errors": [str(d) for d in result.diagnostics if d.is_error],
+                }
+            )
         return events
 
 

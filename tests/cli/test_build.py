@@ -28,10 +28,13 @@ def test_bad_config_is_one_line_and_exit_2(tmp_path):
 
 
 def test_bad_front_matter_names_file_line_and_suggestion(tmp_path):
-    write_project(tmp_path, {
-        "content/a.md": "---\ntitle: x\ntheme: papper\n---\n\nHello\n",
-        "content/b.md": GOOD,
-    })
+    write_project(
+        tmp_path,
+        {
+            "content/a.md": "---\ntitle: x\ntheme: papper\n---\n\nHello\n",
+            "content/b.md": GOOD,
+        },
+    )
     result = run_carousel(tmp_path, "build")
     assert result.returncode == 1  # one thread failed, the other was built (SPEC §4)
     assert "content/a.md:3: front matter: unknown theme 'papper' (did you mean 'paper'?)" in result.stderr
@@ -39,10 +42,13 @@ def test_bad_front_matter_names_file_line_and_suggestion(tmp_path):
 
 
 def test_missing_image_fails_that_thread_alone(tmp_path):
-    write_project(tmp_path, {
-        "content/broken.md": "---\ntitle: x\n---\n\nLook ![x](images/nope.png)\n",
-        "content/fine.md": GOOD,
-    })
+    write_project(
+        tmp_path,
+        {
+            "content/broken.md": "---\ntitle: x\n---\n\nLook ![x](images/nope.png)\n",
+            "content/fine.md": GOOD,
+        },
+    )
     result = run_carousel(tmp_path, "build")
     assert result.returncode == 1
     assert "content/broken.md:5: image not found: images/nope.png" in result.stderr
@@ -91,10 +97,13 @@ def test_cli_overrides_win_and_are_validated(tmp_path):
 
 
 def test_drafts_and_future_threads_are_skipped_unless_asked(tmp_path):
-    write_project(tmp_path, {
-        "content/draft.md": "---\ntitle: d\ndraft: true\n---\n\nx\n",
-        "content/later.md": "---\ntitle: l\ndate: 2030-01-01T00:00:00Z\n---\n\nx\n",
-    })
+    write_project(
+        tmp_path,
+        {
+            "content/draft.md": "---\ntitle: d\ndraft: true\n---\n\nx\n",
+            "content/later.md": "---\ntitle: l\ndate: 2030-01-01T00:00:00Z\n---\n\nx\n",
+        },
+    )
     result = run_carousel(tmp_path, "build", "--now", "2026-12-01T00:00:00Z")
     assert result.returncode == 0
     assert not (tmp_path / "output/draft").exists() and not (tmp_path / "output/later").exists()
@@ -108,8 +117,10 @@ def test_file_urls_never_reach_the_output(tmp_path):
     url = secret.as_uri()
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "escape.png").symlink_to(secret)
-    write_project(tmp_path, {
-        "content/evil.md": f"""\
+    write_project(
+        tmp_path,
+        {
+            "content/evil.md": f"""\
             ---
             title: evil
             ---
@@ -127,7 +138,8 @@ def test_file_urls_never_reach_the_output(tmp_path):
             <!-- image: {secret} -->
             text
             """,
-    })
+        },
+    )
     result = run_carousel(tmp_path, "build", "--format", "pdf,png")
     assert result.returncode == 0, result.stderr
     assert "refused" in result.stderr

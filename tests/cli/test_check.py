@@ -40,7 +40,9 @@ def test_clean_project_passes_and_writes_nothing(tmp_path):
 
 def test_25_slide_instagram_thread_fails(tmp_path):
     posts = "\n\n---\n\n".join(f"Post number {n}." for n in range(1, 24))  # + cover + outro = 25 slides
-    write_project(tmp_path, {"content/long.md": f"---\ntitle: Long\ncanvas: instagram-portrait\n---\n\n{posts}\n", "content/clean.md": CLEAN})
+    write_project(
+        tmp_path, {"content/long.md": f"---\ntitle: Long\ncanvas: instagram-portrait\n---\n\n{posts}\n", "content/clean.md": CLEAN}
+    )
     result = check(tmp_path)
     assert result.exit_code == 1, result.output
     assert "content/long.md: 25 slides; Instagram accepts at most 20: remove posts or split the thread (slide-count)" in result.stderr
@@ -53,7 +55,10 @@ def test_eleven_slides_warn_but_pass(tmp_path):
     write_project(tmp_path, {"content/eleven.md": f"---\ntitle: Eleven\ncanvas: instagram-square\n---\n\n{posts}\n"})
     result = check(tmp_path)
     assert result.exit_code == 0, result.output
-    assert "content/eleven.md: warning: 11 slides; Instagram's publishing API and many schedulers take at most 10 (slide-count)" in result.stderr
+    assert (
+        "content/eleven.md: warning: 11 slides; Instagram's publishing API and many schedulers take at most 10 (slide-count)"
+        in result.stderr
+    )
     assert check(tmp_path, "--strict").exit_code == 1
 
 
@@ -77,10 +82,13 @@ def test_linkedin_allows_the_same_caption(tmp_path):
 
 
 def test_slug_collision_fails_naming_both_files(tmp_path):
-    write_project(tmp_path, {
-        "content/one.md": "---\ntitle: One\nslug: same\n---\n\nFirst.\n",
-        "content/two.md": "---\ntitle: Two\nslug: same\n---\n\nSecond.\n",
-    })
+    write_project(
+        tmp_path,
+        {
+            "content/one.md": "---\ntitle: One\nslug: same\n---\n\nFirst.\n",
+            "content/two.md": "---\ntitle: Two\nslug: same\n---\n\nSecond.\n",
+        },
+    )
     result = check(tmp_path)
     assert result.exit_code != 0
     lines = [line for line in result.stderr.splitlines() if "same" in line]
@@ -96,5 +104,7 @@ def test_image_only_slide_without_alt_text_warns(tmp_path):
     result = check(tmp_path)
     assert result.exit_code == 0
     assert "content/pic.md:9: warning: image 'red.png' has no alt text" in result.stderr
-    (tmp_path / "content/pic.md").write_text("---\ntitle: Pic\n---\n\nText first.\n\n---\n\n<!-- alt: A red rectangle, nothing else -->\n![](red.png)\n")
+    (tmp_path / "content/pic.md").write_text(
+        "---\ntitle: Pic\n---\n\nText first.\n\n---\n\n<!-- alt: A red rectangle, nothing else -->\n![](red.png)\n"
+    )
     assert "alt text" not in check(tmp_path).stderr

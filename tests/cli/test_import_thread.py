@@ -35,7 +35,9 @@ def test_text_import_writes_thread_and_profile(tmp_path):
     assert result.exit_code == 0, result.output
     thread = tmp_path / "content" / "five-habits-that-made-our-small-team-ship-faster-a-thread.md"
     text = thread.read_text(encoding="utf-8")
-    assert text.startswith("---\ntitle: Five habits that made our small team ship faster — a thread\nprofile: lena_ships\ndraft: true\n---\n")
+    assert text.startswith(
+        "---\ntitle: Five habits that made our small team ship faster — a thread\nprofile: lena_ships\ndraft: true\n---\n"
+    )
     assert text.count("\n\n---\n\n") == 5
     assert "[example.org/flags](https://example.org/flags?team=1&v=2)" in text
     config = yaml.safe_load((tmp_path / "carousel.yaml").read_text(encoding="utf-8"))
@@ -72,12 +74,16 @@ def test_x_archive_import_copies_media(tmp_path):
     clinic = tmp_path / "content" / "three-lessons-from-ten-years-of-writing-software-for-small.md"
     link = "images/three-lessons-from-ten-years-of-writing-software-for-small/1700000000000000001-FxClinicA1.png"
     assert f"![]({link})" in clinic.read_text(encoding="utf-8")
-    assert (clinic.parent / link).read_bytes() == (FIXTURES / "x-archive" / "data" / "tweets_media" / "1700000000000000001-FxClinicA1.png").read_bytes()
+    assert (clinic.parent / link).read_bytes() == (
+        FIXTURES / "x-archive" / "data" / "tweets_media" / "1700000000000000001-FxClinicA1.png"
+    ).read_bytes()
     assert "image not in the archive" in result.output  # the one missing image is reported
 
 
 def test_archive_thread_and_slug_options(tmp_path):
-    result = run(tmp_path, str(FIXTURES / "x-archive"), "--thread", "https://x.com/kofi_writes/status/1700000000000000013", "--slug", "naming")
+    result = run(
+        tmp_path, str(FIXTURES / "x-archive"), "--thread", "https://x.com/kofi_writes/status/1700000000000000013", "--slug", "naming"
+    )
     assert result.exit_code == 0, result.output
     assert [p.name for p in (tmp_path / "content").glob("*.md")] == ["naming.md"]
     assert (tmp_path / "content" / "images" / "naming" / "1700000000000000012-FxNamingB2.png").is_file()
@@ -209,12 +215,36 @@ def test_samples_build_into_carousels_without_warnings(tmp_path):
 
 MESSY = {
     # fixture -> (thread file it becomes, title, posts)
-    "page/thread-page.txt": ("why-our-test-suite-got-4x-faster-without-buying-a-single-new.md", "Why our test suite got 4x faster without buying a single new machine", 6),
-    "page/thread-page-compact.txt": ("we-redrew-our-city-s-bus-map-for-people-who-read-it-on-a.md", "We redrew our city's bus map for people who read it on a phone. Here is what changed", 4),
+    "page/thread-page.txt": (
+        "why-our-test-suite-got-4x-faster-without-buying-a-single-new.md",
+        "Why our test suite got 4x faster without buying a single new machine",
+        6,
+    ),
+    "page/thread-page-compact.txt": (
+        "we-redrew-our-city-s-bus-map-for-people-who-read-it-on-a.md",
+        "We redrew our city's bus map for people who read it on a phone. Here is what changed",
+        4,
+    ),
     "page/podcast-page.txt": ("episode-57-small-models-big-results.md", "Episode 57: Small models, big results", 3),
-    "text/reading-notes.txt": ("reading-notes-how-a-prompt-turns-into-a-weight-update.md", "Reading notes: how a prompt turns into a weight update", 6),
+    "text/reading-notes.txt": (
+        "reading-notes-how-a-prompt-turns-into-a-weight-update.md",
+        "Reading notes: how a prompt turns into a weight update",
+        6,
+    ),
 }
-CHROME = ("Show more", "Translate post", "Sign up", "Log in", "views", "Views", "ratings", "Relevant people", "Listen on", "Copy link", "18.4K")
+CHROME = (
+    "Show more",
+    "Translate post",
+    "Sign up",
+    "Log in",
+    "views",
+    "Views",
+    "ratings",
+    "Relevant people",
+    "Listen on",
+    "Copy link",
+    "18.4K",
+)
 GLUED = re.compile(r"(@\w+)\1|(https?://\S+)https?://|\S(?<!\()https?://")
 MARKERS = re.compile(r"-{2,}\s*(?:\.\.\.|…)|\.\.\.$|…$", re.MULTILINE)
 

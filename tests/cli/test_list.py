@@ -39,10 +39,13 @@ def rows(project):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A project with a built thread, a draft, an unbuilt thread and a broken one."""
-    root = write_project(tmp_path_factory.mktemp("list"), {
-        "content/built.md": THREAD.format(title="Built one"),
-        "content/later.md": DRAFT,
-    })
+    root = write_project(
+        tmp_path_factory.mktemp("list"),
+        {
+            "content/built.md": THREAD.format(title="Built one"),
+            "content/later.md": DRAFT,
+        },
+    )
     write_project(root, {"carousel.yaml": "defaults:\n  formats: [pdf]\n"})
     result = carousel(root, "build", "--now", NOW)  # no CLI options: list finds the same cache key
     assert result.exit_code == 0, result.output
@@ -55,7 +58,9 @@ def test_built_thread_comes_from_the_cache_with_the_same_row_as_planning(built, 
 
     planned_paths = []
     original = list_module.plan_threads
-    monkeypatch.setattr(list_module, "plan_threads", lambda catalog, request, paths: planned_paths.extend(paths) or original(catalog, request, paths))
+    monkeypatch.setattr(
+        list_module, "plan_threads", lambda catalog, request, paths: planned_paths.extend(paths) or original(catalog, request, paths)
+    )
     code, listed = rows(built)
     assert sorted(p.name for p in planned_paths) == ["broken.md", "fresh.md", "later.md"]  # built.md: from the cache
     assert code == 2  # broken.md is invalid
@@ -79,6 +84,8 @@ def test_unbuilt_draft_and_broken_threads(built):
 
 
 def test_an_edited_thread_is_planned_again(built):
-    (built / "content/built.md").write_text(THREAD.format(title="Renamed").replace("Second post.", "Second post.\n\n---\n\nThird."), encoding="utf-8")
+    (built / "content/built.md").write_text(
+        THREAD.format(title="Renamed").replace("Second post.", "Second post.\n\n---\n\nThird."), encoding="utf-8"
+    )
     _, listed = rows(built)
     assert listed["built"]["title"] == "Renamed" and listed["built"]["slides"] == 5

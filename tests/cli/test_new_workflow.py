@@ -32,11 +32,14 @@ def test_new_scaffolds_a_workflow_that_parses_and_names_the_commands(tmp_path):
 
 
 def test_list_due_leaves_out_drafts_and_future_threads(tmp_path):
-    write_project(tmp_path, {
-        "content/due.md": "---\ntitle: Due\ndate: 2026-01-01T09:00:00+00:00\n---\n\nx\n",
-        "content/later.md": "---\ntitle: Later\ndate: 2026-06-01T09:00:00+00:00\n---\n\nx\n",
-        "content/draft.md": "---\ntitle: Draft\ndraft: true\n---\n\nx\n",
-    })
+    write_project(
+        tmp_path,
+        {
+            "content/due.md": "---\ntitle: Due\ndate: 2026-01-01T09:00:00+00:00\n---\n\nx\n",
+            "content/later.md": "---\ntitle: Later\ndate: 2026-06-01T09:00:00+00:00\n---\n\nx\n",
+            "content/draft.md": "---\ntitle: Draft\ndraft: true\n---\n\nx\n",
+        },
+    )
     result = CliRunner().invoke(main, ["list", "--json", "--due", "--now", "2026-03-01T00:00:00Z", "--project", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert [row["slug"] for row in json.loads(result.stdout)["threads"]] == ["due"]

@@ -38,14 +38,17 @@ def _project(tmp_path):
     rng = random.Random(81)
     long_post = paragraph(rng, 1000) + "\n\n" + paragraph(rng, 1000)
     assert len(long_post) >= 2000
-    return write_project(tmp_path / "project", {
-        "carousel.yaml": "defaults:\n  canvas: linkedin-square\n  outro: false\n",
-        "layouts/spotlight.yaml": SPOTLIGHT_YAML,
-        "layouts/spotlight.html": SPOTLIGHT_HTML,
-        "layouts/spotlight.css": SPOTLIGHT_CSS,
-        "content/lit.md": f"---\ntitle: A project layout\nlayout: spotlight\n---\n\n## Under the light\n\n{long_post}\n\n---\n\nA short one.\n",
-        "content/plain.md": "---\ntitle: Plain\n---\n\nNothing special here.\n",
-    })
+    return write_project(
+        tmp_path / "project",
+        {
+            "carousel.yaml": "defaults:\n  canvas: linkedin-square\n  outro: false\n",
+            "layouts/spotlight.yaml": SPOTLIGHT_YAML,
+            "layouts/spotlight.html": SPOTLIGHT_HTML,
+            "layouts/spotlight.css": SPOTLIGHT_CSS,
+            "content/lit.md": f"---\ntitle: A project layout\nlayout: spotlight\n---\n\n## Under the light\n\n{long_post}\n\n---\n\nA short one.\n",
+            "content/plain.md": "---\ntitle: Plain\n---\n\nNothing special here.\n",
+        },
+    )
 
 
 def test_a_project_layout_is_listed_with_its_declaration(tmp_path):
@@ -85,7 +88,10 @@ def test_watch_rebuilds_threads_using_a_project_layout_when_its_files_change(tmp
         second = pdf.read_bytes()
         assert second != first
         declaration = root / "layouts" / "spotlight.yaml"
-        watch.change(lambda: declaration.write_text(declaration.read_text().replace("type_scale: [1, 1.25, 1.5]", "type_scale: [1]")), "spotlight.yaml")
+        watch.change(
+            lambda: declaration.write_text(declaration.read_text().replace("type_scale: [1, 1.25, 1.5]", "type_scale: [1]")),
+            "spotlight.yaml",
+        )
         assert pdf.read_bytes() != second
         assert plain.stat().st_mtime_ns == plain_stat  # a thread that does not use it is left alone
     finally:

@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -103,8 +103,13 @@ class WatchProcess:
         self._lock = threading.Lock()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "watch", "--project", str(project), *args],
-            cwd=project, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", env={k: v for k, v in os.environ.items() if k != "TERM"},
+            cwd=project,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env={k: v for k, v in os.environ.items() if k != "TERM"},
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -143,7 +148,7 @@ class WatchProcess:
             lines = self.lines[start:]
         for index, line in enumerate(lines):
             if line.startswith("changed: ") and changed in line:
-                return any(SUMMARY.match(later) for later in lines[index + 1:])
+                return any(SUMMARY.match(later) for later in lines[index + 1 :])
         return False
 
     def change(self, action: Callable[[], None], changed: str) -> None:
@@ -220,7 +225,11 @@ def assert_matches_clean_build(project: Path, tmp_path: Path) -> None:
     """The watched output equals a clean build of the project as it is now."""
     clean = tmp_path / f"clean-{time.monotonic_ns()}"
     request = BuildRequest(
-        project=Project.at(project), out_dir=clean, now=datetime.now(timezone.utc), jobs=1, use_cache=False,
+        project=Project.at(project),
+        out_dir=clean,
+        now=datetime.now(UTC),
+        jobs=1,
+        use_cache=False,
     )
     run_build(request)
     assert tree(project / "output") == tree(clean)
@@ -264,7 +273,9 @@ def test_each_kind_of_change_rebuilds_only_what_depends_on_it(project, watching,
 
     # a theme's CSS -> the threads with that theme
     before = stats(project / "output")
-    watch.change(lambda: edit(project / "themes/brand/theme.css", "letter-spacing: 0;", "letter-spacing: 0.02em;"), "themes/brand/theme.css")
+    watch.change(
+        lambda: edit(project / "themes/brand/theme.css", "letter-spacing: 0;", "letter-spacing: 0.02em;"), "themes/brand/theme.css"
+    )
     assert rewritten(project, before, "beta")
     assert_untouched(project, before, "alpha", "gamma")
     assert_matches_clean_build(project, tmp_path)

@@ -19,8 +19,12 @@ def test_defaults_follow_the_spec():
 
 def test_all_canvas_presets_and_custom_sizes():
     sizes = {
-        "linkedin-portrait": (1080, 1350), "linkedin-square": (1080, 1080), "instagram-portrait": (1080, 1350),
-        "instagram-square": (1080, 1080), "instagram-tall": (1080, 1440), "story": (1080, 1920),
+        "linkedin-portrait": (1080, 1350),
+        "linkedin-square": (1080, 1080),
+        "instagram-portrait": (1080, 1350),
+        "instagram-square": (1080, 1080),
+        "instagram-tall": (1080, 1440),
+        "story": (1080, 1920),
     }
     for name, (width, height) in sizes.items():
         canvas = Options(canvas=name).resolved_canvas()

@@ -22,9 +22,9 @@ import signal
 import socket
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pypdfium2 as pdfium
 import pytest
@@ -84,67 +84,147 @@ class Case:
 
 CASES: dict[str, Case] = {
     # --- slugs: never a path outside output/, never one of our own files --------------
-    "slug-traversal": Case({"content/bad.md": thread("x", "slug: ../../../escaped\n")}, 1, "content/bad.md:2: front matter: '../../../escaped' is not a valid slug"),
-    "slug-absolute": Case({"content/bad.md": thread("x", "slug: /tmp/escaped\n")}, 1, "content/bad.md:2: front matter: '/tmp/escaped' is not a valid slug"),
+    "slug-traversal": Case(
+        {"content/bad.md": thread("x", "slug: ../../../escaped\n")},
+        1,
+        "content/bad.md:2: front matter: '../../../escaped' is not a valid slug",
+    ),
+    "slug-absolute": Case(
+        {"content/bad.md": thread("x", "slug: /tmp/escaped\n")}, 1, "content/bad.md:2: front matter: '/tmp/escaped' is not a valid slug"
+    ),
     "slug-dot": Case({"content/bad.md": thread("x", "slug: .\n")}, 1, "content/bad.md:2: front matter: '.' is not a valid slug"),
     "slug-dotdot": Case({"content/bad.md": thread("x", "slug: ..\n")}, 1, "content/bad.md:2: front matter: '..' is not a valid slug"),
-    "slug-manifest": Case({"content/bad.md": thread("x", "slug: manifest.json\n")}, 1, "content/bad.md:2: front matter: slug 'manifest.json' is a reserved name"),
+    "slug-manifest": Case(
+        {"content/bad.md": thread("x", "slug: manifest.json\n")},
+        1,
+        "content/bad.md:2: front matter: slug 'manifest.json' is a reserved name",
+    ),
     "slug-too-long": Case({"content/bad.md": thread("x", f"slug: {'a' * 300}\n")}, 1, "content/bad.md:2: front matter: slug 'aaaa"),
-    "slug-nul": Case({"content/bad.md": thread("x", 'slug: "a\\0b"\n')}, 1, "content/bad.md:2: front matter: 'a\\x00b' is not a valid slug"),
+    "slug-nul": Case(
+        {"content/bad.md": thread("x", 'slug: "a\\0b"\n')}, 1, "content/bad.md:2: front matter: 'a\\x00b' is not a valid slug"
+    ),
     "slug-backslash": Case({"content/bad.md": thread("x", "slug: 'a\\..\\..\\b'\n")}, 1, "content/bad.md:2: front matter:"),
-    "slug-file-name": Case({"content/bad thread.md": thread("x")}, 1, "content/bad thread.md:1: file name: 'bad thread' is not a valid slug"),
+    "slug-file-name": Case(
+        {"content/bad thread.md": thread("x")}, 1, "content/bad thread.md:1: file name: 'bad thread' is not a valid slug"
+    ),
     "slug-duplicate": Case(
-        {"content/bad.md": thread("x", "slug: good\n")}, 1,
-        "content/bad.md:2: slug 'good' is also the slug of content/good.md", good_built=False,
+        {"content/bad.md": thread("x", "slug: good\n")},
+        1,
+        "content/bad.md:2: slug 'good' is also the slug of content/good.md",
+        good_built=False,
     ),
     "slug-duplicate-by-folder": Case(
-        {"content/a/b.md": thread("x"), "content/a-b.md": thread("y")}, 1,
+        {"content/a/b.md": thread("x"), "content/a-b.md": thread("y")},
+        1,
         "content/a-b.md:1: slug 'a-b' is also the slug of content/a/b.md",
     ),
     # --- front matter: located errors, never a traceback, in milliseconds ------------
-    "date-invalid": Case({"content/bad.md": thread("x", "date: 2026-13-45\n")}, 1, "content/bad.md:2: invalid YAML: cannot read '2026-13-45'"),
-    "date-out-of-range": Case({"content/bad.md": thread("x", "date: 0001-01-01\n")}, 1, "content/bad.md:2: front matter: date: year 1 is out of range"),
-    "profile-unknown": Case({"content/bad.md": thread("x", "profile: nobody\n")}, 1, "content/bad.md:2: front matter: unknown profile 'nobody'"),
+    "date-invalid": Case(
+        {"content/bad.md": thread("x", "date: 2026-13-45\n")}, 1, "content/bad.md:2: invalid YAML: cannot read '2026-13-45'"
+    ),
+    "date-out-of-range": Case(
+        {"content/bad.md": thread("x", "date: 0001-01-01\n")}, 1, "content/bad.md:2: front matter: date: year 1 is out of range"
+    ),
+    "profile-unknown": Case(
+        {"content/bad.md": thread("x", "profile: nobody\n")}, 1, "content/bad.md:2: front matter: unknown profile 'nobody'"
+    ),
     "yaml-billion-laughs": Case({"content/bad.md": thread("x", BILLION_LAUGHS)}, 1, "content/bad.md:"),
-    "yaml-recursive-alias": Case({"content/bad.md": thread("x", "a: &a [1, *a]\n")}, 1, "content/bad.md:2: invalid YAML: an alias refers to the collection that contains it"),
-    "yaml-deep": Case({"content/bad.md": thread("x", "a: " + "[" * 5000 + "]" * 5000 + "\n")}, 1, "content/bad.md:2: invalid YAML: nested more than"),
-    "yaml-big-number": Case({"content/bad.md": thread("x", f"title: {'9' * 5000}\n")}, 1, "content/bad.md:2: invalid YAML: a number of 5000 digits"),
-    "yaml-nul": Case({"content/bad.md": thread("x", "title: a\0b\n")}, 1, "content/bad.md:2: invalid YAML: character 0x0000 is not allowed"),
+    "yaml-recursive-alias": Case(
+        {"content/bad.md": thread("x", "a: &a [1, *a]\n")},
+        1,
+        "content/bad.md:2: invalid YAML: an alias refers to the collection that contains it",
+    ),
+    "yaml-deep": Case(
+        {"content/bad.md": thread("x", "a: " + "[" * 5000 + "]" * 5000 + "\n")}, 1, "content/bad.md:2: invalid YAML: nested more than"
+    ),
+    "yaml-big-number": Case(
+        {"content/bad.md": thread("x", f"title: {'9' * 5000}\n")}, 1, "content/bad.md:2: invalid YAML: a number of 5000 digits"
+    ),
+    "yaml-nul": Case(
+        {"content/bad.md": thread("x", "title: a\0b\n")}, 1, "content/bad.md:2: invalid YAML: character 0x0000 is not allowed"
+    ),
     "yaml-not-mapping": Case({"content/bad.md": thread("x", "- a\n- b\n")}, 1, "content/bad.md:2: front matter: must be a mapping"),
     "yaml-unclosed": Case({"content/bad.md": "---\ntitle: x\n\nno closing line\n"}, 1, "content/bad.md:1: front matter is not closed"),
-    "directive-bomb": Case({"content/bad.md": thread("<!-- " + BILLION_LAUGHS.replace("\n", ", ") + " -->\nText")}, 1, "content/bad.md:5: directive: cannot read"),
+    "directive-bomb": Case(
+        {"content/bad.md": thread("<!-- " + BILLION_LAUGHS.replace("\n", ", ") + " -->\nText")},
+        1,
+        "content/bad.md:5: directive: cannot read",
+    ),
     # --- posts: bounded cost, documented limits ---------------------------------------
     "brackets-20000": Case({"content/bad.md": thread("[" * 20_000)}, 0, None, bad_built=True),
-    "less-than-100000": Case({"content/bad.md": thread("<" * 100_000)}, 1, "content/bad.md:5: post 1 has 100,000 characters (at most 50,000)"),
-    "nested-lists-1000": Case({"content/bad.md": thread("".join("    " * level + "- item\n" for level in range(1000)))}, 1, "content/bad.md:"),
-    "nested-lists-40": Case({"content/bad.md": thread("".join("    " * level + "- item\n" for level in range(40)))}, 1, "content/bad.md:22: post 1 nests lists or quotes 17 levels deep"),
-    "nested-quotes-1000": Case({"content/bad.md": thread(">" * 1000 + " deep")}, 1, "content/bad.md:5: post 1 nests lists or quotes 1000 levels deep"),
-    "nested-html-1000": Case({"content/bad.md": thread("<div>" * 1000 + "deep" + "</div>" * 1000)}, 1, "content/bad.md:5: post 1: its HTML nests"),
-    "huge-thread-file": Case({"content/bad.md": thread("word " * 1_900_000)}, 1, "content/bad.md:1: the file is 9.1 MiB; a thread may be at most 8 MiB"),
+    "less-than-100000": Case(
+        {"content/bad.md": thread("<" * 100_000)}, 1, "content/bad.md:5: post 1 has 100,000 characters (at most 50,000)"
+    ),
+    "nested-lists-1000": Case(
+        {"content/bad.md": thread("".join("    " * level + "- item\n" for level in range(1000)))}, 1, "content/bad.md:"
+    ),
+    "nested-lists-40": Case(
+        {"content/bad.md": thread("".join("    " * level + "- item\n" for level in range(40)))},
+        1,
+        "content/bad.md:22: post 1 nests lists or quotes 17 levels deep",
+    ),
+    "nested-quotes-1000": Case(
+        {"content/bad.md": thread(">" * 1000 + " deep")}, 1, "content/bad.md:5: post 1 nests lists or quotes 1000 levels deep"
+    ),
+    "nested-html-1000": Case(
+        {"content/bad.md": thread("<div>" * 1000 + "deep" + "</div>" * 1000)}, 1, "content/bad.md:5: post 1: its HTML nests"
+    ),
+    "huge-thread-file": Case(
+        {"content/bad.md": thread("word " * 1_900_000)}, 1, "content/bad.md:1: the file is 9.1 MiB; a thread may be at most 8 MiB"
+    ),
     "not-utf8": Case({"content/bad.md": b"---\ntitle: x\n---\n\ncaf\xe9\n"}, 1, "content/bad.md:5: not UTF-8 text (byte 0xe9)"),
     # --- resources: only files inside the project --------------------------------------
     "image-file-url": Case({"content/bad.md": thread("![x](file://{outside}/pic.png)")}, 0, "content/bad.md:5: warning:", bad_built=True),
-    "image-parent-path": Case({"content/bad.md": thread("![x](../../outside/pic.png)")}, 0, "content/bad.md:5: warning: image '../../outside/pic.png' refused: it is outside the project", bad_built=True),
-    "image-http": Case({"content/bad.md": thread("![x](http://127.0.0.1:9/pic.png)")}, 0, "content/bad.md:5: warning: image 'http://127.0.0.1:9/pic.png' refused", bad_built=True),
-    "image-data-uri": Case({"content/bad.md": thread("![x](data:image/png;base64,iVBORw0KGgo=)")}, 0, "content/bad.md:5: warning: image 'data:image/png;base64,iVBORw0KGgo=' refused", bad_built=True),
+    "image-parent-path": Case(
+        {"content/bad.md": thread("![x](../../outside/pic.png)")},
+        0,
+        "content/bad.md:5: warning: image '../../outside/pic.png' refused: it is outside the project",
+        bad_built=True,
+    ),
+    "image-http": Case(
+        {"content/bad.md": thread("![x](http://127.0.0.1:9/pic.png)")},
+        0,
+        "content/bad.md:5: warning: image 'http://127.0.0.1:9/pic.png' refused",
+        bad_built=True,
+    ),
+    "image-data-uri": Case(
+        {"content/bad.md": thread("![x](data:image/png;base64,iVBORw0KGgo=)")},
+        0,
+        "content/bad.md:5: warning: image 'data:image/png;base64,iVBORw0KGgo=' refused",
+        bad_built=True,
+    ),
     "image-symlink-out": Case(
-        {"content/bad.md": thread("![x](images/pic.png)")}, 0, "content/bad.md:5: warning: image 'images/pic.png' refused: it is outside the project",
-        bad_built=True, symlinks={"content/images/pic.png": "{outside}/pic.png"},
+        {"content/bad.md": thread("![x](images/pic.png)")},
+        0,
+        "content/bad.md:5: warning: image 'images/pic.png' refused: it is outside the project",
+        bad_built=True,
+        symlinks={"content/images/pic.png": "{outside}/pic.png"},
     ),
-    "thread-symlink-out": Case({}, 1, "content/bad.md: a symlink leading outside the project", symlinks={"content/bad.md": "{outside}/canary.md"}),
+    "thread-symlink-out": Case(
+        {}, 1, "content/bad.md: a symlink leading outside the project", symlinks={"content/bad.md": "{outside}/canary.md"}
+    ),
     "images-folder-symlink-out": Case(
-        {"content/bad.md": thread("![x](pics/pic.png)")}, 0, "content/bad.md:5: warning: image 'pics/pic.png' refused: it is outside the project",
-        bad_built=True, symlinks={"content/pics": "{outside}"},
+        {"content/bad.md": thread("![x](pics/pic.png)")},
+        0,
+        "content/bad.md:5: warning: image 'pics/pic.png' refused: it is outside the project",
+        bad_built=True,
+        symlinks={"content/pics": "{outside}"},
     ),
-    "link-file-url": Case({"content/bad.md": thread("[the canary](file://{outside}/canary.txt)")}, 0, "content/bad.md:5: warning: 'file://", bad_built=True),
+    "link-file-url": Case(
+        {"content/bad.md": thread("[the canary](file://{outside}/canary.txt)")}, 0, "content/bad.md:5: warning: 'file://", bad_built=True
+    ),
     "raw-html": Case(
-        {"content/bad.md": thread(
-            '<script>document.write("x")</script><iframe src="file://{outside}/canary.txt"></iframe>\n\n'
-            '<img src="http://127.0.0.1:9/x.png"> <object data="file://{outside}/canary.txt"></object>\n\n'
-            '<style>@import url("file://{outside}/canary.txt");</style><link rel="stylesheet" href="http://127.0.0.1:9/x.css">\n\n'
-            'Text after the tags.'
-        )},
-        0, "content/bad.md:5: warning:", bad_built=True,
+        {
+            "content/bad.md": thread(
+                '<script>document.write("x")</script><iframe src="file://{outside}/canary.txt"></iframe>\n\n'
+                '<img src="http://127.0.0.1:9/x.png"> <object data="file://{outside}/canary.txt"></object>\n\n'
+                '<style>@import url("file://{outside}/canary.txt");</style><link rel="stylesheet" href="http://127.0.0.1:9/x.css">\n\n'
+                "Text after the tags."
+            )
+        },
+        0,
+        "content/bad.md:5: warning:",
+        bad_built=True,
     ),
     "svg-external": Case(
         {
@@ -157,7 +237,9 @@ CASES: dict[str, Case] = {
                 '<use href="file://{outside}/other.svg#a"/>\n</svg>\n'
             ),
         },
-        0, None, bad_built=True,
+        0,
+        None,
+        bad_built=True,
     ),
     "svg-entity-bomb": Case(
         {
@@ -168,14 +250,41 @@ CASES: dict[str, Case] = {
                 + ']>\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text y="20">&i;</text></svg>\n'
             ),
         },
-        0, None, bad_built=True,
+        0,
+        None,
+        bad_built=True,
     ),
-    "image-fake": Case({"content/bad.md": thread("![x](images/fake.png)"), "content/images/fake.png": "this is not a PNG\n"}, 1, "content/bad.md:5: cannot read image fake.png"),
-    "image-corrupt": Case({"content/bad.md": thread("![x](images/broken.png)"), "content/images/broken.png": png_bytes(40, 30)[:60] + b"\0garbage" * 20}, 1, "content/bad.md:5: cannot read image broken.png: the file is damaged"),
-    "image-truncated-jpeg": Case({"content/bad.md": thread("![x](images/cut.jpg)"), "content/images/cut.jpg": jpeg_bytes(64, 48)[:300]}, 1, "content/bad.md:5: cannot read image cut.jpg: the file is damaged"),
-    "image-decompression-bomb": Case({"content/bad.md": thread("![x](images/big.png)"), "content/images/big.png": png_header_only(30_000, 30_000)}, 1, "content/bad.md:5: image big.png has more than"),
-    "image-too-many-pixels": Case({"content/bad.md": thread("![x](images/wide.png)"), "content/images/wide.png": png_header_only(10_000, 8_000)}, 1, "content/bad.md:5: image wide.png is 10000x8000 pixels (at most 50,000,000)"),
-    "image-too-many-bytes": Case({"content/bad.md": thread("![x](images/huge.png)")}, 1, "content/bad.md:5: image huge.png is 60 MiB (at most 50 MiB)", sparse={"content/images/huge.png": 60 * 2**20}),
+    "image-fake": Case(
+        {"content/bad.md": thread("![x](images/fake.png)"), "content/images/fake.png": "this is not a PNG\n"},
+        1,
+        "content/bad.md:5: cannot read image fake.png",
+    ),
+    "image-corrupt": Case(
+        {"content/bad.md": thread("![x](images/broken.png)"), "content/images/broken.png": png_bytes(40, 30)[:60] + b"\0garbage" * 20},
+        1,
+        "content/bad.md:5: cannot read image broken.png: the file is damaged",
+    ),
+    "image-truncated-jpeg": Case(
+        {"content/bad.md": thread("![x](images/cut.jpg)"), "content/images/cut.jpg": jpeg_bytes(64, 48)[:300]},
+        1,
+        "content/bad.md:5: cannot read image cut.jpg: the file is damaged",
+    ),
+    "image-decompression-bomb": Case(
+        {"content/bad.md": thread("![x](images/big.png)"), "content/images/big.png": png_header_only(30_000, 30_000)},
+        1,
+        "content/bad.md:5: image big.png has more than",
+    ),
+    "image-too-many-pixels": Case(
+        {"content/bad.md": thread("![x](images/wide.png)"), "content/images/wide.png": png_header_only(10_000, 8_000)},
+        1,
+        "content/bad.md:5: image wide.png is 10000x8000 pixels (at most 50,000,000)",
+    ),
+    "image-too-many-bytes": Case(
+        {"content/bad.md": thread("![x](images/huge.png)")},
+        1,
+        "content/bad.md:5: image huge.png is 60 MiB (at most 50 MiB)",
+        sparse={"content/images/huge.png": 60 * 2**20},
+    ),
     "image-missing": Case({"content/bad.md": thread("![x](images/nope.png)")}, 1, "content/bad.md:5: image not found: images/nope.png"),
     # --- the project itself: exit 2, nothing built --------------------------------------
     "config-bomb": Case({"carousel.yaml": BILLION_LAUGHS}, 2, "carousel.yaml:", good_built=False),
@@ -307,10 +416,18 @@ def test_hostile_case(name, tmp_path, no_network, bounded):
 
 def test_refused_image_is_not_in_the_pdf(tmp_path, no_network, bounded):
     """The outside image (77 x 55 px) is not embedded through any of the routes tried."""
-    case = Case({"content/bad.md": thread(
-        "![a](file://{outside}/pic.png) ![b](../../outside/pic.png) ![c](images/link.png)\n\n"
-        '<img src="file://{outside}/pic.png"> <img src="../../outside/pic.png">'
-    )}, 0, "content/bad.md:5: warning:", bad_built=True, symlinks={"content/images/link.png": "{outside}/pic.png"})
+    case = Case(
+        {
+            "content/bad.md": thread(
+                "![a](file://{outside}/pic.png) ![b](../../outside/pic.png) ![c](images/link.png)\n\n"
+                '<img src="file://{outside}/pic.png"> <img src="../../outside/pic.png">'
+            )
+        },
+        0,
+        "content/bad.md:5: warning:",
+        bad_built=True,
+        symlinks={"content/images/link.png": "{outside}/pic.png"},
+    )
     _, project = run_case(tmp_path, case, no_network)
     document = pdfium.PdfDocument(project / "output/bad/bad.pdf")
     try:
@@ -334,7 +451,11 @@ def test_internal_error_is_one_located_line_and_the_others_build(tmp_path, no_ne
         return real(md, text)
 
     monkeypatch.setattr(threads, "render_post", explode)
-    case = Case({"content/bad.md": thread("EXPLODE here")}, 1, "content/bad.md: internal error while reading the thread: ZeroDivisionError: simulated bug")
+    case = Case(
+        {"content/bad.md": thread("EXPLODE here")},
+        1,
+        "content/bad.md: internal error while reading the thread: ZeroDivisionError: simulated bug",
+    )
     result, project = run_case(tmp_path, case, no_network)
     assert "please report it" in result.output and "--debug" in result.output
     # with --debug, the traceback follows the line

@@ -40,7 +40,11 @@ def _build(project: Path, home: Path, env_changes: dict[str, str]) -> subprocess
     env.update(env_changes, HOME=str(home))
     return subprocess.run(
         [sys.executable, "-m", "generator", "build", "--format", "pdf,png", "-j", "1", "--now", "2026-06-01T00:00:00Z"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -50,13 +54,21 @@ def _outputs(project: Path) -> dict[str, bytes]:
 
 
 def test_two_checkouts_give_identical_files(tmp_path):
-    files = {"carousel.yaml": "profiles:\n  me:\n    name: Me\n    handle: me\n", "content/same.md": THREAD, "content/images/square.png": _png()}
+    files = {
+        "carousel.yaml": "profiles:\n  me:\n    name: Me\n    handle: me\n",
+        "content/same.md": THREAD,
+        "content/images/square.png": _png(),
+    }
     first = write_project(tmp_path / "alice" / "work" / "carousels", files)
     second = write_project(tmp_path / "b" / "checkout-two", files)
     (tmp_path / "home-a").mkdir()
     (tmp_path / "home-b").mkdir()
     one = _build(first, tmp_path / "home-a", {"TZ": "UTC", "LANG": "C.UTF-8", "USER": "alice", "LOGNAME": "alice"})
-    two = _build(second, tmp_path / "home-b", {"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8", "USER": "bob", "LOGNAME": "bob"})
+    two = _build(
+        second,
+        tmp_path / "home-b",
+        {"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8", "USER": "bob", "LOGNAME": "bob"},
+    )
     assert one.returncode == 0, one.stderr
     assert two.returncode == 0, two.stderr
     a, b = _outputs(first), _outputs(second)

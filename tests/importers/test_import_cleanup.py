@@ -195,10 +195,7 @@ def test_thread_markers_are_stripped_only_when_they_count_along():
 
 
 def test_clean_post_pipeline():
-    raw = (
-        "πŸ§΅3/n. Q&amp;A: <a href=\"https://e.org/?a=1&amp;b=2\">e.org</a> --- More at https://t.co/zz1 "
-        "https://t.co/pic9"
-    )
+    raw = 'πŸ§΅3/n. Q&amp;A: <a href="https://e.org/?a=1&amp;b=2">e.org</a> --- More at https://t.co/zz1 https://t.co/pic9'
     urls = {"https://t.co/zz1": Link("example.com/more", "https://example.com/more"), "https://t.co/pic9": None}
     rich = clean_post(raw, urls)
     assert rich.plain() == "🧵3/n. Q&A: e.org\n\nMore at example.com/more"

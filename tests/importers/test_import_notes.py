@@ -46,7 +46,11 @@ def test_pointer_tails(text, expected):
 @pytest.mark.parametrize(
     ("text", "heading", "rest"),
     [
-        ("📐 Hidden Gradient Descent Feeding tokens one by one stacks patches.", "📐 Hidden Gradient Descent", "Feeding tokens one by one stacks patches."),
+        (
+            "📐 Hidden Gradient Descent Feeding tokens one by one stacks patches.",
+            "📐 Hidden Gradient Descent",
+            "Feeding tokens one by one stacks patches.",
+        ),
         ("⚙️ The Core Idea They call any layer contextual.", "⚙️ The Core Idea", "They call any layer contextual."),
         ("🔬 Testing on Simple Tasks They train a small model.", "🔬 Testing on Simple Tasks", "They train a small model."),
     ],
@@ -96,7 +100,10 @@ def test_label_heading_needs_a_label():
 
 
 def test_heading_lines():
-    assert split_heading_line("🔎 Limits They Admit\nResults cover only one block.") == ("🔎 Limits They Admit", "Results cover only one block.")
+    assert split_heading_line("🔎 Limits They Admit\nResults cover only one block.") == (
+        "🔎 Limits They Admit",
+        "Results cover only one block.",
+    )
     assert split_heading_line("Short first line\nthen more text") is None  # plain short lines are sentences
     assert is_heading_line("Episode 57: Small models, big results")
     for line in ("A full sentence ends.", "- a list item", "#ai #ml", "x" * 80, "Look here 👇"):
@@ -156,7 +163,11 @@ def test_pack_notes_renumbers_link_tokens():
 
 def test_title_block():
     trace = Trace()
-    posts = [ImportedPost(text="Episode 9: Maps\nThe Map Show", line=1), ImportedPost(text="Body text here.", line=3), ImportedPost(text="The Map Show", line=9)]
+    posts = [
+        ImportedPost(text="Episode 9: Maps\nThe Map Show", line=1),
+        ImportedPost(text="Body text here.", line=3),
+        ImportedPost(text="The Map Show", line=9),
+    ]
     title, subtitle, rest = take_title_block(posts, trace)
     assert (title, subtitle, [p.text for p in rest]) == ("Episode 9: Maps", "The Map Show", ["Body text here."])
     assert [hit.rule for hit in trace.hits] == ["title-block", "title-repeat"]

@@ -30,7 +30,9 @@ def plain(post) -> str:
     return RichText(post.text, post.links, post.verbatim).plain()
 
 
-@pytest.mark.parametrize("line", ["Show more", "  translate POST ", "Or", "Sign up to save your podcasts", "Don't miss what’s happening", "Views ·"])
+@pytest.mark.parametrize(
+    "line", ["Show more", "  translate POST ", "Or", "Sign up to save your podcasts", "Don't miss what’s happening", "Views ·"]
+)
 def test_known_interface_strings(line):
     assert is_ui_string(line)
 
@@ -40,20 +42,36 @@ def test_sentences_that_contain_interface_words_are_text(line):
     assert chrome_rule(line) is None
 
 
-@pytest.mark.parametrize("line", ["Show 12 replies", "Read 3 replies", "Replying to @lena and @sam", "Listen on Spotify", "© 2026 X Corp.", "·"])
+@pytest.mark.parametrize(
+    "line", ["Show 12 replies", "Read 3 replies", "Replying to @lena and @sam", "Listen on Spotify", "© 2026 X Corp.", "·"]
+)
 def test_interface_patterns(line):
     assert is_ui_pattern(line)
 
 
 @pytest.mark.parametrize(
     "line",
-    ["1.2K views", "345", "18.4K", "12 Reposts", "10:04 AM · Nov 3, 2026", "Dec 1, 2026 · 52 min", "2h", "1 hr 4 min", "4.8", "312 ratings", "0:12 / 3:40"],
+    [
+        "1.2K views",
+        "345",
+        "18.4K",
+        "12 Reposts",
+        "10:04 AM · Nov 3, 2026",
+        "Dec 1, 2026 · 52 min",
+        "2h",
+        "1 hr 4 min",
+        "4.8",
+        "312 ratings",
+        "0:12 / 3:40",
+    ],
 )
 def test_counts_and_times(line):
     assert is_count_or_time(line)
 
 
-@pytest.mark.parametrize("line", ["42 is the answer", "3 lessons from a year of shipping", "We shipped at 10:04 AM sharp.", "2/6 First we measured"])
+@pytest.mark.parametrize(
+    "line", ["42 is the answer", "3 lessons from a year of shipping", "We shipped at 10:04 AM sharp.", "2/6 First we measured"]
+)
 def test_text_with_numbers_is_kept(line):
     assert not is_count_or_time(line) and chrome_rule(line) is None
 
@@ -76,7 +94,12 @@ def test_clean_page_lines_blanks_chrome_and_reports_each_rule():
     trace = Trace()
     lines = clean_page_lines("Show more\n@lena@lena\nReal text --- ...\n1.2K views", trace)
     assert lines == ["", "@lena", "Real text", ""]
-    assert [(hit.rule, hit.line) for hit in trace.hits] == [("ui-string", 1), ("glued-handle", 2), ("truncation-marker", 3), ("count-or-time", 4)]
+    assert [(hit.rule, hit.line) for hit in trace.hits] == [
+        ("ui-string", 1),
+        ("glued-handle", 2),
+        ("truncation-marker", 3),
+        ("count-or-time", 4),
+    ]
 
 
 def test_headers_are_name_and_handle_lines():
@@ -115,10 +138,29 @@ def test_thread_page_fixture():
     assert "ci.example.dev/notes/split-jobs" in texts[3] and "https://" not in texts[3]
     assert texts[5].endswith("Thanks to @tess_ops for the review! #testing #devex")
     everything = "\n".join(texts)
-    for leftover in ("Show more", "Translate post", "views", "18.4K", "Sam Ortega", "saving this", "--- ...", "@noor_codes@", "Create account"):
+    for leftover in (
+        "Show more",
+        "Translate post",
+        "views",
+        "18.4K",
+        "Sam Ortega",
+        "saving this",
+        "--- ...",
+        "@noor_codes@",
+        "Create account",
+    ):
         assert leftover not in everything
     rules = {hit.rule for hit in trace.hits}
-    assert {"ui-string", "count-or-time", "glued-handle", "glued-url", "cut-copy", "repeated-block", "other-author", "thread-number"} <= rules
+    assert {
+        "ui-string",
+        "count-or-time",
+        "glued-handle",
+        "glued-url",
+        "cut-copy",
+        "repeated-block",
+        "other-author",
+        "thread-number",
+    } <= rules
 
 
 def test_compact_thread_page_as_a_browser_copies_it():

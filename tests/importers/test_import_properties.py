@@ -18,10 +18,16 @@ from generator.project import Project
 from generator.threads import load_thread
 from tests.property_strategies import JSON_VALUES, PROPERTY_SETTINGS, json_text, thread_text
 
-X_POST_TEXT = st.sampled_from([
-    "1/ First post of a thread\n\n2/ Second post\n\n3/ Third", "Rohan @rohan · 2h\nA post\n\nReply\nRepost\nLike",
-    "🧵 A thread\n\n---\n\nnext", "https://x.com/a/status/1", "#tag @user http://t.co/x", "",
-])
+X_POST_TEXT = st.sampled_from(
+    [
+        "1/ First post of a thread\n\n2/ Second post\n\n3/ Third",
+        "Rohan @rohan · 2h\nA post\n\nReply\nRepost\nLike",
+        "🧵 A thread\n\n---\n\nnext",
+        "https://x.com/a/status/1",
+        "#tag @user http://t.co/x",
+        "",
+    ]
+)
 
 
 @pytest.fixture(scope="module")

@@ -73,7 +73,9 @@ def test_web_tool_dump_reports_what_it_dropped_on_its_lines():
     from generator.importers.trace import Trace
 
     trace = Trace()
-    raw = "Brand Kit\n\nDrag Post #1\nLena\n@lena\n\nFirst post, caf\u00c3\u00a9 style.\n\nApply Image\nDrag Post #2\nSam\n@sam\n\nA reply.\n"
+    raw = (
+        "Brand Kit\n\nDrag Post #1\nLena\n@lena\n\nFirst post, caf\u00c3\u00a9 style.\n\nApply Image\nDrag Post #2\nSam\n@sam\n\nA reply.\n"
+    )
     thread = parse_text(raw, "dump.txt", trace)
     assert [plain(post) for post in thread.posts] == ["First post, café style."]
     assert [(hit.rule, hit.line) for hit in trace.hits] == [

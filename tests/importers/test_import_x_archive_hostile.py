@@ -17,9 +17,11 @@ CANARY = b"CANARY-archive-5b1e"
 
 def crafted_post(post_id: str, reply_to: str | None, media: list[dict]) -> dict:
     tweet = {
-        "id_str": post_id, "full_text": f"Post {post_id} of a crafted thread",
+        "id_str": post_id,
+        "full_text": f"Post {post_id} of a crafted thread",
         "created_at": "Sat Jun 01 10:00:00 +0000 2024",
-        "extended_entities": {"media": media}, "entities": {"urls": "not a list", "media": {"x": 1}},
+        "extended_entities": {"media": media},
+        "entities": {"urls": "not a list", "media": {"x": 1}},
         "in_reply_to_user_id_str": "42" if reply_to else None,
     }
     if reply_to:

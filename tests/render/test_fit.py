@@ -11,6 +11,7 @@ import json
 import random
 import re
 import unicodedata
+from datetime import UTC
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -24,8 +25,21 @@ from generator.render.estimate import Typeset, estimate_block, font_metrics
 from generator.render.fit import HeightModel, best_cut, plan_cuts
 from generator.render.grid import grid_for
 from generator.render.split import (
-    TIER_BLOCK, TIER_CHAR, TIER_NESTED, TIER_SENTENCE, TIER_WORD, block_units, boundaries, mark_block, slice_blocks,
-    split_at, split_code_lines, split_items, split_paragraphs, split_sentences, split_words,
+    TIER_BLOCK,
+    TIER_CHAR,
+    TIER_NESTED,
+    TIER_SENTENCE,
+    TIER_WORD,
+    block_units,
+    boundaries,
+    mark_block,
+    slice_blocks,
+    split_at,
+    split_code_lines,
+    split_items,
+    split_paragraphs,
+    split_sentences,
+    split_words,
 )
 from tests.fixtures.fit.corpus import CANVASES, EMOJI, paragraph, write_corpus
 from tests.helpers import REPO_ROOT, pdf_pages, run_carousel, write_project
@@ -131,7 +145,9 @@ def test_split_between_text_and_image_in_a_paragraph():
 
 def test_slices_of_a_post_keep_every_word_in_order():
     rng = random.Random(11)
-    blocks = markdown_blocks(paragraph(rng, 900) + "\n\n- " + paragraph(rng, 120) + "\n- " + paragraph(rng, 90) + "\n\n" + paragraph(rng, 400))
+    blocks = markdown_blocks(
+        paragraph(rng, 900) + "\n\n- " + paragraph(rng, 120) + "\n- " + paragraph(rng, 90) + "\n\n" + paragraph(rng, 400)
+    )
     source = [w for block in blocks for w in words_of(block)]
     for _ in range(40):
         cuts = sorted({(rng.randrange(len(blocks)), rng.randrange(1, 80)) for _ in range(3)})
@@ -153,8 +169,15 @@ def test_mark_block_tags_single_element_blocks_only():
 
 
 def _typeset(width: float = 920, size: float = 36) -> Typeset:
-    return Typeset(width=width, body_size=size, text=font_metrics("Inter", 400, FONTS), bold=font_metrics("Inter", 700, FONTS),
-                   mono=font_metrics("JetBrains Mono", 400, FONTS), display=font_metrics("Inter", 800, FONTS), unit=8)
+    return Typeset(
+        width=width,
+        body_size=size,
+        text=font_metrics("Inter", 400, FONTS),
+        bold=font_metrics("Inter", 700, FONTS),
+        mono=font_metrics("JetBrains Mono", 400, FONTS),
+        display=font_metrics("Inter", 800, FONTS),
+        unit=8,
+    )
 
 
 def test_estimate_breaks_lines_by_font_metrics():
@@ -257,10 +280,14 @@ def content_texts(pdf: Path, canvas: str) -> list[str]:
             page_w, page_h = page.get_size()
             assert (round(page_w / k), round(page_h / k)) == (width, height)
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_bounded(
-                left=grid.margin_x * k - 2, right=(grid.margin_x + grid.content_width) * k + 2,
-                top=page_h - grid.content_top * k + 2, bottom=page_h - grid.content_bottom * k - 2,
-            ))
+            texts.append(
+                textpage.get_text_bounded(
+                    left=grid.margin_x * k - 2,
+                    right=(grid.margin_x + grid.content_width) * k + 2,
+                    top=page_h - grid.content_top * k + 2,
+                    bottom=page_h - grid.content_bottom * k - 2,
+                )
+            )
             textpage.close()
             page.close()
     finally:
@@ -305,8 +332,8 @@ def align_words(source: list[str], layer: list[str]) -> None:
         while joined != word and len(joined) < len(word) and j < len(layer) and may_continue(joined, word):
             joined += layer[j]
             j += 1
-        assert joined == word, f"word {i}: {word!r} but the text layer has {joined!r} (context {' '.join(source[max(0, i - 5):i + 5])!r})"
-    assert j == len(layer), f"extra text in the layer: {layer[j:j + 10]}"
+        assert joined == word, f"word {i}: {word!r} but the text layer has {joined!r} (context {' '.join(source[max(0, i - 5) : i + 5])!r})"
+    assert j == len(layer), f"extra text in the layer: {layer[j : j + 10]}"
 
 
 # what a layout itself draws at the top of a slide's content area
@@ -386,7 +413,7 @@ def _project(tmp_path: Path, threads: dict[str, str], defaults: str = "") -> Pat
 
 
 def _fit(root: Path, name: str):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from generator.build import BuildRequest, plan_threads
     from generator.catalog import load_catalog
@@ -395,7 +422,7 @@ def _fit(root: Path, name: str):
     from generator.render.thread import Renderer
 
     project = Project.at(root)
-    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(timezone.utc), selection=(root / "content" / f"{name}.md",))
+    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC), selection=(root / "content" / f"{name}.md",))
     [(_, plan, failure)] = plan_threads(load_catalog(project), request)
     assert failure is None
     return fit_slides(Renderer(project), plan)
@@ -420,7 +447,7 @@ def test_shrink_lowers_the_body_then_splits_past_the_floor(tmp_path):
     root = _project(tmp_path, {"shrink": _thread(f"{a_bit_long}\n\n---\n\n{far_too_long}", "fit: shrink\n")})
     result = run_carousel(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
-    line = next(l for l in result.stderr.splitlines() if l.startswith("built"))
+    line = next(l for l in result.stderr.splitlines() if l.startswith("built"))  # noqa: E741
     assert re.search(r"post 1 shrunk to 1[4-7](\.5)?px", line), line
     assert re.search(r"post 2 shrunk to 14\.5px, split over \d slides", line), line  # 18 px x 0.8 floor
     manifest = json.loads((root / "output" / "manifest.json").read_text())
@@ -445,7 +472,7 @@ def test_fit_off_warns_and_strict_fails_only_then(tmp_path):
 def test_a_cover_title_too_long_shrinks(tmp_path):
     rng = random.Random(24)
     title = " ".join(rng.choice(["hook", "carousel", "reader", "swipe", "promise"]) for _ in range(90))
-    root = _project(tmp_path, {"cover": f"---\ntitle: \"{title}\"\n---\n\n{SHORT}\n"})
+    root = _project(tmp_path, {"cover": f'---\ntitle: "{title}"\n---\n\n{SHORT}\n'})
     result = run_carousel(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
     assert "cover title shrunk to" in result.stderr
@@ -462,7 +489,9 @@ def test_every_layout_continues_a_long_post(tmp_path, layout):
     result = run_carousel(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
     assert "split over" in result.stderr
-    check_thread(root / "output", "layouted", (root / "content" / "layouted.md").read_text(), "linkedin-square", skip_cover=True, layout=layout)
+    check_thread(
+        root / "output", "layouted", (root / "content" / "layouted.md").read_text(), "linkedin-square", skip_cover=True, layout=layout
+    )
 
 
 def test_wrong_guesses_are_fixed_by_laying_out_only_what_changed(tmp_path, monkeypatch):

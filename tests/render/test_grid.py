@@ -17,7 +17,15 @@ def test_margins_and_bands_sit_in_the_safe_area_on_an_8px_step():
         assert grid.margin_x >= 76
         assert grid.edge_top >= 0.05 * height and grid.edge_bottom >= 0.05 * height
         # top bands are placed from the top edge, bottom bands from the bottom edge
-        for value in (grid.margin_x, grid.edge_top, grid.edge_bottom, grid.content_top, height - grid.content_bottom, grid.header_height, grid.footer_height):
+        for value in (
+            grid.margin_x,
+            grid.edge_top,
+            grid.edge_bottom,
+            grid.content_top,
+            height - grid.content_bottom,
+            grid.header_height,
+            grid.footer_height,
+        ):
             assert value % 8 == 0, (height, value)
         assert grid.content_top > grid.edge_top + grid.header_height
         assert grid.content_bottom < height - grid.edge_bottom - grid.footer_height

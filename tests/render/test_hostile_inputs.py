@@ -35,15 +35,18 @@ HTML_POST = '<script>alert(1)</script><iframe src="x"></iframe><b onclick="steal
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    return write_project(root, {
-        "carousel.yaml": f'profiles:\n  me:\n    name: Me\n    avatar: "{BIG_URI}"\n',
-        "content/images/evil.svg": EVIL_SVG,
-        "content/images/bomb.svg": use_bomb(),
-        "content/svg.md": "---\ntitle: Svg\n---\n\n![drawing](images/evil.svg)\n\n---\n\n![bomb](images/bomb.svg)\n",
-        "content/html.md": f"---\ntitle: Html\n---\n\n{HTML_POST}\n",
-        "content/uri.md": "---\ntitle: Uri\nprofile: me\n---\n\nHello.\n",
-        "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
-    })
+    return write_project(
+        root,
+        {
+            "carousel.yaml": f'profiles:\n  me:\n    name: Me\n    avatar: "{BIG_URI}"\n',
+            "content/images/evil.svg": EVIL_SVG,
+            "content/images/bomb.svg": use_bomb(),
+            "content/svg.md": "---\ntitle: Svg\n---\n\n![drawing](images/evil.svg)\n\n---\n\n![bomb](images/bomb.svg)\n",
+            "content/html.md": f"---\ntitle: Html\n---\n\n{HTML_POST}\n",
+            "content/uri.md": "---\ntitle: Uri\nprofile: me\n---\n\nHello.\n",
+            "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +68,10 @@ def test_refusals_inside_svg_are_warnings(built):
 
 
 def test_use_fan_out_is_refused_with_a_warning(built):
-    assert "content/svg.md: warning: resource refused: content/images/bomb.svg (SVG would draw more than 200,000 elements (<use> fan-out))" in built.output
+    assert (
+        "content/svg.md: warning: resource refused: content/images/bomb.svg (SVG would draw more than 200,000 elements (<use> fan-out))"
+        in built.output
+    )
 
 
 def test_sanitiser_removals_are_warnings(built):
@@ -93,10 +99,13 @@ def test_a_huge_data_uri_is_quoted_as_a_bounded_excerpt(project, built):
 
 def test_a_10_mb_data_uri_thread_is_a_bounded_error(tmp_path):
     uri = "data:image/png;base64," + "A" * 10_000_000
-    project = write_project(tmp_path, {
-        "content/big.md": f"---\ntitle: Big\n---\n\n![x]({uri})\n",
-        "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
-    })
+    project = write_project(
+        tmp_path,
+        {
+            "content/big.md": f"---\ntitle: Big\n---\n\n![x]({uri})\n",
+            "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
+        },
+    )
     result = build_in_process(project)
     assert result.exit_code == 1
     assert max(len(line) for line in result.output.splitlines()) < 400
@@ -105,10 +114,13 @@ def test_a_10_mb_data_uri_thread_is_a_bounded_error(tmp_path):
 
 
 def test_a_1_mb_line_of_code_is_a_quick_located_error(tmp_path):
-    project = write_project(tmp_path, {
-        "content/code.md": "---\ntitle: Code\n---\n\n```python\nx = " + "1 + " * 250_000 + "1\n```\n",
-        "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
-    })
+    project = write_project(
+        tmp_path,
+        {
+            "content/code.md": "---\ntitle: Code\n---\n\n```python\nx = " + "1 + " * 250_000 + "1\n```\n",
+            "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
+        },
+    )
     result = build_in_process(project)
     assert result.exit_code == 1
     assert "content/code.md:5: post 1 has 1,000," in result.output

@@ -11,7 +11,7 @@ from PIL import Image
 from generator.catalog import available_layouts
 from generator.project import Project
 from generator.themes import available_themes
-from tests.helpers import REPO_ROOT, pdf_pages, run_carousel, write_project
+from tests.helpers import pdf_pages, run_carousel, write_project
 
 IMAGE_LAYOUTS = {"image", "split", "tweet"}
 CANVASES = {"linkedin-portrait": (1080, 1350), "linkedin-square": (1080, 1080)}
@@ -46,7 +46,8 @@ def matrix(tmp_path_factory):
     }
     # image-led layouts get an image, as a standard post for them would have
     posts = "\n\n---\n\n".join(
-        f"<!-- layout: {layout}{', image: images/diagram.png' if layout in IMAGE_LAYOUTS else ''} -->\n{STANDARD_POST}" for layout in layouts
+        f"<!-- layout: {layout}{', image: images/diagram.png' if layout in IMAGE_LAYOUTS else ''} -->\n{STANDARD_POST}"
+        for layout in layouts
     )
     for theme in themes:
         for canvas in CANVASES:

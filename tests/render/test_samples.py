@@ -17,7 +17,20 @@ from generator.threads import load_thread
 from tests.helpers import REPO_ROOT, embedded_font_names, pdf_pages, run_carousel
 
 SAMPLES = sorted((REPO_ROOT / "content").glob("*.md"))
-VENDORED_FONT_PREFIXES = ("Inter", "Lato", "LeagueSpartan", "League", "OpenSans", "Open", "NotoSerif", "Noto", "TeXGyre", "TeX", "JetBrains", "texgyre")
+VENDORED_FONT_PREFIXES = (
+    "Inter",
+    "Lato",
+    "LeagueSpartan",
+    "League",
+    "OpenSans",
+    "Open",
+    "NotoSerif",
+    "Noto",
+    "TeXGyre",
+    "TeX",
+    "JetBrains",
+    "texgyre",
+)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from tests.textlayer import EXTRACTORS
 
 THEMES = sorted(set(available_themes(Project.at(REPO_ROOT))))
 
-THREAD = '''\
+THREAD = """\
 ---
 title: Roles ==every== theme reads
 subtitle: Subtitleword under the hook
@@ -50,14 +50,14 @@ def total(items):  # commentword
 ## Formula
 
 $$\\frac{a}{b} + \\sqrt{x^2 + y^2}$$
-'''
+"""
 
-CONFIG = '''\
+CONFIG = """\
 profiles:
   me:
     name: Role Tester
     handle: "@handleword"
-'''
+"""
 
 # word on the slide -> the theme role it is drawn in (and the surface it sits on)
 ROLE_WORDS = {
@@ -209,10 +209,13 @@ def test_formula_is_drawn_in_the_theme_text_colour(builds):
 
 
 def test_bad_formula_and_unreadable_accent_are_located_warnings(tmp_path):
-    root = write_project(tmp_path, {
-        "carousel.yaml": 'profiles:\n  me:\n    name: Me\n    handle: "@me"\n    accent: "#f4f0e8"\n',
-        "content/bad.md": "---\ntitle: Bad\nprofile: me\n---\n\nFine words.\n\nThen $\\frac{a}{$ here.\n",
-    })
+    root = write_project(
+        tmp_path,
+        {
+            "carousel.yaml": 'profiles:\n  me:\n    name: Me\n    handle: "@me"\n    accent: "#f4f0e8"\n',
+            "content/bad.md": "---\ntitle: Bad\nprofile: me\n---\n\nFine words.\n\nThen $\\frac{a}{$ here.\n",
+        },
+    )
     result = build_in_process(root, "--theme", "paper", "--format", "pdf")
     assert result.exit_code == 0, result.output
     assert "content/bad.md:8: warning: post 1: formula '$\\frac{a}{$' is shown as text" in result.output

@@ -8,16 +8,19 @@ import re
 from generator.limits import LIMITS
 from tests.helpers import build_in_process, write_project
 
-WORDS = "alpha beta gamma delta epsilon zeta theta kappa lambda sigma".split()
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma"]
 
 
 def test_a_700000_word_thread_is_a_clear_error(tmp_path):
     rng = random.Random(7)
     posts = [" ".join(rng.choice(WORDS) for _ in range(7000)) for _ in range(100)]  # 700,000 words
-    project = write_project(tmp_path, {
-        "content/huge.md": "---\ntitle: Huge\n---\n\n" + "\n\n---\n\n".join(posts) + "\n",
-        "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
-    })
+    project = write_project(
+        tmp_path,
+        {
+            "content/huge.md": "---\ntitle: Huge\n---\n\n" + "\n\n---\n\n".join(posts) + "\n",
+            "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
+        },
+    )
     result = build_in_process(project)
     assert result.exit_code == 1, result.output
     line = next(line for line in result.output.splitlines() if line.startswith("content/huge.md:"))

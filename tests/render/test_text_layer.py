@@ -61,9 +61,11 @@ def test_every_corpus_word_is_whole_and_in_order(corpus, extractor):
 def test_labels_and_code_keep_their_words(tmp_path):
     """Letter-spaced labels (kicker, attribution, 'continued') stay one word each, and
     code keeps the characters typed (no ligature turns `--canary` into `&-canary`)."""
-    root = write_project(tmp_path, {
-        "carousel.yaml": "defaults:\n  cover: false\n  outro: false\n",
-        "content/labels.md": """\
+    root = write_project(
+        tmp_path,
+        {
+            "carousel.yaml": "defaults:\n  cover: false\n  outro: false\n",
+            "content/labels.md": """\
             ---
             title: Labels
             ---
@@ -83,7 +85,8 @@ def test_labels_and_code_keep_their_words(tmp_path):
             ./deploy --canary --dry-run || echo "<=> fails"
             ```
         """,
-    })
+        },
+    )
     result = run_carousel(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
     pdf = root / "output" / "labels" / "labels.pdf"

@@ -38,10 +38,13 @@ def _threads() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = write_project(tmp_path_factory.mktemp("titles"), {
-        "carousel.yaml": "profiles:\n  me:\n    name: Robin Example\n    handle: robin\n    website: example.com\n",
-        **_threads(),
-    })
+    root = write_project(
+        tmp_path_factory.mktemp("titles"),
+        {
+            "carousel.yaml": "profiles:\n  me:\n    name: Robin Example\n    handle: robin\n    website: example.com\n",
+            **_threads(),
+        },
+    )
     result = run_carousel(root, "build", "-j", "2", timeout=1200)
     assert result.returncode == 0, result.stderr
     return root
@@ -89,7 +92,9 @@ def test_no_character_lies_in_the_unsafe_bands(built, canvas):
         for page, char, (x0, y0, x1, y1) in _char_boxes(built / "output" / slug / f"{slug}.pdf"):
             checked += 1
             assert x0 >= safe.side - 1 and x1 <= width - safe.side + 1, f"{slug} page {page}: {char!r} at x {x0:.0f}-{x1:.0f}"
-            assert y0 >= safe.top - 1 and y1 <= height - safe.bottom + 1, f"{slug} page {page}: {char!r} at y {y0:.0f}-{y1:.0f} (safe {safe})"
+            assert y0 >= safe.top - 1 and y1 <= height - safe.bottom + 1, (
+                f"{slug} page {page}: {char!r} at y {y0:.0f}-{y1:.0f} (safe {safe})"
+            )
     assert checked > 100
 
 

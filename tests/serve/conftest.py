@@ -45,12 +45,16 @@ def app_server(request: pytest.FixtureRequest) -> Iterator[RunningApp]:
     """Serve the project the module's `project` fixture made."""
     root: Path = request.getfixturevalue("project")
     project = Project.at(root)
-    build_request = BuildRequest(project=project, out_dir=(root / "output").resolve(), now=NOW, include_drafts=True, include_future=True, jobs=1)
+    build_request = BuildRequest(
+        project=project, out_dir=(root / "output").resolve(), now=NOW, include_drafts=True, include_future=True, jobs=1
+    )
     studio = Studio(build_request, now=lambda: NOW)
     hub = EventHub()
     security = Security.for_host("127.0.0.1")
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(studio, hub, security), host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(studio, hub, security), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

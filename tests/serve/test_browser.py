@@ -60,10 +60,13 @@ Third post closes it.
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_project(tmp_path_factory.mktemp("browser"), {
-        "carousel.yaml": "defaults:\n  pattern: none\n",
-        "content/alpha.md": ALPHA,
-    })
+    return write_project(
+        tmp_path_factory.mktemp("browser"),
+        {
+            "carousel.yaml": "defaults:\n  pattern: none\n",
+            "content/alpha.md": ALPHA,
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +75,10 @@ def server(project: Path) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--port", str(port), "-j", "1", "--debounce", "0.05"],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     lines: list[str] = []
     ready = threading.Event()
@@ -103,9 +109,19 @@ def browser() -> Iterator[object]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="carousel-chromium-")
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1000"]:
+    for flag in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1000",
+    ]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
     try:
@@ -128,8 +144,8 @@ def slide_urls(driver) -> list[str]:
 def slide_colour(driver, url: str) -> tuple[int, int, int]:
     """The colour of a slide's corner, read from the PNG the page shows."""
     data = driver.execute_async_script(
-        "const done = arguments[1]; fetch(arguments[0]).then(r => r.arrayBuffer())"
-        ".then(b => done(Array.from(new Uint8Array(b))));", url)
+        "const done = arguments[1]; fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));", url
+    )
     with Image.open(io.BytesIO(bytes(data))) as image:
         return image.convert("RGB").getpixel((4, 4))
 
@@ -144,7 +160,11 @@ def test_controls_and_drag_and_drop_write_the_thread_file(server: str, browser, 
 
     # the theme, through its control
     Select(browser.find_element(By.ID, "theme")).select_by_value("midnight")
-    wait_for(browser, lambda d: "theme: midnight # light and calm" in path.read_text(encoding="utf-8"), "the theme is written to the front matter")
+    wait_for(
+        browser,
+        lambda d: "theme: midnight # light and calm" in path.read_text(encoding="utf-8"),
+        "the theme is written to the front matter",
+    )
     wait_for(browser, lambda d: slide_urls(d)[0] != cover, "the preview shows the rebuilt cover")
     assert sum(slide_colour(browser, slide_urls(browser)[0])) < 200  # midnight is dark
 
@@ -154,16 +174,22 @@ def test_controls_and_drag_and_drop_write_the_thread_file(server: str, browser, 
     wait_for(browser, lambda d: "\n<!-- layout: quote -->\nSecond post" in path.read_text(encoding="utf-8"), "the directive is written")
     wait_for(browser, lambda d: slide_urls(d)[2] != before[2], "the preview shows post 2 as a quote")
     assert slide_urls(browser)[:2] == before[:2] and slide_urls(browser)[3:] == before[3:]
-    wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.post[data-post="2"] .layout-tag').text == "quote", "the post card says so")
+    wait_for(
+        browser, lambda d: d.find_element(By.CSS_SELECTOR, '.post[data-post="2"] .layout-tag').text == "quote", "the post card says so"
+    )
 
     # drag post 2's card onto post 1's slide: they now share it
     chip = browser.find_element(By.CSS_SELECTOR, '.post .handle[data-post="2"]')
     target = browser.find_element(By.CSS_SELECTOR, '.slot:has(.chip-post[data-post="1"])')
     ActionChains(browser).click_and_hold(chip).move_to_element_with_offset(chip, 5, 5).move_to_element(target).release().perform()
-    wait_for(browser, lambda d: "slides: [cover, [1, 2], 3, outro]" in path.read_text(encoding="utf-8"), "the arrangement is written as slides:")
+    wait_for(
+        browser, lambda d: "slides: [cover, [1, 2], 3, outro]" in path.read_text(encoding="utf-8"), "the arrangement is written as slides:"
+    )
     wait_for(browser, lambda d: len(slide_urls(d)) == 4, "the preview has one slide fewer")
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("---\ntitle: Alpha thread\ncanvas: {width: 400, height: 500}\ntheme: midnight # light and calm\nslides: [cover, [1, 2], 3, outro]\n---\n")
+    assert text.startswith(
+        "---\ntitle: Alpha thread\ncanvas: {width: 400, height: 500}\ntheme: midnight # light and calm\nslides: [cover, [1, 2], 3, outro]\n---\n"
+    )
 
 
 def test_the_page_follows_the_file_and_shows_build_errors(server: str, browser, project: Path):
@@ -177,7 +203,9 @@ def test_the_page_follows_the_file_and_shows_build_errors(server: str, browser, 
 
     # an edit on disk, as an editor saves it
     urls = slide_urls(browser)
-    path.write_text(path.read_text(encoding="utf-8").replace("Third post closes it.", "Third post, edited in an editor, closes it."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Third post closes it.", "Third post, edited in an editor, closes it."), encoding="utf-8"
+    )
     wait_for(browser, lambda d: slide_urls(d) != urls, "the edited slide is shown without a reload")
     assert browser.execute_script("return window.scrollY") == scrolled
     overlay = browser.find_element(By.ID, "overlay")

@@ -42,8 +42,11 @@ Third post <!-- not a directive -->
 
 
 def changed_lines(before: str, after: str) -> list[str]:
-    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
 
 
 def front(text: str) -> dict:
@@ -128,5 +131,8 @@ def test_carousel_yaml_preset_keeps_comments_and_other_presets():
 
 def test_a_group_replaces_a_shorthand_and_removing_from_a_missing_group_changes_nothing():
     text = "---\npattern: dots\n---\n\nPost.\n"
-    assert edit_front_matter(text, {"pattern": {"name": "dots", "opacity": 0.05}}) == "---\npattern: {name: dots, opacity: 0.05}\n---\n\nPost.\n"
+    assert (
+        edit_front_matter(text, {"pattern": {"name": "dots", "opacity": 0.05}})
+        == "---\npattern: {name: dots, opacity: 0.05}\n---\n\nPost.\n"
+    )
     assert edit_front_matter(text, {"pattern": {"opacity": None}, "typography": {"title": None}}) == text

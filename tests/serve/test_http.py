@@ -43,13 +43,16 @@ Second post, a quote.
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("http")
     (base / "secret.txt").write_text("outside the project", encoding="utf-8")
-    root = write_project(base / "proj", {
-        "carousel.yaml": "# settings\ndefaults:\n  canvas: linkedin-square\n",
-        "content/alpha.md": ALPHA,
-        "content/images/pic.png": png_bytes(),
-        "output/alpha/slides/01.png": png_bytes("#cc3366"),
-        "output/alpha/alpha.pdf": b"%PDF-1.7 stand-in",
-    })
+    root = write_project(
+        base / "proj",
+        {
+            "carousel.yaml": "# settings\ndefaults:\n  canvas: linkedin-square\n",
+            "content/alpha.md": ALPHA,
+            "content/images/pic.png": png_bytes(),
+            "output/alpha/slides/01.png": png_bytes("#cc3366"),
+            "output/alpha/alpha.pdf": b"%PDF-1.7 stand-in",
+        },
+    )
     os.symlink(base / "secret.txt", root / "output" / "leak.png")
     os.symlink(base / "secret.txt", root / "content" / "images" / "leak.png")
     os.symlink(base, root / "content" / "images" / "outside")
@@ -110,23 +113,26 @@ def test_built_output_and_project_images_are_served(app_server: RunningApp):
     assert raw_get(app_server, "/project/content/images/pic.png")[0] == 200
 
 
-@pytest.mark.parametrize("path", [
-    "/output/../carousel.yaml",
-    "/output/alpha/../../carousel.yaml",
-    "/output/%2e%2e/carousel.yaml",
-    "/output/%2E%2E%2Fcarousel.yaml",
-    "/output/%252e%252e/carousel.yaml",
-    "/output/..%5c..%5ccarousel.yaml",
-    "/output//etc/passwd",
-    "/output/%2Fetc%2Fpasswd",
-    "/output/leak.png",  # a symlink out of the project
-    "/project/content/images/leak.png",
-    "/project/content/images/outside/secret.txt",
-    "/project/../secret.txt",
-    "/project/%2e%2e/secret.txt",
-    "/project/content/alpha.md",  # the project serves images only
-    "/project/carousel.yaml",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/output/../carousel.yaml",
+        "/output/alpha/../../carousel.yaml",
+        "/output/%2e%2e/carousel.yaml",
+        "/output/%2E%2E%2Fcarousel.yaml",
+        "/output/%252e%252e/carousel.yaml",
+        "/output/..%5c..%5ccarousel.yaml",
+        "/output//etc/passwd",
+        "/output/%2Fetc%2Fpasswd",
+        "/output/leak.png",  # a symlink out of the project
+        "/project/content/images/leak.png",
+        "/project/content/images/outside/secret.txt",
+        "/project/../secret.txt",
+        "/project/%2e%2e/secret.txt",
+        "/project/content/alpha.md",  # the project serves images only
+        "/project/carousel.yaml",
+    ],
+)
 def test_traversal_and_other_files_are_refused(app_server: RunningApp, path: str):
     status, body = raw_get(app_server, path)
     assert status == 404, path
@@ -146,17 +152,22 @@ def thread_file(app: RunningApp) -> Path:
     return app.studio.project.root / "content" / "alpha.md"
 
 
-@pytest.mark.parametrize("token, origin, reason", [
-    (None, "", "session token"),
-    ("wrong-token", "", "session token"),
-    ("", None, "origin missing"),
-    ("", "http://evil.example", "origin http://evil.example"),
-    ("", "http://localhost:1", "origin http://localhost:1"),
-])
+@pytest.mark.parametrize(
+    "token, origin, reason",
+    [
+        (None, "", "session token"),
+        ("wrong-token", "", "session token"),
+        ("", None, "origin missing"),
+        ("", "http://evil.example", "origin http://evil.example"),
+        ("", "http://localhost:1", "origin http://localhost:1"),
+    ],
+)
 def test_writes_without_token_or_from_another_origin_are_refused(app_server: RunningApp, token, origin, reason):
     path = thread_file(app_server)
     before = path.read_bytes()
-    response = post(app_server, "/api/threads/alpha/options", {"sha256": sha(path), "options": {"theme": "ink"}}, token=token, origin=origin)
+    response = post(
+        app_server, "/api/threads/alpha/options", {"sha256": sha(path), "options": {"theme": "ink"}}, token=token, origin=origin
+    )
     assert response.status_code == 403
     assert reason in response.json()["errors"][0]
     assert path.read_bytes() == before
@@ -165,22 +176,28 @@ def test_writes_without_token_or_from_another_origin_are_refused(app_server: Run
 def test_a_form_post_is_refused(app_server: RunningApp):
     path = thread_file(app_server)
     before = path.read_bytes()
-    response = httpx.post(app_server.url + "/api/threads/alpha/options", data={"theme": "ink"},
-                          headers={"X-Carousel-Token": app_server.token, "Origin": app_server.url})
+    response = httpx.post(
+        app_server.url + "/api/threads/alpha/options",
+        data={"theme": "ink"},
+        headers={"X-Carousel-Token": app_server.token, "Origin": app_server.url},
+    )
     assert response.status_code == 403 and "application/json" in response.json()["errors"][0]
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("options, post_number, message", [
-    ({"thme": "ink"}, None, "content/alpha.md: front matter: unknown key 'thme' (did you mean 'theme'?)"),
-    ({"typography": {"titel": 40}}, None, "front matter: unknown key 'typography.titel' (did you mean 'title'?)"),
-    ({"typography": {"title": 500}}, None, "front matter: typography.title: Input should be less than or equal to 120"),
-    ({"canvas": "linkedin-sqare"}, None, "unknown canvas 'linkedin-sqare' (did you mean 'linkedin-square'?)"),
-    ({"theme": "inkk"}, None, "content/alpha.md:3: front matter: unknown theme 'inkk' (did you mean 'ink'?)"),
-    ({"slides": ["cover", 7]}, None, "front matter: slides: no post 7 (the thread has 2 posts)"),
-    ({"layot": "tweet"}, 2, "directive: unknown key 'layot' (did you mean 'layout'?)"),
-    ({"layout": "twet"}, 2, "directive: unknown layout 'twet' (did you mean 'tweet'?)"),
-])
+@pytest.mark.parametrize(
+    "options, post_number, message",
+    [
+        ({"thme": "ink"}, None, "content/alpha.md: front matter: unknown key 'thme' (did you mean 'theme'?)"),
+        ({"typography": {"titel": 40}}, None, "front matter: unknown key 'typography.titel' (did you mean 'title'?)"),
+        ({"typography": {"title": 500}}, None, "front matter: typography.title: Input should be less than or equal to 120"),
+        ({"canvas": "linkedin-sqare"}, None, "unknown canvas 'linkedin-sqare' (did you mean 'linkedin-square'?)"),
+        ({"theme": "inkk"}, None, "content/alpha.md:3: front matter: unknown theme 'inkk' (did you mean 'ink'?)"),
+        ({"slides": ["cover", 7]}, None, "front matter: slides: no post 7 (the thread has 2 posts)"),
+        ({"layot": "tweet"}, 2, "directive: unknown key 'layot' (did you mean 'layout'?)"),
+        ({"layout": "twet"}, 2, "directive: unknown layout 'twet' (did you mean 'tweet'?)"),
+    ],
+)
 def test_invalid_options_get_422_with_the_schema_message_and_leave_the_file(app_server: RunningApp, options, post_number, message):
     path = thread_file(app_server)
     before = path.read_bytes()
@@ -204,7 +221,9 @@ def test_a_stale_page_is_refused_with_409(app_server: RunningApp):
 
 def test_valid_changes_are_written_back_keeping_the_rest(app_server: RunningApp):
     path = thread_file(app_server)
-    response = post(app_server, "/api/threads/alpha/options", {"sha256": sha(path), "options": {"theme": "midnight", "typography": {"title": 42}}})
+    response = post(
+        app_server, "/api/threads/alpha/options", {"sha256": sha(path), "options": {"theme": "midnight", "typography": {"title": 42}}}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["sha256"] == sha(path)
     text = path.read_text(encoding="utf-8")
@@ -222,7 +241,9 @@ def test_apply_image_writes_a_path_relative_to_the_thread(app_server: RunningApp
         response = post(app_server, "/api/threads/alpha/options", {"sha256": sha(path), "post": 2, "options": {"image": outside}})
         assert response.status_code == 422, outside
         assert "pick an image file inside the project" in response.json()["errors"][0]
-    response = post(app_server, "/api/threads/alpha/options", {"sha256": sha(path), "post": 2, "options": {"image": "content/images/pic.png"}})
+    response = post(
+        app_server, "/api/threads/alpha/options", {"sha256": sha(path), "post": 2, "options": {"image": "content/images/pic.png"}}
+    )
     assert response.status_code == 200, response.text
     assert "<!-- layout: quote, image: images/pic.png -->" in path.read_text(encoding="utf-8")
     detail = httpx.get(app_server.url + "/api/threads/alpha").json()
@@ -241,7 +262,9 @@ def test_save_as_preset_writes_carousel_yaml(app_server: RunningApp):
     assert config.read_bytes() == before
     refused = post(app_server, "/api/presets", {"name": "bold", "options": {"theme": "ink"}, "config_sha256": sha(config)}, token=None)
     assert refused.status_code == 403
-    response = post(app_server, "/api/presets", {"name": "bold", "options": {"theme": "ink", "pattern": "grid"}, "config_sha256": sha(config)})
+    response = post(
+        app_server, "/api/presets", {"name": "bold", "options": {"theme": "ink", "pattern": "grid"}, "config_sha256": sha(config)}
+    )
     assert response.status_code == 200, response.text
     text = config.read_text(encoding="utf-8")
     assert text.startswith("# settings\ndefaults:\n  canvas: linkedin-square\n")
@@ -253,10 +276,14 @@ def test_events_stream_one_build_event_per_rebuilt_thread(app_server: RunningApp
     from generator.errors import Diagnostic
     from generator.watch import WatchUpdate
 
-    update = WatchUpdate(results=(
-        ThreadResult("alpha", "content/alpha.md", "built"),
-        ThreadResult("beta", "content/beta.md", "failed", diagnostics=[Diagnostic("content/beta.md", 3, "front matter: unknown theme 'x'")]),
-    ))
+    update = WatchUpdate(
+        results=(
+            ThreadResult("alpha", "content/alpha.md", "built"),
+            ThreadResult(
+                "beta", "content/beta.md", "failed", diagnostics=[Diagnostic("content/beta.md", 3, "front matter: unknown theme 'x'")]
+            ),
+        )
+    )
     seen: list[tuple[str, dict]] = []
     with httpx.stream("GET", app_server.url + "/events", timeout=30) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
