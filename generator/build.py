@@ -174,7 +174,8 @@ def target_passes(catalog: Catalog, request: BuildRequest) -> list[str | None]:
                 Diagnostic("--target", None, f"unknown target '{request.target}'{did_you_mean(request.target, declared)}{known}")
             )
         return [request.target]
-    return declared or [None]
+    passes: list[str | None] = [*declared] if declared else [None]
+    return passes
 
 
 def plan_units(catalog: Catalog, request: BuildRequest, paths: Iterable[Path] | None = None) -> list[Planned]:
@@ -351,7 +352,7 @@ class Builder:
         shown = self.project.relative(path)
         slug = self.cache.slug_of_source(shown, target)
         entry = self.cache.entries.get(slug) if slug is not None else None
-        if entry is None or entry.stamp is None or entry.deps is None or not entry.meta:
+        if slug is None or entry is None or entry.stamp is None or entry.deps is None or not entry.meta:
             return None
         if context.stamp(path, entry.deps) != entry.stamp:
             return None

@@ -287,7 +287,8 @@ class KeyContext:
                     names = list(meta.find_referenced_templates(Environment().parse(found[1].read_text(encoding="utf-8"))))
                 except (OSError, UnicodeDecodeError, TemplateSyntaxError):
                     names = []  # the render reports it; the file itself is a dependency anyway
-                references = None if any(n is None for n in names) else frozenset(names)
+                known = [n for n in names if n is not None]
+                references = frozenset(known) if len(known) == len(names) else None
             self._references[name] = references
         return self._references[name]
 
@@ -555,12 +556,13 @@ class BuildCache:
     @classmethod
     def open(cls, cache_dir: Path, shown: str) -> BuildCache:
         """Load the cache; a corrupt or foreign one is discarded with a warning."""
-        cache = cls(cache_dir / CACHE_FILE_NAME)
-        if not cache.path.exists():
+        path = cache_dir / CACHE_FILE_NAME
+        cache = cls(path)
+        if not path.exists():
             return cache
         shown_file = f"{shown}/{CACHE_FILE_NAME}"
         try:
-            data = json.loads(cache.path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             cache._discard(shown_file, f"corrupt build cache discarded ({type(error).__name__}: {error})")
             return cache

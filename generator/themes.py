@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import Field, field_validator
 
@@ -201,7 +201,7 @@ def load_theme(project: Project, name: str) -> Theme:
         mode=str(merged.get("mode", "light")),
         colours=colours,
         fonts=fonts,
-        display_weight=int(merged.get("display_weight", 800)),
+        display_weight=int(cast(int, merged.get("display_weight", 800))),
         title_transform=str(merged.get("title_transform", "none")),
         css_files=css_files,
         source_files=sources,

@@ -24,6 +24,7 @@ from generator.cli.common import (
 )
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress, result_lines, summary_line
+from generator.shards import Shard
 
 
 def report_thread(result: ThreadResult) -> None:
@@ -43,7 +44,21 @@ def report_thread(result: ThreadResult) -> None:
 @project_option
 @debug_option
 @exits_on_carousel_error
-def build_command(paths, format_option, out_dir, jobs, drafts, future, now_option, strict, force, target, shard, project_dir, **overrides):
+def build_command(
+    paths: tuple[Path, ...],
+    format_option: str | None,
+    out_dir: Path | None,
+    jobs: int | None,
+    drafts: bool,
+    future: bool,
+    now_option: str | None,
+    strict: bool,
+    force: bool,
+    target: str | None,
+    shard: Shard | None,
+    project_dir: Path | None,
+    **overrides: str | None,
+) -> None:
     """Build all threads of content/, or the named thread files."""
     started = time.perf_counter()
     project = require_project(project_dir)

@@ -22,6 +22,7 @@ from generator.cli.common import (
 )
 from generator.errors import ConfigError, Diagnostic, Severity
 from generator.parallel import default_jobs
+from generator.shards import Shard
 
 
 @click.command("check")
@@ -34,7 +35,15 @@ from generator.parallel import default_jobs
 @project_option
 @debug_option
 @exits_on_carousel_error
-def check_command(paths, as_json, strict, jobs, target, shard, project_dir):
+def check_command(
+    paths: tuple[Path, ...],
+    as_json: bool,
+    strict: bool,
+    jobs: int | None,
+    target: str | None,
+    shard: Shard | None,
+    project_dir: Path | None,
+) -> None:
     """Lint config and threads against LinkedIn's and Instagram's rules; exit non-zero on errors."""
     project = require_project(project_dir)
     catalog = load_catalog(project)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -44,8 +45,20 @@ from generator.watch import DEBOUNCE_SECONDS, Watcher
 @debug_option
 @exits_on_carousel_error
 def watch_command(
-    out_dir, format_option, jobs, drafts, future, now_option, strict, force, target, poll, debounce, project_dir, **overrides
-):
+    out_dir: Path | None,
+    format_option: str | None,
+    jobs: int | None,
+    drafts: bool,
+    future: bool,
+    now_option: str | None,
+    strict: bool,
+    force: bool,
+    target: str | None,
+    poll: bool,
+    debounce: float,
+    project_dir: Path | None,
+    **overrides: str | None,
+) -> None:
     """Build, then watch content, layouts, themes, assets and carousel.yaml and rebuild on save."""
     project = require_project(project_dir)
     request = BuildRequest(

@@ -83,7 +83,7 @@ def plain(value: Any) -> Any:
         fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
     else:
         raise TypeError(f"{type(value).__name__} is not plain data for a template")
-    fields.update({name: getattr(value, name) for name in _properties(type(value))})
+    fields.update({name: getattr(value, name) for name in _properties(type(value))})  # type: ignore[arg-type]  # (classes hash)
     return SimpleNamespace(**{name: plain(item) for name, item in fields.items() if _shown(item)})
 
 
