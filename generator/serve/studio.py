@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import threading
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +37,8 @@ from generator.serve.paths import project_images, safe_project_image
 from generator.threads import load_thread, slug_for
 from generator.watch import WatchUpdate
 
-FITS = ("split", "shrink", "off")
+# The fit modes the schema accepts, so a new mode shows in the studio without an edit here.
+FITS: tuple[str, ...] = typing.get_args(Options.model_fields["fit"].annotation)
 PRESET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 EXCERPT_CHARS = 90
 
