@@ -22,15 +22,18 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.errors import CarouselError, Diagnostic, internal_error
 from generator.model import ThreadPlan
 from generator.project import Project
+
+if TYPE_CHECKING:
+    from generator.render.thread import Renderer
 
 
 def default_jobs() -> int:
@@ -45,9 +48,10 @@ def default_jobs() -> int:
 RECYCLE_AFTER = 50
 
 
-def _find_malloc_trim():
+def _find_malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(None).malloc_trim  # glibc
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # glibc
+        return trim
     except (AttributeError, OSError):
         return None
 
@@ -96,15 +100,16 @@ class _RendererHolder:
     def __init__(self, project: Project):
         self.project = project
         self.generation: int | None = None
-        self.renderer = None
+        self.renderer: Renderer | None = None
         self._frozen = False
 
-    def renew(self, generation: int) -> None:
+    def renew(self, generation: int) -> Renderer:
         """A fresh Renderer (fonts configured, templates and themes read anew)."""
         from generator.render.thread import Renderer
 
         self.renderer = Renderer(self.project)
         self.generation = generation
+        return self.renderer
 
     def render(self, job: RenderJob, *, release: bool = True) -> RenderOutcome:
         """Render one job; `release=False` skips freeing memory after it (the process is about to end)."""
@@ -119,9 +124,10 @@ class _RendererHolder:
 
     def _render(self, job: RenderJob) -> RenderOutcome:
         try:
-            if self.renderer is None or self.generation != job.generation:
-                self.renew(job.generation)
-            return RenderOutcome(self.renderer.render(job.plan, strict=job.strict))
+            renderer = self.renderer
+            if renderer is None or self.generation != job.generation:
+                renderer = self.renew(job.generation)
+            return RenderOutcome(renderer.render(job.plan, strict=job.strict))
         except CarouselError as error:
             return RenderOutcome(None, list(error.diagnostics), error.exit_code)
         except Exception as error:  # a bug or a library failure: report it as this thread's failure
@@ -241,7 +247,7 @@ class _Lane:
             self.done = 0
             self.executor.submit(_ping)  # executors start their process on the first submit
 
-    def submit(self, job: RenderJob) -> Future:
+    def submit(self, job: RenderJob) -> Future[RenderOutcome]:
         self.start()
         assert self.executor is not None
         return self.executor.submit(_render_in_worker, job)
@@ -306,7 +312,7 @@ class PoolBackend:
 
     def render_many(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[RenderJob, RenderOutcome]]:
         pending = deque(jobs)
-        running: dict[Future, tuple[_Lane, RenderJob]] = {}
+        running: dict[Future[RenderOutcome], tuple[_Lane, RenderJob]] = {}
 
         def feed(lane: _Lane) -> Iterator[tuple[RenderJob, RenderOutcome]]:
             while pending:

@@ -8,6 +8,7 @@ build can warn, naming the file.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator.render.engine import weasyprint
@@ -18,10 +19,10 @@ class RefusedResource(ValueError):
     """Raised (and caught by WeasyPrint) for a resource outside the allowed folders."""
 
 
-class ConfinedURLFetcher(weasyprint.URLFetcher):
+class ConfinedURLFetcher(weasyprint.URLFetcher):  # type: ignore[misc]  # (WeasyPrint is untyped)
     """Fetches `data:` URLs and files inside `roots`; refuses everything else."""
 
-    def __init__(self, roots: tuple[Path, ...], **kwargs):
+    def __init__(self, roots: tuple[Path, ...], **kwargs: Any):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, **kwargs)
         self.roots = tuple(root.resolve() for root in roots)
         self.refused: list[str] = []
@@ -49,7 +50,7 @@ class ConfinedURLFetcher(weasyprint.URLFetcher):
         self.refused.append(f"{self.shown(url)} ({reason})")
         return RefusedResource(f"refused {self.shown(url)}: {reason}")
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         if not self.allows(url):
             raise self.refuse(url, "outside the project" if url.startswith("file:") else "slides load only files inside the project")
         if _is_svg(url):

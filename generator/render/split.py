@@ -98,11 +98,11 @@ class _Tokenizer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tokens: list[Token] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raw = self.get_starttag_text() or f"<{tag}>"
         self.tokens.append(Token("void" if tag in VOID_TAGS else "start", tag, raw))
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raw = self.get_starttag_text() or f"<{tag}>"
         if tag in VOID_TAGS:
             self.tokens.append(Token("void", tag, raw))
@@ -110,11 +110,11 @@ class _Tokenizer(HTMLParser):
             self.tokens.append(Token("start", tag, raw))
             self.tokens.append(Token("end", tag))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag not in VOID_TAGS:
             self.tokens.append(Token("end", tag))
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.tokens and self.tokens[-1].kind == "text":
             self.tokens[-1] = Token("text", text=self.tokens[-1].text + data)
         else:
