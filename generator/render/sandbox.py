@@ -78,7 +78,7 @@ class _BoundLoops(NodeTransformer):
         return _env_call("bounded_value", node)
 
 
-def _env_call(method: str, argument: nodes.Expr) -> nodes.Call:
+def _env_call(method: str, argument: nodes.Node) -> nodes.Call:
     return nodes.Call(nodes.EnvironmentAttribute(method), [argument], [], None, None, lineno=argument.lineno)
 
 
@@ -112,7 +112,8 @@ class LayoutSandbox(SandboxedEnvironment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
-        return _BoundLoops().visit(tree)
+        bounded: nodes.Template = _BoundLoops().visit(tree)
+        return bounded
 
     # budget checks reached from compiled templates
     def bounded_iter(self, iterable: Iterable[Any]) -> Iterator[Any]:
@@ -126,7 +127,7 @@ class LayoutSandbox(SandboxedEnvironment):
             raise LayoutLimitExceeded(f"layout built a value of {len(value):,} characters (limit {MAX_VALUE_CHARS:,})")
         return value
 
-    def call(self, __context, __obj, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def call(self, __context, __obj, *args, **kwargs):  # type: ignore[no-untyped-def]
         _check_time()
         return super().call(__context, __obj, *args, **kwargs)
 
@@ -134,7 +135,7 @@ class LayoutSandbox(SandboxedEnvironment):
         _check_time()
         return super().getattr(obj, attribute)
 
-    def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:  # type: ignore[no-untyped-def,override]
+    def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:  # type: ignore[no-untyped-def]
         _check_time()
         if operator_name == "*":
             for sized, count in ((left, right), (right, left)):
