@@ -90,9 +90,34 @@ def _page_count(pdf: Path) -> int:
 EXTRACTORS = {"pdftotext": pdftotext_pages, "pdfium": pdfium_pages}
 
 
+# layouts that set text in side-by-side columns: extractors read them row by row, so
+# their words are checked as present, not in source order (see column_words)
+COLUMN_LAYOUTS = frozenset({"compare"})
+
+
+def _post_layout(post) -> str:
+    layout = post.directives.get("layout") if post.directives else None
+    return layout if isinstance(layout, str) else ""
+
+
+def column_words(markdown_text: str) -> list[str]:
+    """The words of a thread's posts set in columns (COLUMN_LAYOUTS)."""
+    source, _ = split_thread(markdown_text, "thread.md")
+    md = new_markdown()
+    words: list[str] = []
+    for post in source.posts:
+        if _post_layout(post) in COLUMN_LAYOUTS:
+            rendered = render_post(md, post.markdown)
+            words += normal_words(plain_text(rendered.title_html))
+            for block in rendered.blocks:
+                words += normal_words(plain_text(block))
+    return words
+
+
 def thread_source_words(markdown_text: str, with_cover: bool = True) -> list[str]:
     """The words a thread's slides must show, in order: cover title and subtitle (when
-    the cover is shown), then every post's title and body."""
+    the cover is shown), then every post's title and body (posts set in columns are
+    left to column_words)."""
     source, _ = split_thread(markdown_text, "thread.md")
     md = new_markdown()
     words: list[str] = []
@@ -102,6 +127,8 @@ def thread_source_words(markdown_text: str, with_cover: bool = True) -> list[str
             if isinstance(value, str):
                 words += normal_words(plain_text(render_inline(md, value)))
     for post in source.posts:
+        if _post_layout(post) in COLUMN_LAYOUTS:
+            continue
         rendered = render_post(md, post.markdown)
         title = post.directives.get("title") if post.directives else None
         words += normal_words(plain_text(render_inline(md, title) if isinstance(title, str) else rendered.title_html))

@@ -10,7 +10,7 @@ import pytest
 
 from tests.fixtures.fit.corpus import write_corpus
 from tests.helpers import REPO_ROOT, run_carousel, write_project
-from tests.textlayer import EXTRACTORS, missing_words, normal_words, pdfium_pages, pdftotext_pages, thread_source_words
+from tests.textlayer import EXTRACTORS, column_words, missing_words, normal_words, pdfium_pages, pdftotext_pages, thread_source_words
 
 SAMPLES = sorted((REPO_ROOT / "content").glob("*.md"))
 
@@ -43,8 +43,11 @@ def _layer_words(pdf: Path, extractor: str) -> list[str]:
 @pytest.mark.parametrize("sample", [path.stem for path in SAMPLES])
 def test_every_sample_word_is_whole_and_in_order(samples, sample, extractor):
     text = (samples / "content" / f"{sample}.md").read_text(encoding="utf-8")
-    missing = missing_words(thread_source_words(text), _layer_words(samples / "output" / sample / f"{sample}.pdf", extractor))
+    layer = _layer_words(samples / "output" / sample / f"{sample}.pdf", extractor)
+    missing = missing_words(thread_source_words(text), layer)
     assert not missing, f"{sample} ({extractor}): " + "; ".join(missing[:5])
+    # two-column slides are read row by row: every word there, whole
+    assert not [word for word in column_words(text) if word not in layer], sample
 
 
 @pytest.mark.parametrize("extractor", sorted(EXTRACTORS))
