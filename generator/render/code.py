@@ -18,7 +18,7 @@ NATURAL_EM = 0.84  # of the body size: code set beside larger body text grows wi
 MONO_ADVANCE = 0.6  # em: every glyph of JetBrains Mono is 600/1000 em wide
 PADDING_UNITS = 5  # grid units each side (`.highlight pre` padding: var(--space-5))
 
-CODE_BLOCK = re.compile(r'(<div class="highlight"><pre)(>)(.*?)(</pre>)', re.DOTALL)
+CODE_BLOCK = re.compile(r'(<div class="highlight"[^>]*><pre)(>)(.*?)(</pre>)', re.DOTALL)  # the fitter marks blocks
 TAG = re.compile(r"<[^>]+>")
 # a token boundary where a line may break: not before closing punctuation
 TOKEN_BOUNDARY = re.compile(r"</span>(<span[^>]*>)(?![),.;:\]}])")
@@ -41,7 +41,7 @@ def code_size(longest: int, *, body_px: float, column_px: float, scale: float, u
 def size_code_blocks(html: str, *, body_px: float, column_px: float, scale: float, unit: float) -> str:
     """Every highlighted code block of a slide's HTML at its readable size (inline style),
     with break opportunities between the tokens of lines that would not fit."""
-    if '<div class="highlight">' not in html:
+    if 'class="highlight"' not in html:
         return html
 
     def size(match: re.Match[str]) -> str:

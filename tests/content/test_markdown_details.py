@@ -120,3 +120,16 @@ def test_draw_formula_refuses_huge_input():
 
 def test_captions_keep_the_formula_source(md):
     assert markdown_plain(md, "Energy $E=mc^2$ ==matters==.") == "Energy $E=mc^2$ matters."
+
+
+def test_code_blocks_are_sized_to_read_and_not_to_wrap(md):
+    from generator.render.code import size_code_blocks
+
+    short = render_post(md, "```python\nx = 1\n```").blocks[0].replace('class="highlight"', 'class="highlight" data-fit-block="0"')
+    assert 'style="font-size: 30px"' in size_code_blocks(short, body_px=36, column_px=920, scale=1.0, unit=8)
+    grown = size_code_blocks(short, body_px=54, column_px=920, scale=1.0, unit=8)
+    assert 'style="font-size: 45px"' in grown  # grows with the body while it fits
+    line = "value = " + " + ".join(f"weights[{n}]" for n in range(8))  # 100 characters
+    long = render_post(md, f"```python\n{line}\n```").blocks[0]
+    sized = size_code_blocks(long, body_px=36, column_px=920, scale=1.0, unit=8)
+    assert 'style="font-size: 24px"' in sized and "\u200b" in sized  # the floor, with breaks between tokens
