@@ -2,8 +2,9 @@
 
 DESIGN: code is at least 30 px on a 1080 px slide; it may come down to 24 px only so
 that its longest line fits without wrapping. A line still too long at the size chosen
-gets break opportunities (`<wbr>`) between its highlighted tokens, so it wraps at a
-token boundary (the stylesheet only breaks inside a token longer than a line).
+wraps at its spaces; a run without spaces longer than the line gets break opportunities
+(U+200B) between its highlighted tokens, so it wraps at a token boundary, never inside
+a token.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ def _visible(line_html: str) -> str:
     return html_lib.unescape(TAG.sub("", line_html)).expandtabs(4)
 
 
+def _longest_run(line_html: str) -> int:
+    """The longest run of a line without a space: only a run longer than the line needs
+    breaks between its tokens (elsewhere the line wraps at spaces, words stay whole)."""
+    return max((len(run) for run in _visible(line_html).split()), default=0)
+
+
 def code_size(longest: int, *, body_px: float, column_px: float, scale: float, unit: float) -> float:
     """The font size (px) for a code block whose longest line has `longest` characters."""
     readable, floor = READABLE_PX * scale, FLOOR_PX * scale
@@ -50,7 +57,7 @@ def size_code_blocks(html: str, *, body_px: float, column_px: float, scale: floa
         longest = max((len(_visible(line)) for line in lines), default=0)
         px = code_size(longest, body_px=body_px, column_px=column_px, scale=scale, unit=unit)
         columns = int((column_px - 2 * PADDING_UNITS * unit) / (px * MONO_ADVANCE))
-        lines = [TOKEN_BOUNDARY.sub("</span>\\1\u200b", line) if len(_visible(line)) > columns else line for line in lines]
+        lines = [TOKEN_BOUNDARY.sub("</span>\\1\u200b", line) if _longest_run(line) > columns else line for line in lines]
         return f'{opening} style="font-size: {px:g}px"{close_tag}' + "\n".join(lines) + end
 
     return CODE_BLOCK.sub(size, html)

@@ -129,7 +129,9 @@ def test_code_blocks_are_sized_to_read_and_not_to_wrap(md):
     assert 'style="font-size: 30px"' in size_code_blocks(short, body_px=36, column_px=920, scale=1.0, unit=8)
     grown = size_code_blocks(short, body_px=54, column_px=920, scale=1.0, unit=8)
     assert 'style="font-size: 45px"' in grown  # grows with the body while it fits
-    line = "value = " + " + ".join(f"weights[{n}]" for n in range(8))  # 100 characters
-    long = render_post(md, f"```python\n{line}\n```").blocks[0]
-    sized = size_code_blocks(long, body_px=36, column_px=920, scale=1.0, unit=8)
-    assert 'style="font-size: 24px"' in sized and "\u200b" in sized  # the floor, with breaks between tokens
+    spaced = "value = " + " + ".join(f"weights[{n}]" for n in range(8))  # wraps at its spaces
+    sized = size_code_blocks(render_post(md, f"```python\n{spaced}\n```").blocks[0], body_px=36, column_px=920, scale=1.0, unit=8)
+    assert 'style="font-size: 24px"' in sized and "\u200b" not in sized
+    run = "value=" + "+".join(f"weights[{n}]" for n in range(8))  # no space to wrap at
+    sized = size_code_blocks(render_post(md, f"```python\n{run}\n```").blocks[0], body_px=36, column_px=920, scale=1.0, unit=8)
+    assert 'style="font-size: 24px"' in sized and "\u200b" in sized  # breaks between tokens
