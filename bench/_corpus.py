@@ -15,55 +15,12 @@ sys.path.append(str(REPO))  # PYTHONPATH (e.g. a snapshot of the code) comes fir
 
 LAYOUTS = ("classic", "numbered", "quote", "classic", "tweet", "classic")
 THEMES = ("paper", "midnight", "paper", "ocean", "forest")
-WORDS = [
-    "ship",
-    "small",
-    "batches",
-    "often",
-    "because",
-    "every",
-    "release",
-    "teaches",
-    "the",
-    "team",
-    "something",
-    "real",
-    "about",
-    "users",
-    "and",
-    "the",
-    "cost",
-    "of",
-    "waiting",
-    "grows",
-    "quietly",
-    "until",
-    "a",
-    "launch",
-    "turns",
-    "into",
-    "a",
-    "week",
-    "of",
-    "firefighting",
-    "while",
-    "short",
-    "feedback",
-    "loops",
-    "keep",
-    "attention",
-    "on",
-    "what",
-    "matters",
-    "most",
-    "to",
-    "the",
-    "people",
-    "who",
-    "use",
-    "the",
-    "product",
-]
+# The benchmark text: a plain English sentence, repeated and shuffled into posts.
+TEXT = (
+    "ship small batches often because every release teaches the team something real about users and the cost of waiting grows quietly until a launch "
+    "turns into a week of firefighting while short feedback loops keep attention on what matters most to the people who use the product"
+)
+WORDS = TEXT.split()
 
 CONFIG = """\
 defaults:

@@ -36,58 +36,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from _corpus import WORDS  # the same text as the other build benchmarks
+
 REPO = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = REPO / "bench" / "_bare_weasyprint.py"
 WIDTH, HEIGHT = 1080, 1350  # linkedin-portrait, our default canvas
-WORDS = [
-    "ship",
-    "small",
-    "batches",
-    "often",
-    "because",
-    "every",
-    "release",
-    "teaches",
-    "the",
-    "team",
-    "something",
-    "real",
-    "about",
-    "users",
-    "and",
-    "the",
-    "cost",
-    "of",
-    "waiting",
-    "grows",
-    "quietly",
-    "until",
-    "a",
-    "launch",
-    "turns",
-    "into",
-    "a",
-    "week",
-    "of",
-    "firefighting",
-    "while",
-    "short",
-    "feedback",
-    "loops",
-    "keep",
-    "attention",
-    "on",
-    "what",
-    "matters",
-    "most",
-    "to",
-    "the",
-    "people",
-    "who",
-    "use",
-    "the",
-    "product",
-]
 
 
 @dataclass
