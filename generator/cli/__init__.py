@@ -7,10 +7,14 @@ pay for importing WeasyPrint.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from generator import __version__
+
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
 # command name -> "module:attribute" of its click.Command
 COMMANDS: dict[str, str] = {
@@ -51,15 +55,20 @@ def set_debug_flag(context: click.Context, _param: click.Parameter, value: bool)
         context.meta[DEBUG_KEY] = True
 
 
+def debug_option(function: CommandFunction) -> CommandFunction:
+    """`--debug` on the group or on a command: tracebacks of internal errors are shown."""
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=set_debug_flag,
+        help="Show the traceback of an internal error (a bug to report).",
+    )(function)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carousel")
-@click.option(
-    "--debug",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=set_debug_flag,
-    help="Show the traceback of an internal error (a bug to report).",
-)
+@debug_option
 def main() -> None:
     """Carousel Studio: turn Markdown threads into LinkedIn and Instagram carousels."""

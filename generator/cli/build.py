@@ -10,11 +10,11 @@ import click
 
 from generator.build import BuildRequest, ThreadResult, run_build
 from generator.catalog import validate_cli_layer
+from generator.cli import debug_option
 from generator.cli.common import (
     build_options,
     cli_layer,
     debug_mode,
-    debug_option,
     exits_on_carousel_error,
     override_options,
     parse_now,

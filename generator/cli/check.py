@@ -11,8 +11,8 @@ import click
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog
 from generator.check import check_project
+from generator.cli import debug_option
 from generator.cli.common import (
-    debug_option,
     exits_on_carousel_error,
     parse_now,
     print_diagnostic,

@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from generator.cli import DEBUG_KEY, set_debug_flag
+from generator.cli import DEBUG_KEY
 from generator.errors import CarouselError, ConfigError, Diagnostic, internal_error
 from generator.progress import format_diagnostic
 from generator.project import CONFIG_NAME, Project
@@ -70,17 +70,6 @@ def debug_mode() -> bool:
     return bool(os.environ.get("CAROUSEL_DEBUG")) or bool(context is not None and context.meta.get(DEBUG_KEY))
 
 
-def debug_option(function: CommandFunction) -> CommandFunction:
-    return click.option(
-        "--debug",
-        is_flag=True,
-        expose_value=False,
-        is_eager=True,
-        callback=set_debug_flag,
-        help="Show the traceback of an internal error (a bug to report).",
-    )(function)
-
-
 def build_options(force_help: str, jobs_help: str) -> Callable[[CommandFunction], CommandFunction]:
     """The options `build` and `watch` share: outputs, selection by status and time, strictness."""
 
@@ -106,6 +95,23 @@ def build_options(force_help: str, jobs_help: str) -> Callable[[CommandFunction]
         ):
             function = decorator(function)
         return function
+
+    return decorate
+
+
+def watch_loop_options(debounce_default: float) -> Callable[[CommandFunction], CommandFunction]:
+    """`--poll` and `--debounce`, shared by the commands that run the watch loop (watch, serve)."""
+
+    def decorate(function: CommandFunction) -> CommandFunction:
+        function = click.option(
+            "--debounce",
+            type=click.FloatRange(min=0),
+            default=debounce_default,
+            show_default=True,
+            metavar="SECONDS",
+            help="Quiet time that ends a burst of changes.",
+        )(function)
+        return click.option("--poll", is_flag=True, help="Poll for changes (network or container file systems without events).")(function)
 
     return decorate
 

@@ -9,7 +9,7 @@ import click
 
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog, validate_cli_layer
-from generator.cli.common import exits_on_carousel_error, parse_now, project_option, resolve_project
+from generator.cli.common import exits_on_carousel_error, parse_now, project_option, resolve_project, watch_loop_options
 from generator.errors import CarouselError, ConfigError
 from generator.parallel import default_jobs
 from generator.watch import DEBOUNCE_SECONDS
@@ -29,15 +29,7 @@ PREVIEW_FORMATS = "pdf,png"  # the studio shows slide PNGs and links the PDF
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Output folder (default: output/).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Rendering processes kept warm (default: CPU count).")
 @click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for due dates).")
-@click.option("--poll", is_flag=True, help="Poll for changes (network or container file systems without events).")
-@click.option(
-    "--debounce",
-    type=click.FloatRange(min=0),
-    default=DEBOUNCE_SECONDS,
-    show_default=True,
-    metavar="SECONDS",
-    help="Quiet time that ends a burst of changes.",
-)
+@watch_loop_options(DEBOUNCE_SECONDS)
 @project_option
 @exits_on_carousel_error
 def serve_command(

@@ -9,16 +9,17 @@ import click
 
 from generator.build import BuildRequest
 from generator.catalog import cli_layer_problems, load_catalog, validate_cli_layer
+from generator.cli import debug_option
 from generator.cli.common import (
     build_options,
     cli_layer,
     debug_mode,
-    debug_option,
     exits_on_carousel_error,
     override_options,
     parse_now,
     project_option,
     require_project,
+    watch_loop_options,
 )
 from generator.errors import CarouselError, ConfigError
 from generator.parallel import default_jobs
@@ -31,15 +32,7 @@ from generator.watch import DEBOUNCE_SECONDS, Watcher
     force_help="Render every thread in the initial build, ignoring the build cache.",
     jobs_help="Rendering processes kept warm (default: CPU count).",
 )
-@click.option("--poll", is_flag=True, help="Poll for changes (network or container file systems without events).")
-@click.option(
-    "--debounce",
-    type=click.FloatRange(min=0),
-    default=DEBOUNCE_SECONDS,
-    show_default=True,
-    metavar="SECONDS",
-    help="Quiet time that ends a burst of changes.",
-)
+@watch_loop_options(DEBOUNCE_SECONDS)
 @override_options
 @project_option
 @debug_option
