@@ -28,6 +28,7 @@ and watching goes on.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import signal
 import threading
@@ -70,6 +71,16 @@ _TEMP_NAME = re.compile(
 def is_temp_file(name: str) -> bool:
     """Whether a file name is an editor's temporary or backup file."""
     return bool(_TEMP_NAME.search(name))
+
+
+class _ShutdownRaceNotice(logging.Filter):
+    """Drops watchdog's "queue_events() called when the thread is inactive" record (see Watcher.stop)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+_SHUTDOWN_RACE_NOTICE = _ShutdownRaceNotice()
 
 
 class ChangeQueue:
@@ -212,6 +223,9 @@ class Watcher:
 
     def stop(self) -> None:
         if self.observer is not None:
+            # watchdog's inotify emitter logs an error when a read returns after stop() (a shutdown race in
+            # the library, nothing is lost); it would be the last line a user sees after Ctrl-C.
+            logging.getLogger("watchdog.observers.inotify").addFilter(_SHUTDOWN_RACE_NOTICE)
             self.observer.stop()
             try:
                 self.observer.join(timeout=5)
