@@ -211,3 +211,22 @@ def cpu_count() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def full_build_argv(project: Path, formats: str, out: Path) -> list[str]:
+    """Our whole build of `project` in a fresh process: every thread rendered (--force), one worker."""
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--force",
+        "-j",
+        "1",
+        "--format",
+        formats,
+        "--out",
+        str(out),
+        "--project",
+        str(project),
+    ]

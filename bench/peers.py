@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _corpus import WORDS  # the same text as the other build benchmarks
+from _corpus import WORDS, full_build_argv  # the same text as the other build benchmarks
 
 REPO = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = REPO / "bench" / "_bare_weasyprint.py"
@@ -160,21 +160,7 @@ def contenders(deck: Deck, folder: Path, marp: str | None, *, with_png: bool) ->
     out = folder / "out"
     found: dict[str, tuple[list[str], Path]] = {
         "ours pdf": (
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "build",
-                "--force",
-                "-j",
-                "1",
-                "--format",
-                "pdf",
-                "--out",
-                str(out / "ours-pdf"),
-                "--project",
-                str(ours),
-            ],
+            full_build_argv(ours, "pdf", out / "ours-pdf"),
             ours,
         ),
         "bare weasyprint pdf": (
@@ -184,21 +170,7 @@ def contenders(deck: Deck, folder: Path, marp: str | None, *, with_png: bool) ->
     }
     if with_png:
         found["ours pdf+png"] = (
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "build",
-                "--force",
-                "-j",
-                "1",
-                "--format",
-                "pdf,png",
-                "--out",
-                str(out / "ours-png"),
-                "--project",
-                str(ours),
-            ],
+            full_build_argv(ours, "pdf,png", out / "ours-png"),
             ours,
         )
     if marp:

@@ -27,6 +27,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from _corpus import full_build_argv
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -43,21 +45,7 @@ def whole_process(project: Path, formats: str, out: Path) -> tuple[float, float]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--force",
-            "-j",
-            "1",
-            "--format",
-            formats,
-            "--out",
-            str(out),
-            "--project",
-            str(project),
-        ],
+        full_build_argv(project, formats, out),
         check=True,
         capture_output=True,
         cwd=project,
