@@ -58,8 +58,10 @@ format: install
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
+# The suite takes about 4 min on 2 cores. pytest-timeout fails a hung test after 5 min (pyproject.toml);
+# `timeout` stops a stalled run with pytest's summary (SIGINT) long before CI's own limit.
 test: install test-tools lint
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	timeout --signal=INT --kill-after=60 1200 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=20
 
 bench: $(STAMP)
 	$(BIN)/python bench/render.py
