@@ -22,7 +22,7 @@ import contextlib
 import json
 import secrets
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,14 +63,20 @@ class EventHub:
             with contextlib.suppress(RuntimeError):  # that loop is closed: its stream is gone
                 loop.call_soon_threadsafe(queue.put_nowait, event)
 
-    async def subscribe(self) -> AsyncIterator[dict[str, Any]]:
+    @contextlib.contextmanager
+    def subscription(self) -> Iterator[asyncio.Queue[dict[str, Any]]]:
+        """A queue that receives every event published from now until the block ends.
+
+        A stream subscribes before it sends its first message, so an event published
+        once a client has seen that message is never lost (it used to register only
+        after, and an early rebuild's event went nowhere).
+        """
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         entry = (asyncio.get_running_loop(), queue)
         with self._lock:
             self._subscribers.add(entry)
         try:
-            while True:
-                yield await queue.get()
+            yield queue
         finally:
             with self._lock:
                 self._subscribers.discard(entry)
@@ -182,9 +188,11 @@ def create_app(studio: Studio, hub: EventHub, security: Security) -> Starlette:
 
     async def events(request: Request) -> Response:
         async def stream() -> AsyncIterator[dict[str, str]]:
-            yield {"event": "hello", "data": json.dumps({"builds": studio.state.builds, "session": session})}
-            async for event in hub.subscribe():
-                yield {"event": event["event"], "data": json.dumps(event)}
+            with hub.subscription() as queue:
+                yield {"event": "hello", "data": json.dumps({"builds": studio.state.builds, "session": session})}
+                while True:
+                    event = await queue.get()
+                    yield {"event": event["event"], "data": json.dumps(event)}
 
         return EventSourceResponse(stream(), ping=15, headers={"Cache-Control": "no-store"})
 

@@ -7,6 +7,7 @@ import http.client
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import httpx
@@ -285,10 +286,13 @@ def test_events_stream_one_build_event_per_rebuilt_thread(app_server: RunningApp
         )
     )
     seen: list[tuple[str, dict]] = []
+    # the server pings every 15 s, so a read timeout alone never ends a stream that lost an event
+    deadline = time.monotonic() + 60
     with httpx.stream("GET", app_server.url + "/events", timeout=30) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         event = ""
         for line in response.iter_lines():
+            assert time.monotonic() < deadline, f"events published after 'hello' never arrived: {seen}"
             if line.startswith("event: "):
                 event = line.removeprefix("event: ")
             elif line.startswith("data: "):
