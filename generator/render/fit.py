@@ -35,13 +35,15 @@ import bisect
 import itertools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from generator.content.markdown import plain_text
 from generator.errors import Diagnostic, ThreadError
+from generator.layouts import Furniture
 from generator.limits import LIMITS
-from generator.model import SlideSpec, ThreadPlan
+from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.render.estimate import BlockEstimate, Typeset, estimate_block, font_metrics, text_height
 from generator.render.geometry import EPSILON, SlideGeometry, measure_slides
 from generator.render.grid import Grid, grid_for, image_ratio, leading, title_growth
@@ -57,6 +59,11 @@ from generator.render.split import (
     mark_block,
     slice_blocks,
 )
+
+if TYPE_CHECKING:
+    import weasyprint
+
+    from generator.render.thread import Renderer
 
 MAX_ROUNDS = 8  # layout rounds after the first, at most
 GREEDY_AFTER = 3  # from this round on, fill slides greedily (no balancing): converges surely
@@ -93,7 +100,7 @@ class FitResult:
     """The fitted carousel: its slides, laid out, and what fitting did."""
 
     slides: tuple[SlideSpec, ...]
-    document: object  # weasyprint.Document of the final pages
+    document: weasyprint.Document  # of the final pages
     html: str  # the HTML of the final slides (the PDF's identity)
     geometries: list[SlideGeometry]
     notes: tuple[str, ...]
@@ -103,7 +110,7 @@ class FitResult:
     layouts: int  # slides laid out, in all passes (the cost)
     renders: int  # WeasyPrint documents laid out
     seconds: float
-    documents: list = field(default_factory=list, repr=False)  # keeps every source document alive
+    documents: list[weasyprint.Document] = field(default_factory=list, repr=False)  # keeps every source document alive
 
     @property
     def passes_per_slide(self) -> float:
@@ -261,7 +268,7 @@ class HeightModel:
 # --- choosing cuts ------------------------------------------------------------------------
 
 
-def _candidates(model: HeightModel, start: Position, room: float, worst_tier: int):
+def _candidates(model: HeightModel, start: Position, room: float, worst_tier: int) -> Iterator[tuple[Position, int]]:
     """Cuts after start, in order, while the body could still fit `room`."""
     blocks = model.blocks
     first_block, first_offset = start
@@ -393,12 +400,15 @@ def plan_cuts(
 # --- the posts being fitted -------------------------------------------------------------
 
 
+SlideKey = tuple[SlideSpec, int, int]  # a slide, its 1-based number and the carousel's slide count
+
+
 @dataclass
 class Rendered:
     """A slide as last laid out: its spec, place and measured geometry, and its page."""
 
-    key: tuple
-    page: object
+    key: SlideKey
+    page: weasyprint.Page
     geometry: SlideGeometry
 
 
@@ -460,7 +470,7 @@ class PostFit:
 
 
 class _Fitter:
-    def __init__(self, renderer, plan: ThreadPlan):
+    def __init__(self, renderer: Renderer, plan: ThreadPlan):
         self.renderer = renderer
         self.plan = plan
         self.grid: Grid = grid_for(plan.canvas, plan.options.typography)
@@ -476,7 +486,7 @@ class _Fitter:
         self.display_bold = font_metrics(fonts["display"], 700, self.folders)
         self.rendered: dict[int, Rendered] = {}
         self.whole_html: tuple[tuple[SlideSpec, ...], str] | None = None  # the last whole-thread HTML
-        self.documents: list = []
+        self.documents: list[weasyprint.Document] = []
         self.refused: list[str] = []
         self.log: list[str] = []
         self.layouts = 0
@@ -505,7 +515,7 @@ class _Fitter:
         if beside:
             inner = width * (1 - declared.image.beside) - 6 * unit - 2 * text.inset * unit
 
-        def furniture(part) -> float:
+        def furniture(part: Furniture) -> float:
             return part.units * unit + part.body_em * body_px + part.title_em * title_px
 
         title = 0.0
@@ -583,9 +593,11 @@ class _Fitter:
         if len(post.cuts) == 2 and self.adaptive(post.spec):
             # the layout shrinks its image (or quote type) to make room for text, and
             # the guess cannot know how far: a post that nearly fits tries one slide
-            height, _ = post.model.height((0, 0), post.model.end)
+            model = post.model  # (initial_shrink / initial_grow may have made it again)
+            assert model is not None
+            height, _ = model.height((0, 0), model.end)
             if height <= ADAPTIVE_OPTIMISM * self.room(post, 0):
-                post.cuts = [post.model.end]
+                post.cuts = [model.end]
         return post
 
     def fill(self, post: PostFit) -> float:
@@ -616,8 +628,8 @@ class _Fitter:
         """Does the layout fit its furniture to the text (an image sized by what the text leaves)?"""
         return spec.image is not None and spec.declaration.image.place != "none"
 
-    def prepare(self, post: PostFit, measured: SlideGeometry | None = None) -> None:
-        """(Re)build the post's height model and frame at its current scales."""
+    def prepare(self, post: PostFit, measured: SlideGeometry | None = None) -> HeightModel:
+        """(Re)build the post's height model and frame at its current scales; returns the model."""
         frame = self.frame(post.spec, post.title_html, post.title_scale, post.body_scale, measured)
         post.typeset = self.typeset(frame)
         estimates = [estimate_block(block, post.typeset) for block in post.blocks]
@@ -625,6 +637,7 @@ class _Fitter:
         post.lead_first, post.lead_next = frame.lead_first, frame.lead_next
         post.furniture_first = frame.lead_first - frame.title
         post.trail_first, post.trail_next = frame.trail_first, frame.trail_next
+        return post.model
 
     def room(self, post: PostFit, index: int) -> float:
         adjust = post.room_adjust.get(index, 0.0)
@@ -695,7 +708,7 @@ class _Fitter:
 
     # --- layout ---
 
-    def keys(self, slides: list[SlideSpec]) -> list[tuple]:
+    def keys(self, slides: list[SlideSpec]) -> list[SlideKey]:
         total = len(slides)
         return [(spec, index, total) for index, spec in enumerate(slides, start=1)]
 
@@ -731,7 +744,7 @@ class _Fitter:
         return [index for index, key in enumerate(keys, start=1) if index not in self.rendered or self.rendered[index].key != key]
 
 
-def _landscape(image) -> bool:
+def _landscape(image: ImageAsset) -> bool:
     """Clearly wider than tall: a layout that sets images beside the text stacks it instead."""
     ratio = image_ratio(image)
     return bool(ratio and ratio > 1.15)
@@ -748,7 +761,7 @@ def _scales(start: float, floor: float) -> list[float]:
     return scales
 
 
-def fit_slides(renderer, plan: ThreadPlan) -> FitResult:
+def fit_slides(renderer: Renderer, plan: ThreadPlan) -> FitResult:
     """Fit every slide of a thread to its page (see the module doc); lays out the slides."""
     started = time.perf_counter()
     fitter = _Fitter(renderer, plan)
@@ -899,7 +912,7 @@ def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], ro
         entry.trail_first = first.trail
     later = [g for g in geometries[1:] if g.lead is not None]
     if later:
-        entry.lead_next = max(g.lead for g in later)
+        entry.lead_next = max(g.lead for g in later if g.lead is not None)
         trails = [g.trail for g in later if g.trail is not None]
         if trails:
             entry.trail_next = max(trails)
@@ -915,9 +928,8 @@ def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], ro
     # the measured lines replace the guess
     if first.body_width and entry.typeset and abs(first.body_width - entry.typeset.width) > 0.02 * entry.typeset.width:
         lead_first, lead_next, trail_first, trail_next = entry.lead_first, entry.lead_next, entry.trail_first, entry.trail_next
-        fitter.prepare(entry, first)
+        model = fitter.prepare(entry, first)
         entry.lead_first, entry.lead_next, entry.trail_first, entry.trail_next = lead_first, lead_next, trail_first, trail_next
-        model = entry.model
     segments = []
     for (start, _), geometry in zip(entry.pieces(), geometries):
         segments.append((start, _measured_lines(start, geometry)))
@@ -1019,8 +1031,7 @@ def _shrink_more(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry, decis
         entry.title_scale = max(floor, round(entry.title_scale * factor, 3))
     else:
         return False
-    fitter.prepare(entry)
-    entry.cuts = [entry.model.end]
+    entry.cuts = [fitter.prepare(entry).end]
     return True
 
 

@@ -17,10 +17,17 @@ root element of every body block.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from generator.render.grid import Grid
 from generator.render.split import count_units
+
+if TYPE_CHECKING:
+    # (WeasyPrint has no type information: these name what is passed, mypy sees Any)
+    from weasyprint import Page
+    from weasyprint.formatting_structure.boxes import Box, LineBox
 
 EPSILON = 0.5  # px of rounding tolerated in layout positions
 
@@ -98,26 +105,28 @@ class SlideGeometry:
         return self.bottom - top
 
 
-def _is_pseudo(box) -> bool:
+def _is_pseudo(box: Box) -> bool:
     return "::" in (getattr(box, "element_tag", "") or "")
 
 
-def _classes(box) -> str:
+def _classes(box: Box) -> str:
     element = getattr(box, "element", None)
     if element is None:
         return ""
-    return element.get("class") or ""
+    classes: str = element.get("class") or ""
+    return classes
 
 
-def _border_bottom(box) -> float:
-    return box.border_box_y() + box.border_height()
+def _border_bottom(box: Box) -> float:
+    bottom: float = box.border_box_y() + box.border_height()
+    return bottom
 
 
-def _pad_bottom(box) -> float:
+def _pad_bottom(box: Box) -> float:
     return (box.padding_bottom or 0) + (box.border_bottom_width or 0)
 
 
-def measure_page(page, index: int, grid: Grid, section=None) -> SlideGeometry:
+def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None) -> SlideGeometry:
     """Measure the content area of one laid-out slide (of its section on the page, if given)."""
     from weasyprint.formatting_structure import boxes
 
@@ -142,7 +151,7 @@ def measure_page(page, index: int, grid: Grid, section=None) -> SlideGeometry:
         counts[block] = counts.get(block, 0) + units
         geometry.lines.append(BodyLine(block, counts[block], bottom, pad, height))
 
-    def visit(box, block: int | None, pads: float, pseudo: bool) -> None:
+    def visit(box: Box, block: int | None, pads: float, pseudo: bool) -> None:
         nonlocal found_any
         element = getattr(box, "element", None)
         classes = _classes(box)
@@ -193,7 +202,7 @@ def measure_page(page, index: int, grid: Grid, section=None) -> SlideGeometry:
         child_pads = pads + (_pad_bottom(box) if block is not None and is_block_level else 0.0)
         for child in getattr(box, "children", ()) or ():
             visit(child, block, child_pads, pseudo)
-        if is_block_root:
+        if is_block_root and block is not None:
             bottom = _border_bottom(box)
             geometry.block_bottoms[block] = bottom
             geometry.body_bottom = bottom if geometry.body_bottom is None else max(geometry.body_bottom, bottom)
@@ -208,7 +217,7 @@ def measure_page(page, index: int, grid: Grid, section=None) -> SlideGeometry:
     return geometry
 
 
-def _line_units(line) -> int:
+def _line_units(line: LineBox) -> int:
     """Units drawn on a line box (pseudo-elements such as list markers excluded)."""
     from weasyprint.formatting_structure import boxes
 
@@ -229,7 +238,7 @@ def _line_units(line) -> int:
     return total
 
 
-def _block_units(box) -> int:
+def _block_units(box: Box) -> int:
     from weasyprint.formatting_structure import boxes
 
     total = 0
@@ -241,7 +250,7 @@ def _block_units(box) -> int:
     return total
 
 
-def _inline_rights(line):
+def _inline_rights(line: LineBox) -> Iterator[float]:
     from weasyprint.formatting_structure import boxes
 
     stack = list(getattr(line, "children", ()) or ())
@@ -253,7 +262,7 @@ def _inline_rights(line):
             stack.extend(getattr(box, "children", ()) or ())
 
 
-def _find_content(box):
+def _find_content(box: Box) -> Box | None:
     """The `.slide__content` box of a page."""
     stack = [box]
     while stack:
@@ -264,14 +273,14 @@ def _find_content(box):
     return None
 
 
-def measure_document(pages, grid: Grid, first_index: int = 1) -> list[SlideGeometry]:
+def measure_document(pages: Iterable[Page], grid: Grid, first_index: int = 1) -> list[SlideGeometry]:
     """Measure every page of a laid-out document (one slide per page)."""
     return [measure_page(page, first_index + offset, grid) for offset, page in enumerate(pages)]
 
 
-def slide_sections(page) -> list[tuple[int, object]]:
+def slide_sections(page: Page) -> list[tuple[int, Box]]:
     """The slides (1-based index from their `slide-N` id, section box) drawn on a page."""
-    found: list[tuple[int, object]] = []
+    found: list[tuple[int, Box]] = []
     stack = [page._page_box]
     while stack:
         box = stack.pop()
@@ -285,13 +294,13 @@ def slide_sections(page) -> list[tuple[int, object]]:
     return found
 
 
-def measure_slides(pages, grid: Grid) -> dict[int, tuple[object, SlideGeometry]]:
+def measure_slides(pages: Iterable[Page], grid: Grid) -> dict[int, tuple[Page, SlideGeometry]]:
     """Each slide's page and geometry, found by its id, whatever page it landed on.
 
     A slide whose content spills onto a further page (WeasyPrint continues a centred,
     table-based frame there) is measured on its first page and marked truncated.
     """
-    measured: dict[int, tuple[object, SlideGeometry]] = {}
+    measured: dict[int, tuple[Page, SlideGeometry]] = {}
     for page in pages:
         for index, section in slide_sections(page):
             if index in measured:

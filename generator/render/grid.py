@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from generator.canvas import Canvas
 from generator.config.schema import Typography
+from generator.model import ImageAsset
 
 SIDE_MARGIN = 0.074  # ≥ 7 % of the width (DESIGN: ≥ 76 px at 1080)
 CROP_GAP = 3  # grid units between a platform's grid crop and the text
@@ -52,7 +53,10 @@ class Grid:
 
     def css_variables(self) -> dict[str, str]:
         """The grid as CSS custom properties for the layouts' stylesheet."""
-        px = lambda value: f"{value:g}px"  # noqa: E731
+
+        def px(value: float) -> str:
+            return f"{value:g}px"
+
         return {
             "--slide-width": px(self.width),
             "--slide-height": px(self.height),
@@ -214,7 +218,7 @@ _SVG_SIZE = re.compile(
 )
 
 
-def image_ratio(image) -> float | None:
+def image_ratio(image: ImageAsset | None) -> float | None:
     """Width / height of an image: from its pixels, or for SVG from its viewBox (or its
     width and height attributes). None when it cannot be told."""
     if image is None:
