@@ -52,7 +52,9 @@ class _TagProcessor(InlineProcessor):
         self.css_class = css_class
         self.prefix = prefix
 
-    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+    # InlineProcessor.handleMatch takes `data` where Pattern's does not: Markdown's own stubs
+    # ignore that override too (types-Markdown inlinepatterns.pyi)
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]  # noqa: N802
         element = etree.Element("span")
         element.set("class", self.css_class)
         element.text = AtomicString(self.prefix + m.group(1))  # not processed again
@@ -99,7 +101,7 @@ def bounded_link_text(data: str, index: int) -> tuple[str, int, bool]:
 class BoundedLinksExtension(Extension):
     """Bound the cost of finding link text (see MAX_LINK_TEXT)."""
 
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         for processor in md.inlinePatterns:
             if isinstance(processor, LinkInlineProcessor):
                 processor.getText = bounded_link_text  # type: ignore[method-assign]
@@ -108,7 +110,7 @@ class BoundedLinksExtension(Extension):
 class SocialTagsExtension(Extension):
     """Wrap #hashtags and @mentions in spans the themes colour with the accent."""
 
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.parser.blockprocessors.register(_SpacedHashHeaderProcessor(md.parser), "hashheader", 70)
         md.inlinePatterns.register(_TagProcessor(HASHTAG, "hashtag", "#"), "hashtag", 65)
         # an escaped `\#tag` (the importer writes one at a line start) is still a hashtag
@@ -244,7 +246,7 @@ class _BlockSplitter(HTMLParser):
                 self.blocks.append(block)
             self._current = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "img" and "math" not in (values.get("class") or "").split():  # a drawn formula is no picture
             self.images.append(ImageRef(values.get("src") or "", values.get("alt") or ""))
@@ -256,29 +258,30 @@ class _BlockSplitter(HTMLParser):
             self.max_depth = max(self.max_depth, self._depth)
             self._emit(text, closes_block=False)
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID_ELEMENTS:
             self.handle_starttag(tag, attrs)
         else:  # `<x/>` opens and closes
             self.handle_starttag(tag, attrs)
             self.handle_endtag(tag)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in VOID_ELEMENTS:
             return
         self._depth = max(0, self._depth - 1)
         self._emit(f"</{tag}>", closes_block=True)
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._depth == 0 and not data.strip():
-            self._current.append(data) if self._current else None
+            if self._current:
+                self._current.append(data)
             return
         self._emit(data, closes_block=False)
 
-    def handle_entityref(self, name):
+    def handle_entityref(self, name: str) -> None:
         self._emit(f"&{name};", closes_block=False)
 
-    def handle_charref(self, name):
+    def handle_charref(self, name: str) -> None:
         self._emit(f"&#{name};", closes_block=False)
 
     def close(self) -> None:
