@@ -70,8 +70,14 @@ class CheckReport:
         }
 
 
-def check_project(catalog: Catalog, request: BuildRequest) -> CheckReport:
-    """Plan, render in memory and lint every selected thread for every target (drafts and scheduled ones too)."""
+def check_project(catalog: Catalog, request: BuildRequest, *, due_only: bool = False) -> CheckReport:
+    """Plan, render in memory and lint every selected thread for every target.
+
+    Drafts and scheduled threads are checked too, unless `due_only`: then only what a
+    build at `request.now` would publish (a scheduled pipeline must not fail on a
+    half-written draft). A thread whose front matter cannot be read is always reported:
+    nobody can tell whether it is due, and the build would fail on it too.
+    """
     paths = list(request.selection) if request.selection else catalog.project.discover_threads()
     planned = plan_units(catalog, request, shard_paths(catalog, request, paths))
     checked: list[CheckedThread] = []
@@ -81,6 +87,8 @@ def check_project(catalog: Catalog, request: BuildRequest) -> CheckReport:
             checked.append(CheckedThread(failure.slug, failure.shown_path, None, list(failure.diagnostics), failure.exit_code))
             continue
         assert plan is not None
+        if due_only and plan.status(request.now) != "due":
+            continue
         thread = CheckedThread(plan.meta.slug, plan.meta.shown_path, plan.target)
         checked.append(thread)
         plans.append((thread, plan))

@@ -31,6 +31,8 @@ from generator.shards import Shard
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Threads measured in parallel (default: CPU count).")
 @click.option("--target", "target", default=None, metavar="NAME", help="Check only this target of carousel.yaml.")
+@click.option("--due", "due_only", is_flag=True, help="Check only what a build at this time would publish (not drafts, not future-dated).")
+@click.option("--now", "now_option", default=None, metavar="TIME", help="Take this ISO 8601 time as now (for --due).")
 @shard_option
 @project_option
 @debug_option
@@ -41,6 +43,8 @@ def check_command(
     strict: bool,
     jobs: int | None,
     target: str | None,
+    due_only: bool,
+    now_option: str | None,
     shard: Shard | None,
     project_dir: Path | None,
 ) -> None:
@@ -50,7 +54,7 @@ def check_command(
     request = BuildRequest(
         project=project,
         out_dir=project.root / "output",
-        now=parse_now(None),
+        now=parse_now(now_option),
         selection=tuple(p.resolve() for p in paths),
         strict=strict,
         jobs=jobs or default_jobs(),
@@ -59,7 +63,7 @@ def check_command(
     )
     if problems := cli_layer_problems(catalog, request.cli_options):
         raise ConfigError(problems)
-    report = check_project(catalog, request)
+    report = check_project(catalog, request, due_only=due_only)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

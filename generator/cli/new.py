@@ -142,8 +142,8 @@ jobs:
           sudo apt-get update
           sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
           pip install "carousel-studio==$CAROUSEL_VERSION"
-      - name: Lint against LinkedIn's and Instagram's rules
-        run: carousel check --shard ${{{{ matrix.shard }}}}/$SHARDS
+      - name: Lint what is due against LinkedIn's and Instagram's rules (a draft may be half-written)
+        run: carousel check --due --now "${{{{ needs.plan.outputs.now }}}}" --shard ${{{{ matrix.shard }}}}/$SHARDS
       - name: Build what is due (drafts and future-dated threads stay out)
         run: carousel build --now "${{{{ needs.plan.outputs.now }}}}" --shard ${{{{ matrix.shard }}}}/$SHARDS --out output
       - uses: actions/upload-artifact@v4

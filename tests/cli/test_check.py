@@ -108,3 +108,32 @@ def test_image_only_slide_without_alt_text_warns(tmp_path):
         "---\ntitle: Pic\n---\n\nText first.\n\n---\n\n<!-- alt: A red rectangle, nothing else -->\n![](red.png)\n"
     )
     assert "alt text" not in check(tmp_path).stderr
+
+
+def test_due_checks_only_what_a_build_at_that_time_publishes(tmp_path):
+    """A half-written draft or a thread scheduled later must not fail the scheduled pipeline's lint."""
+    too_long = "\n\n---\n\n".join(f"Post number {n}." for n in range(1, 24))  # 25 slides: an Instagram error
+    write_project(
+        tmp_path,
+        {
+            "content/due.md": "---\ntitle: Due\ndate: 2026-01-01T09:00:00+00:00\ncanvas: instagram-portrait\n---\n\nShort.\n",
+            "content/draft.md": f"---\ntitle: Draft\ndraft: true\ncanvas: instagram-portrait\n---\n\n{too_long}\n",
+            "content/later.md": f"---\ntitle: Later\ndate: 2026-06-01T09:00:00+00:00\ncanvas: instagram-portrait\n---\n\n{too_long}\n",
+            "content/broken.md": "---\ntitle: [unclosed\n---\n\nx\n",
+        },
+    )
+    result = check(tmp_path, "--json", "--due", "--now", "2026-03-01T00:00:00Z")
+    report = json.loads(result.stdout)
+    assert sorted(thread["source"] for thread in report["threads"]) == ["content/broken.md", "content/due.md"]
+    assert result.exit_code != 0  # unreadable front matter: nobody can tell whether it is due
+    (tmp_path / "content/broken.md").unlink()
+    result = check(tmp_path, "--due", "--now", "2026-03-01T00:00:00Z")
+    assert result.exit_code == 0, result.output
+    assert "checked 1 thread: ok" in result.stderr
+    # without --due the draft and the later thread are linted, and fail
+    everything = check(tmp_path)
+    assert everything.exit_code == 1
+    assert "content/draft.md: 25 slides" in everything.stderr and "content/later.md: 25 slides" in everything.stderr
+    # at a later time the scheduled thread is due, and its error counts
+    later = check(tmp_path, "--due", "--now", "2026-07-01T00:00:00Z")
+    assert later.exit_code == 1 and "content/later.md: 25 slides" in later.stderr and "content/draft.md" not in later.stderr

@@ -23,7 +23,7 @@ def test_new_scaffolds_a_workflow_that_parses_and_names_the_commands(tmp_path):
     assert jobs["build"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
     runs = {job: " ".join(step.get("run", "") for step in spec["steps"]) for job, spec in jobs.items()}
     assert "carousel list --json --due --now" in runs["plan"]
-    assert "carousel check --shard ${{ matrix.shard }}/$SHARDS" in runs["build"]
+    assert 'carousel check --due --now "${{ needs.plan.outputs.now }}" --shard ${{ matrix.shard }}/$SHARDS' in runs["build"]
     assert 'carousel build --now "${{ needs.plan.outputs.now }}" --shard ${{ matrix.shard }}/$SHARDS' in runs["build"]
     assert "carousel manifest --merge shards/* --out output" in runs["merge"]
     uses = [step.get("uses", "") for step in jobs["build"]["steps"]]
