@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator import __version__
-from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, KeyContext, ThreadDeps, ThreadKey, output_stats
+from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, KeyContext, PlanMeta, ThreadDeps, ThreadKey, output_stats
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.confine import ConfinementError, unlinked_path
 from generator.content.markdown import new_markdown
@@ -242,29 +242,30 @@ def _skip_reason_of(status: str, request: BuildRequest) -> str:
     return ""
 
 
-def _plan_meta(plan: ThreadPlan) -> dict[str, Any]:
+def _plan_meta(plan: ThreadPlan) -> PlanMeta:
     """What the manifest needs of a plan, kept in the cache for threads that are not planned."""
-    return {
-        "title": plan.meta.title,
-        "date": plan.meta.date.isoformat() if plan.meta.date else None,
-        "draft": plan.meta.draft,
-        "canvas": plan.canvas.name,
-        "theme": plan.theme,
-        **({"target": plan.target, "platform": plan.platform} if plan.target is not None else {}),
-    }
+    return PlanMeta(
+        title=plan.meta.title,
+        date=plan.meta.date.isoformat() if plan.meta.date else None,
+        draft=plan.meta.draft,
+        canvas=plan.canvas.name,
+        theme=plan.theme,
+        target=plan.target,
+        platform=plan.platform if plan.target is not None else None,
+    )
 
 
-def _summary_from_meta(meta: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+def _summary_from_meta(meta: PlanMeta, now: datetime) -> dict[str, Any] | None:
     """The manifest fields of a thread from its cached meta (status computed as ThreadPlan.status does)."""
     try:
-        date = datetime.fromisoformat(meta["date"]) if meta.get("date") else None
-        status = thread_status(bool(meta["draft"]), date, now)
-        summary = {"title": meta["title"], "status": status, "date": meta.get("date"), "canvas": meta["canvas"], "theme": meta["theme"]}
-        if meta.get("target") is not None:
-            summary.update(target=meta["target"], platform=meta["platform"])
-        return summary
-    except (KeyError, TypeError, ValueError):
+        date = datetime.fromisoformat(meta.date) if meta.date else None
+    except ValueError:
         return None
+    status = thread_status(meta.draft, date, now)
+    summary: dict[str, Any] = {"title": meta.title, "status": status, "date": meta.date, "canvas": meta.canvas, "theme": meta.theme}
+    if meta.target is not None:
+        summary.update(target=meta.target, platform=meta.platform)
+    return summary
 
 
 @dataclass
@@ -352,7 +353,7 @@ class Builder:
         shown = self.project.relative(path)
         slug = self.cache.slug_of_source(shown, target)
         entry = self.cache.entries.get(slug) if slug is not None else None
-        if slug is None or entry is None or entry.stamp is None or entry.deps is None or not entry.meta:
+        if slug is None or entry is None or entry.stamp is None or entry.deps is None or entry.meta is None:
             return None
         if context.stamp(path, entry.deps) != entry.stamp:
             return None
@@ -467,7 +468,9 @@ class Builder:
             if entry is not None:
                 if entry.stamp != stamp or entry.deps != key.deps or entry.source != shown or entry.meta != _plan_meta(plan):
                     # unchanged output, changed inputs (e.g. a comment in carousel.yaml): remember the new stamp
-                    self.cache.store(plan.unit, dataclasses.replace(entry, source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan)))
+                    self.cache.store(
+                        plan.unit, entry.model_copy(update={"source": shown, "stamp": stamp, "deps": key.deps, "meta": _plan_meta(plan)})
+                    )
                 results[index] = ThreadResult(
                     plan.unit,
                     shown,

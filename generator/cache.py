@@ -43,8 +43,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
 
 from generator import __version__
 from generator.confine import is_confined
@@ -445,98 +447,108 @@ class KeyContext:
 
 
 # --- the cache file ----------------------------------------------------------------
+#
+# builds.json is validated by these models on load: anything malformed (a hand edit,
+# a truncated write, a foreign file) is a cache miss reported as one warning, never a crash.
 
 
-@dataclass
-class CacheEntry:
-    """What was last written for a slug, and from which key (and stamp)."""
+def _checked_output_name(relative: str) -> str:
+    """A file name an entry may hold: relative, below the output folder (a foreign entry may not point elsewhere)."""
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or "\\" in relative or any(part in ("", ".", "..") for part in parts):
+        raise ValueError("a file outside the output folder")
+    return relative
+
+
+OutputName = Annotated[str, AfterValidator(_checked_output_name)]
+FileStat = Annotated[list[int], Field(min_length=2, max_length=2)]  # [size, mtime_ns]
+
+
+def _diagnostic_from_json(value: object) -> object:
+    if isinstance(value, (list, tuple)) and len(value) == 4:
+        return dict(zip(("path", "line", "message", "severity"), value))
+    return value
+
+
+def _diagnostic_to_json(diagnostic: Diagnostic) -> list[object]:
+    return [diagnostic.path, diagnostic.line, diagnostic.message, diagnostic.severity.value]
+
+
+# stored as [path, line, message, severity]
+StoredDiagnostic = Annotated[Diagnostic, BeforeValidator(_diagnostic_from_json), PlainSerializer(_diagnostic_to_json)]
+
+
+def _deps_to_json(deps: ThreadDeps) -> dict[str, list[str]]:
+    return {
+        "files": sorted(str(path) for path in deps.files),
+        "layouts_unused": sorted(deps.layouts_unused),
+        "themes": list(deps.themes),
+    }
+
+
+StoredDeps = Annotated[ThreadDeps, PlainSerializer(_deps_to_json)]
+
+
+class PlanMeta(BaseModel):
+    """What the manifest needs of a plan, kept so that a thread taken from the cache is not planned."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    date: str | None  # ISO date
+    draft: bool
+    canvas: str
+    theme: str
+    target: str | None = None
+    platform: str | None = None
+
+
+class CacheEntry(BaseModel):
+    """What was last written for a unit, and from which key (and stamp)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     key: str
     out_dir: str
-    files: dict[str, str]  # path relative to out_dir -> sha256
-    stats: dict[str, list[int]]  # path -> [size, mtime_ns] when written or last verified
+    files: dict[OutputName, str]  # path relative to out_dir -> sha256
+    stats: dict[OutputName, FileStat]  # when written or last verified
     slides: int
-    diagnostics: list[Diagnostic]
+    diagnostics: list[StoredDiagnostic]
     notes: list[str]
     source: str = ""  # the thread file, as shown (content/x.md)
     stamp: str | None = None  # see KeyContext.stamp
-    deps: ThreadDeps | None = None
-    meta: dict[str, Any] = dataclasses.field(default_factory=dict)  # title, date, draft, canvas, theme
-    alt: list[str] = dataclasses.field(default_factory=list)  # alt text of every slide
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "out_dir": self.out_dir,
-            "files": self.files,
-            "stats": self.stats,
-            "slides": self.slides,
-            "diagnostics": [[d.path, d.line, d.message, d.severity.value] for d in self.diagnostics],
-            "notes": self.notes,
-            "source": self.source,
-            "stamp": self.stamp,
-            "deps": None
-            if self.deps is None
-            else {
-                "files": sorted(str(path) for path in self.deps.files),
-                "layouts_unused": sorted(self.deps.layouts_unused),
-                "themes": list(self.deps.themes),
-            },
-            "meta": self.meta,
-            "alt": self.alt,
-        }
-
-    @classmethod
-    def from_json(cls, data: Any) -> CacheEntry:
-        """Raises ValueError/TypeError/KeyError on anything malformed."""
-        if not isinstance(data, dict):
-            raise TypeError("entry is not a mapping")
-        files = data["files"]
-        stats = data["stats"]
-        if not isinstance(files, dict) or not isinstance(stats, dict):
-            raise TypeError("files and stats must be mappings")
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-            raise TypeError("files")
-        if not all(_inside_output(name) for name in files) or not all(_inside_output(name) for name in stats):
-            raise ValueError("a file outside the output folder")
-        if not all(isinstance(k, str) and isinstance(v, list) and len(v) == 2 for k, v in stats.items()):
-            raise TypeError("stats")
-        diagnostics = [
-            Diagnostic(str(p), None if line is None else int(line), str(m), Severity(s)) for p, line, m, s in data["diagnostics"]
-        ]
-        raw_deps = data.get("deps")
-        deps = None
-        if raw_deps is not None:
-            deps = ThreadDeps(
-                frozenset(Path(str(path)) for path in raw_deps["files"]),
-                frozenset(str(name) for name in raw_deps["layouts_unused"]),
-                tuple(str(name) for name in raw_deps["themes"]),
-            )
-        meta = data.get("meta") or {}
-        if not isinstance(meta, dict):
-            raise TypeError("meta")
-        stamp = data.get("stamp")
-        entry = cls(
-            str(data["key"]),
-            str(data["out_dir"]),
-            dict(files),
-            {k: [int(a), int(b)] for k, (a, b) in stats.items()},
-            int(data["slides"]),
-            diagnostics,
-            [str(n) for n in data["notes"]],
-            source=str(data.get("source", "")),
-            stamp=None if stamp is None else str(stamp),
-            deps=deps,
-            meta=meta,
-            alt=[str(text) for text in data.get("alt") or []],
-        )
-        return entry
+    deps: StoredDeps | None = None
+    meta: PlanMeta | None = None
+    alt: list[str] = Field(default_factory=list)  # alt text of every slide
 
 
-def _inside_output(relative: str) -> bool:
-    """A file name an entry may hold: relative, below the output folder (a foreign entry may not point elsewhere)."""
-    parts = relative.split("/")
-    return bool(relative) and not relative.startswith("/") and "\\" not in relative and all(part not in ("", ".", "..") for part in parts)
+class _CacheHeader(BaseModel):
+    """The fields that tell whose cache a file is, read before its entries are validated."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tool: object = None
+    format: object = None
+    fingerprint: object = None
+
+
+class _CacheFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tool: str
+    format: int
+    fingerprint: str
+    entries: dict[str, CacheEntry]
+
+
+def _first_problem(error: ValidationError, skip: int = 0) -> str:
+    """One line for a validation error: the validator's own message, or where (less `skip` outer levels) and what."""
+    problem = error.errors(include_url=False)[0]
+    cause = (problem.get("ctx") or {}).get("error")
+    if problem["type"] == "value_error" and cause is not None:
+        return str(cause)
+    where = ".".join(str(part) for part in problem["loc"][skip:])
+    return f"{where}: {problem['msg']}" if where else str(problem["msg"])
 
 
 class BuildCache:
@@ -562,25 +574,30 @@ class BuildCache:
             return cache
         shown_file = f"{shown}/{CACHE_FILE_NAME}"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+            text = path.read_bytes()
+        except OSError as error:
             cache._discard(shown_file, f"corrupt build cache discarded ({type(error).__name__}: {error})")
             return cache
-        if not isinstance(data, dict) or data.get("tool") != CACHE_TOOL or data.get("format") != CACHE_FORMAT:
+        try:
+            header = _CacheHeader.model_validate_json(text)
+        except ValidationError as error:
+            if any(problem["type"] == "json_invalid" for problem in error.errors()):
+                cache._discard(shown_file, f"corrupt build cache discarded ({_first_problem(error)})")
+            else:
+                cache._discard(shown_file, "foreign build cache discarded (not written by this version of carousel)")
+            return cache
+        if header.tool != CACHE_TOOL or header.format != CACHE_FORMAT:
             cache._discard(shown_file, "foreign build cache discarded (not written by this version of carousel)")
             return cache
-        if data.get("fingerprint") != cache.fingerprint:
+        if header.fingerprint != cache.fingerprint:
             cache._dirty = True  # another generator: every entry is stale, start afresh quietly
             return cache
-        raw_entries = data.get("entries")
-        if not isinstance(raw_entries, dict):
-            cache._discard(shown_file, "corrupt build cache discarded (no entries)")
-            return cache
         try:
-            cache.entries = {str(slug): CacheEntry.from_json(entry) for slug, entry in raw_entries.items()}
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            cache.entries = {}
-            cache._discard(shown_file, f"corrupt build cache discarded (bad entry: {error})")
+            cache.entries = dict(_CacheFile.model_validate_json(text).entries)
+        except ValidationError as error:
+            located = error.errors(include_url=False)[0]["loc"]
+            what = "no entries" if located[:1] != ("entries",) or len(located) < 2 else f"bad entry: {_first_problem(error, skip=1)}"
+            cache._discard(shown_file, f"corrupt build cache discarded ({what})")
         return cache
 
     def _discard(self, shown: str, message: str) -> None:
@@ -641,13 +658,11 @@ class BuildCache:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             atomic_write(ignore, b"# written by carousel: the build cache is local\n*\n")
-        data = {
-            "tool": CACHE_TOOL,
-            "format": CACHE_FORMAT,
-            "fingerprint": self.fingerprint,
-            "entries": {slug: self.entries[slug].to_json() for slug in sorted(self.entries)},
-        }
-        atomic_write(self.path, (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+        document = _CacheFile(
+            tool=CACHE_TOOL, format=CACHE_FORMAT, fingerprint=self.fingerprint, entries=dict(sorted(self.entries.items()))
+        )
+        text = json.dumps(document.model_dump(mode="json"), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        atomic_write(self.path, text.encode("utf-8"))
         self._dirty = False
 
 

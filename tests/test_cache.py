@@ -451,3 +451,77 @@ def test_foreign_cache_entry_pointing_outside_is_discarded(tmp_path):
     assert result.exit_code == 0
     assert "corrupt build cache discarded (bad entry: a file outside the output folder)" in result.output
     assert (project / "output/a/a.pdf").is_file()
+
+
+# --- builds.json is validated on load (pydantic): a bad file is a cache miss, never a crash ---
+
+
+@pytest.fixture(scope="module")
+def cache_text(tmp_path_factory) -> str:
+    """A real builds.json, written by a build of the test project."""
+    root = make_project(tmp_path_factory.mktemp("cache-file") / "project")
+    assert build(root).exit_code == 0
+    return (root / CACHE_DIR_NAME / CACHE_FILE_NAME).read_text(encoding="utf-8")
+
+
+def _first_entry(data: dict) -> dict:
+    return data["entries"]["alpha"]
+
+
+MALFORMED = {
+    "not an object": lambda data: [1, 2, 3],
+    "entries is a list": lambda data: {**data, "entries": []},
+    "entry is a string": lambda data: {**data, "entries": {"alpha": "x"}},
+    "key missing": lambda data: _first_entry(data).pop("key") and data,
+    "slides is text": lambda data: _first_entry(data).update(slides="three") or data,
+    "a diagnostic of two fields": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1]]) or data,
+    "an unknown severity": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1, "m", "fatal"]]) or data,
+    "a stat of three numbers": lambda data: _first_entry(data).update(stats={"alpha.pdf": [1, 2, 3]}) or data,
+    "a file hash that is a number": lambda data: _first_entry(data).update(files={"alpha.pdf": 7}) or data,
+    "an absolute output file": lambda data: _first_entry(data).update(files={"/etc/passwd": "0" * 64}) or data,
+    "deps without themes": lambda data: _first_entry(data).update(deps={"files": [], "layouts_unused": []}) or data,
+    "meta with an unknown field": lambda data: _first_entry(data)["meta"].update(colour="red") or data,
+    "an unknown entry field": lambda data: _first_entry(data).update(surprise=1) or data,
+    "an older format": lambda data: {**data, "format": 0},
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MALFORMED))
+def test_malformed_cache_file_is_an_empty_cache_with_one_warning(cache_text, tmp_path, mutation):
+    from generator.cache import BuildCache
+
+    data = MALFORMED[mutation](json.loads(cache_text))
+    (tmp_path / CACHE_FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    cache = BuildCache.open(tmp_path, ".carousel-cache")
+    assert cache.entries == {}
+    assert len(cache.warnings) == 1
+    warning = str(cache.warnings[0])
+    assert warning.startswith(".carousel-cache/builds.json: ")
+    assert "build cache discarded" in warning and "\n" not in warning
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{not json", b"\xff\xfe\x00binary", b'{"tool": "carousel-studio build cache", "format": 1, "fingerprint": ']
+)
+def test_unreadable_cache_file_is_an_empty_cache(tmp_path, garbage):
+    from generator.cache import BuildCache
+
+    (tmp_path / CACHE_FILE_NAME).write_bytes(garbage)
+    cache = BuildCache.open(tmp_path, ".carousel-cache")
+    assert cache.entries == {}
+    assert [str(w) for w in cache.warnings] and "corrupt build cache discarded" in str(cache.warnings[0])
+
+
+def test_cache_file_round_trips_through_its_model(cache_text, tmp_path):
+    """Loading and saving a cache gives the same entries and the same bytes (sorted, stable)."""
+    from generator.cache import BuildCache
+
+    (tmp_path / CACHE_FILE_NAME).write_text(cache_text, encoding="utf-8")
+    cache = BuildCache.open(tmp_path, ".carousel-cache")
+    assert cache.warnings == [] and set(cache.entries) == SLUGS
+    alpha = cache.entries["alpha"]
+    assert alpha.meta is not None and alpha.meta.title == "Alpha" and alpha.deps is not None
+    assert any(path.name == "pic.png" for path in alpha.deps.files)
+    cache._dirty = True
+    cache.save()
+    assert (tmp_path / CACHE_FILE_NAME).read_text(encoding="utf-8") == cache_text
