@@ -43,10 +43,10 @@ from generator.content.markdown import plain_text
 from generator.errors import Diagnostic, ThreadError
 from generator.layouts import Furniture
 from generator.limits import LIMITS
-from generator.model import ImageAsset, SlideSpec, ThreadPlan
+from generator.model import SlideSpec, ThreadPlan
 from generator.render.estimate import BlockEstimate, Typeset, estimate_block, font_metrics, text_height
 from generator.render.geometry import EPSILON, SlideGeometry, measure_slides
-from generator.render.grid import Grid, grid_for, image_ratio, leading, title_growth
+from generator.render.grid import Grid, grid_for, image_beside, image_ratio, leading, text_column, title_growth
 from generator.render.html import render_html
 from generator.render.pdf import layout_document
 from generator.render.split import (
@@ -59,6 +59,7 @@ from generator.render.split import (
     mark_block,
     slice_blocks,
 )
+from generator.render.titles import TitleMeasure
 
 if TYPE_CHECKING:
     import weasyprint
@@ -484,6 +485,7 @@ class _Fitter:
         self.mono = font_metrics(fonts["mono"], 400, self.folders)
         self.display = font_metrics(fonts["display"], self.theme.display_weight, self.folders)
         self.display_bold = font_metrics(fonts["display"], 700, self.folders)
+        self.titles = TitleMeasure(self.display, self.theme.title_transform == "uppercase")
         self.rendered: dict[int, Rendered] = {}
         self.whole_html: tuple[tuple[SlideSpec, ...], str] | None = None  # the last whole-thread HTML
         self.documents: list[weasyprint.Document] = []
@@ -510,10 +512,8 @@ class _Fitter:
         title_px = grid.title_size * title_scale * title_growth(body_scale)
         body_px = grid.body_size * body_scale
         image = spec.image if declared.image.place != "none" else None
-        inner = width - 2 * text.inset * unit
-        beside = image is not None and declared.image.place == "beside" and not _landscape(image)
-        if beside:
-            inner = width * (1 - declared.image.beside) - 6 * unit - 2 * text.inset * unit
+        inner = text_column(grid, declared, image_ratio(image), image is not None)
+        beside = image is not None and image_beside(declared.image.place, image_ratio(image))
 
         def furniture(part: Furniture) -> float:
             return part.units * unit + part.body_em * body_px + part.title_em * title_px
@@ -524,6 +524,8 @@ class _Fitter:
             uppercase = self.theme.title_transform == "uppercase" and text.title_font == "display"
             metrics = self.display if text.title_font == "display" else self.bold
             base = {"title": title_px, "body": body_px, "meta": grid.meta_size}[text.title_base]
+            if text.title_base == "title" and text.title_font == "display":
+                base *= self.titles.post(title_html, inner, base * text.title).scale  # as the renderer sets it
             title = text_height(plain.upper() if uppercase else plain, inner, base * text.title, metrics, 1.15) + text.title_margin * unit
 
         def media(max_w: float, max_h: float) -> float:
@@ -742,12 +744,6 @@ class _Fitter:
     def stale(self, slides: list[SlideSpec]) -> list[int]:
         keys = self.keys(slides)
         return [index for index, key in enumerate(keys, start=1) if index not in self.rendered or self.rendered[index].key != key]
-
-
-def _landscape(image: ImageAsset) -> bool:
-    """Clearly wider than tall: a layout that sets images beside the text stacks it instead."""
-    ratio = image_ratio(image)
-    return bool(ratio and ratio > 1.15)
 
 
 def _scales(start: float, floor: float) -> list[float]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from generator.canvas import Canvas
 from generator.config.schema import Typography
+from generator.layouts import LayoutDeclaration
 from generator.model import ImageAsset
 
 SIDE_MARGIN = 0.074  # ≥ 7 % of the width (DESIGN: ≥ 76 px at 1080)
@@ -92,6 +93,21 @@ class Grid:
     def snap_down(self, value: float) -> float:
         """A length rounded down to the grid unit."""
         return math.floor(value / self.unit + 1e-9) * self.unit
+
+
+def image_beside(place: str, ratio: float | None) -> bool:
+    """Is a slide's image set beside its text? Only where the layout places it beside,
+    and not for a clearly landscape image (stacked under the text instead)."""
+    return place == "beside" and not (ratio and ratio > 1.15)
+
+
+def text_column(grid: Grid, declaration: LayoutDeclaration, ratio: float | None, has_image: bool) -> float:
+    """The width a layout sets a post's text in (its declaration: a card's inset, the
+    column beside a portrait image): what titles and the fitter measure against."""
+    width = grid.content_width
+    if has_image and image_beside(declaration.image.place, ratio):
+        width = width * (1 - declaration.image.beside) - 6 * grid.unit
+    return width - 2 * declaration.text.inset * grid.unit
 
 
 def title_growth(body_scale: float) -> float:

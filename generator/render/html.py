@@ -33,7 +33,7 @@ from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.code import size_code_blocks
 from generator.render.css import css_string, safe_stylesheet
-from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, leading, text_direction, title_growth
+from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, leading, text_column, text_direction, title_growth
 from generator.render.patterns import pattern_css
 from generator.render.sandbox import describe, new_layout_environment, render_bounded, template_location
 from generator.render.syntax import syntax_css
@@ -181,10 +181,17 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
     views: list[SlideView] = []
     for index, spec in enumerate(slides, start=1):
         title_size = round(grid.title_size * spec.title_scale * title_growth(spec.body_scale), 2)
-        ratio = image_ratio(spec.image)
-        beside = spec.image is not None and spec.declaration.image.place == "beside" and not (ratio and ratio > 1.15)
-        column = grid.content_width * (1 - spec.declaration.image.beside) if beside else grid.content_width
-        title_set = titles.set(spec.title_html, column, title_size * spec.declaration.text.title, (1.0,)) if spec.title_html else None
+        column = text_column(grid, spec.declaration, image_ratio(spec.image), spec.image is not None)
+        title_set, title_html, title_fit = None, no_widow(spec.title_html), ""
+        if spec.title_html and _title_in_display(spec):
+            # smaller until the widest word fits: a title never breaks inside a word (the
+            # title alone: a step number or kicker sized from the title size keeps its size)
+            title_set = titles.post(spec.title_html, column, title_size * spec.declaration.text.title)
+            fitted = round(title_size * title_set.scale, 2)
+            if title_set.scale < 1.0:
+                title_fit = f"--title-size: {fitted:g}px;"
+            if not titles.tie_fits(title_html, column, fitted * spec.declaration.text.title):
+                title_html = Markup(spec.title_html)  # the tie would force a break inside a word
         blocks = list(spec.blocks)
         attribution = ""
         if "attribution" in spec.declaration.takes and len(blocks) > 1 and (match := ATTRIBUTION.match(blocks[-1])):
@@ -199,7 +206,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 options=plain(spec.options),
                 continued=spec.continued,
                 post_numbers=spec.post_numbers,
-                title=no_widow(spec.title_html),
+                title=title_html,
                 body=no_widow(
                     size_code_blocks(
                         "\n".join(blocks),
@@ -213,7 +220,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 step=spec.step,
                 image=image_view(spec.image) if spec.image is not None else None,
                 title_size=title_size,
-                title_style=styled(title_set, column) if title_set else Markup(""),
+                title_style=Markup(title_fit) + (styled(title_set, column) if title_set else Markup("")),
                 title_class="hyphenate" if title_set and title_set.hyphenate else "",
                 centred=spec.declaration.centred,
                 line_height=leading(spec.declaration.text.line_height, spec.body_scale),
@@ -224,6 +231,13 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
             )
         )
     return views
+
+
+def _title_in_display(spec: SlideSpec) -> bool:
+    """Is the post title set as a display title (sized from the title size)? A card's
+    title set at the body size in the text face wraps like the body."""
+    text = spec.declaration.text
+    return text.title_base == "title" and text.title_font == "display"
 
 
 def _scaled_hook(grid: Grid, scale: float) -> str:

@@ -19,6 +19,8 @@ from generator.content.markdown import plain_text
 from generator.render.estimate import FontMetrics, font_metrics
 
 SAFETY = 1.04  # a word's measured width, on the safe side (kerning, tracking, rounding)
+POST_TITLE_FLOOR = 0.5  # a post title comes down to half its size before a word is hyphenated
+POST_TITLE_STEPS = tuple(round(1.0 - 0.05 * step, 2) for step in range(int((1.0 - POST_TITLE_FLOOR) / 0.05) + 1))
 BREAKABLE_SPACE = re.compile(r"[ \t\r\n]+")  # not U+00A0
 
 
@@ -85,6 +87,7 @@ class TitleMeasure:
         base: float,
         steps: tuple[float, ...],
         fits: Callable[[float, int], bool] = lambda scale, lines: True,
+        avoid_stranded: bool = True,
     ) -> TitleSet:
         """The largest step (of `base` px) whose widest word fits the column and whose
         lines pass `fits(scale, lines)`; else the smallest, hyphenated when a word is
@@ -92,11 +95,11 @@ class TitleMeasure:
         widest = self.widest_word(html)
         chosen = None
         # first a size that strands no short word on a line of its own, else any size
-        for avoid_stranded in (True, False):
+        for strict in (True, False) if avoid_stranded else (False,):
             for scale in sorted(steps, reverse=True):
                 size = base * scale
                 if widest * size <= column and fits(scale, self.lines(html, column, size)):
-                    if avoid_stranded and self.stranded(html, column, size):
+                    if strict and self.stranded(html, column, size):
                         continue
                     chosen = scale
                     break
@@ -107,6 +110,18 @@ class TitleMeasure:
             chosen = min(steps)
             hyphenate = widest * base * chosen > column
         return TitleSet(chosen, self.balanced_width(html, column, base * chosen) if not hyphenate else column, hyphenate)
+
+    def post(self, html: str, column: float, base: float) -> TitleSet:
+        """A post title at `base` px, or smaller (down to POST_TITLE_FLOOR) until its
+        widest word fits the column: a title never breaks inside a word; a word too wide
+        even then is hyphenated."""
+        return self.set(html, column, base, POST_TITLE_STEPS, avoid_stranded=False)
+
+    def tie_fits(self, tied_html: str, column: float, size: float) -> bool:
+        """Does a title whose last words are tied by a no-break space (`no_widow`) still
+        fit the column word by word at `size` px? Else the tie would force a break
+        inside a word."""
+        return self.widest_word(tied_html) * size <= column
 
     def hook(self, html: str, column: float, base: float, steps: tuple[float, ...], room: float, line_height: float = 1.06) -> TitleSet:
         """A cover hook or outro headline: as large as fits `room` px, at most about
