@@ -31,8 +31,8 @@ from generator.importers.writer import (
 from generator.importers.x_api import parse_x_api
 from generator.importers.x_archive import parse_x_archive
 from generator.output import atomic_write
+from generator.project import CONFIG_NAME
 
-CONFIG_NAME = "carousel.yaml"
 # Archive media are copied to content/images/<slug>/, linked as images/<slug>/<file>.
 IMAGES_DIR = "images"
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -210,7 +210,7 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
             profile_id = find_profile(config, thread.author)
             if profile_id is None:
                 profile_id = new_profile_id(config, thread.author)
-                new_config_text = add_profile(new_config_text, config, profile_id, thread.author)
+                new_config_text = add_profile(new_config_text, profile_id, thread.author)
                 config = load_config_text(new_config_text, CONFIG_NAME)
                 added.append(profile_id)
 

@@ -10,7 +10,6 @@ Python-Markdown's nl2br extension.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,10 +17,13 @@ from datetime import datetime
 from typing import Any
 
 import yaml
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from generator.config.yamledit import EditError, edit_mapping_text
 from generator.errors import ConfigError, Diagnostic
 from generator.importers.cleanup import VERBATIM_TOKEN_RE, RichText
 from generator.importers.model import Author, ImportedPost, Link, RemoteMedia, Verbatim
+from generator.project import CONFIG_NAME
 
 # --------------------------------------------------------------------------- Markdown escaping
 
@@ -279,53 +281,15 @@ def new_profile_id(config: dict[str, Any], author: Author) -> str:
     return candidate
 
 
-def add_profile(text: str | None, config: dict[str, Any], profile_id: str, author: Author) -> str:
+def add_profile(text: str | None, profile_id: str, author: Author) -> str:
     """carousel.yaml's text with one more profile, the rest kept as written (comments too).
 
-    The entry is inserted as text at the end of the `profiles:` block; when the file
-    is written in a way that cannot be extended so (flow style), it is loaded and
-    dumped again with its key order kept.
+    A round-trip edit (`generator/config/yamledit.py`): only the `profiles:` block is
+    written anew, in block or flow style as the file has it; a file without one gets it
+    at the end.
     """
-    fields = {"name": author.name, "handle": author.at_handle}
-    expected = dict(config)
-    expected["profiles"] = {**(config.get("profiles") or {}), profile_id: fields}
-    inserted = _insert_profile_text(text or "", profile_id, fields)
+    fields = {"name": DoubleQuotedScalarString(author.name), "handle": DoubleQuotedScalarString(author.at_handle)}
     try:
-        if inserted is not None and yaml.safe_load(inserted) == expected:
-            return inserted
-    except yaml.YAMLError:
-        pass
-    return yaml.safe_dump(expected, allow_unicode=True, sort_keys=False, default_flow_style=False)
-
-
-def _insert_profile_text(text: str, profile_id: str, fields: dict[str, str]) -> str | None:
-    lines = text.split("\n") if text else []
-    if lines and lines[-1] == "":
-        lines.pop()
-    start = next((i for i, line in enumerate(lines) if re.match(r"^profiles\s*:\s*(#.*)?$", line)), None)
-    if start is None:
-        if any(re.match(r"^profiles\s*:", line) for line in lines):
-            return None  # `profiles: {...}` in flow style
-        indent = "  "
-        block = ([""] if lines and lines[-1].strip() else []) + ["profiles:"]
-        return "\n".join(lines + block + _profile_lines(profile_id, fields, indent)) + "\n"
-    end = start + 1
-    last_content = start
-    child_indent = None
-    while end < len(lines):
-        line = lines[end]
-        if line.strip() and not line.startswith((" ", "\t")) and not line.lstrip().startswith("#"):
-            break
-        if line.strip():
-            last_content = end
-            if child_indent is None and not line.lstrip().startswith("#"):
-                child_indent = line[: len(line) - len(line.lstrip())]
-        end += 1
-    indent = child_indent if child_indent and "\t" not in child_indent else "  "
-    new = _profile_lines(profile_id, fields, indent)
-    return "\n".join(lines[: last_content + 1] + new + lines[last_content + 1 :]) + "\n"
-
-
-def _profile_lines(profile_id: str, fields: dict[str, str], indent: str) -> list[str]:
-    key = profile_id if re.fullmatch(r"[A-Za-z0-9_-]+", profile_id) else json.dumps(profile_id)
-    return [f"{indent}{key}:"] + [f"{indent * 2}{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in fields.items()]
+        return edit_mapping_text(text or "", {"profiles": {profile_id: fields}})
+    except EditError as error:  # (the text was loaded before: this is not expected)
+        raise ConfigError(Diagnostic(CONFIG_NAME, None, f"cannot add profile '{profile_id}': {error}")) from error

@@ -53,6 +53,41 @@ def test_existing_profile_is_used_and_config_untouched(tmp_path):
     assert "\nprofile: lena\n" in next((tmp_path / "content").glob("*.md")).read_text(encoding="utf-8")
 
 
+COMMENTED_CONFIG = """\
+# Carousel Studio project: the team's carousels
+defaults:
+  theme: paper        # the house style
+  fit: split
+
+# who posts
+profiles:
+  # the founder
+  sam:
+    name: Sam
+    handle: "@sam_ships"
+
+presets:
+  quoted: {layout: quote}   # for one-liners
+# end of file
+"""
+
+
+def test_new_profile_keeps_a_commented_config_as_written(tmp_path):
+    """The import adds its profile by a round-trip edit: every line of the file stays, in order."""
+    (tmp_path / "carousel.yaml").write_text(COMMENTED_CONFIG, encoding="utf-8")
+    result = run(tmp_path, str(FIXTURES / "text" / "web-tool-dump.txt"))
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "carousel.yaml").read_text(encoding="utf-8")
+    remaining = iter(written.splitlines())
+    assert all(line in remaining for line in COMMENTED_CONFIG.splitlines())  # every line, comments too, in order
+    assert yaml.safe_load(written)["profiles"] == {
+        "sam": {"name": "Sam", "handle": "@sam_ships"},
+        "lena_ships": {"name": "Lena Okafor 🌱", "handle": "@lena_ships"},
+    }
+    # inside the profiles block, and the blank line that closed the block still closes it
+    assert '    handle: "@sam_ships"\n  lena_ships:\n' in written and '"@lena_ships"\n\npresets:' in written
+
+
 def test_x_api_import(tmp_path):
     result = run(tmp_path, str(FIXTURES / "x-api" / "conversation.json"))
     assert result.exit_code == 0, result.output

@@ -148,7 +148,7 @@ def test_existing_profile_is_found_by_handle_ignoring_case_and_at():
 def test_new_profile_keeps_the_file_as_written():
     config = load_config_text(CONFIG, "carousel.yaml")
     author = Author("Devi 🚀", "devi_builds")
-    text = add_profile(CONFIG, config, new_profile_id(config, author), author)
+    text = add_profile(CONFIG, new_profile_id(config, author), author)
     assert text.startswith("# my studio\ndefaults:\n  theme: paper   # keep\n")
     assert "  # a comment inside profiles\n" in text
     data = yaml.safe_load(text)
@@ -159,11 +159,11 @@ def test_new_profile_keeps_the_file_as_written():
 
 def test_new_profile_in_a_new_or_flow_style_file():
     author = Author("Devi", "devi_builds")
-    assert yaml.safe_load(add_profile(None, {}, "devi_builds", author)) == {
+    assert yaml.safe_load(add_profile(None, "devi_builds", author)) == {
         "profiles": {"devi_builds": {"name": "Devi", "handle": "@devi_builds"}}
     }
     flow = "defaults: {theme: paper}\nprofiles: {a: {name: A, handle: '@a'}}\n"
-    data = yaml.safe_load(add_profile(flow, load_config_text(flow, "c"), "devi_builds", author))
+    data = yaml.safe_load(add_profile(flow, "devi_builds", author))
     assert list(data["profiles"]) == ["a", "devi_builds"] and list(data) == ["defaults", "profiles"]
 
 
