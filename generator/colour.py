@@ -88,3 +88,17 @@ def readable(colour: str, backgrounds: Sequence[str], minimum: float = 4.5, fall
     if fallback is not None and least_contrast(fallback, backgrounds) >= minimum:
         return fallback
     return max(("#000000", "#ffffff"), key=lambda extreme: least_contrast(extreme, backgrounds))
+
+
+def veil_opacity(ink: str, veil: str, minimum: float = 4.5) -> float:
+    """The least opacity of a `veil` colour laid over any picture at which `ink` reads at
+    `minimum` on it: checked against a white and a black picture, the extremes of what
+    the veiled picture can become (blending is linear in each channel)."""
+    for step in range(101):
+        opacity = step / 100
+        over_white, over_black = mix("#ffffff", veil, opacity), mix("#000000", veil, opacity)
+        lighter = relative_luminance(ink) > relative_luminance(over_white)
+        same_side = lighter == (relative_luminance(ink) > relative_luminance(over_black))
+        if same_side and least_contrast(ink, (over_white, over_black)) >= minimum:
+            return opacity
+    return 1.0

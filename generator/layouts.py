@@ -5,7 +5,7 @@ a layout — nothing in Python names a layout:
 
     description: title + body
     slide: post              # post | cover | outro: which slides it draws
-    align: top               # top | centre (vertically, in the content band)
+    align: top               # top | centre | bottom (vertically, in the content band)
     takes: [title, body, image]
     image: {place: below, share: [0.14, 0.45], feature: false}
     text: {font: text, line_height: 1.45, title: 1.0, above: {units: 0, title_em: 0}, below: {units: 0}}
@@ -37,7 +37,8 @@ Content = Literal["title", "body", "image", "number", "quote", "attribution", "a
 class ImagePlacement(StrictModel):
     """Where a layout draws a slide's image and how much of the content band it may take."""
 
-    place: Literal["none", "above", "below", "beside"] = "below"
+    # behind: the image fills the whole slide behind the text (cropped to its focus)
+    place: Literal["none", "above", "below", "beside", "behind"] = "below"
     share: tuple[float, float] = (0.14, 0.45)  # least and most of the content band's height
     beside: float = Field(0.42, gt=0.1, lt=0.9)  # width share of an image set beside the text
     feature: bool = False  # takes the post's first body image as its feature image
@@ -79,7 +80,7 @@ class LayoutDeclaration(StrictModel):
 
     description: str = ""
     slide: SlideKindName = "post"
-    align: Literal["top", "centre"] = "top"
+    align: Literal["top", "centre", "bottom"] = "top"
     takes: list[Content] = Field(default_factory=lambda: list[Content](["title", "body", "image"]))
     image: ImagePlacement = Field(default_factory=ImagePlacement)
     text: TextDeclaration = Field(default_factory=TextDeclaration)

@@ -36,6 +36,7 @@ class ImageAsset:
     alt: str
     width: int | None = None
     height: int | None = None
+    focus: tuple[float, float] | None = None  # the point (0..1 across, down) a crop keeps in view
 
     @property
     def url(self) -> str:

@@ -13,7 +13,7 @@ from typing import Literal, cast
 
 from pydantic import Field, field_validator
 
-from generator.colour import contrast_ratio, mix, readable, relative_luminance
+from generator.colour import contrast_ratio, mix, parse_hex, readable, relative_luminance, veil_opacity
 from generator.config.schema import HEX_COLOUR, StrictModel
 from generator.config.validate import validate_model
 from generator.config.yamlsource import YamlSyntaxError, load_located_yaml
@@ -39,6 +39,7 @@ COLOUR_ROLES = ("background", "surface", "text", "muted", "accent", "accent_cont
 DERIVED_ROLES = ("accent_text", "highlight")
 TEXT_CONTRAST = 4.5  # WCAG AA for body-size text
 ACCENT_CONTRAST = 3.0  # DESIGN.md: the accent on the background
+SCRIM_MARGIN = 0.3  # a photo's scrim aims above 4.5:1: rounding and anti-aliased edges
 
 
 def _colour(value: str | None) -> str | None:
@@ -102,10 +103,21 @@ class Theme:
 
     def style_variables(self) -> dict[str, str]:
         """CSS custom properties of the theme's drawing choices (beside its colours):
-        how ==highlights== are drawn — accent-coloured text, or text on a marker band."""
+        how ==highlights== are drawn — accent-coloured text, or text on a marker band — and
+        the scrim laid over a photo behind text."""
+        scrim = {"--scrim": self.scrim(), "--scrim-clear": self.scrim(opacity=0.0)}
         if self.highlight == "marker":
-            return {"--highlight-ink": self.colours["text"], "--highlight-band": self.colours["highlight"]}
-        return {"--highlight-ink": self.colours["accent_text"], "--highlight-band": "transparent"}
+            return {"--highlight-ink": self.colours["text"], "--highlight-band": self.colours["highlight"], **scrim}
+        return {"--highlight-ink": self.colours["accent_text"], "--highlight-band": "transparent", **scrim}
+
+    def scrim(self, opacity: float | None = None) -> str:
+        """The background colour at the opacity that keeps the text colour at 4.5:1 (with
+        a margin for anti-aliasing) over any photo behind it: contrast by construction.
+        (`opacity`: the same colour at another opacity, e.g. 0 where a scrim fades out.)"""
+        if opacity is None:
+            opacity = veil_opacity(self.colours["text"], self.colours["background"], TEXT_CONTRAST + SCRIM_MARGIN)
+        red, green, blue = (round(channel * 255) for channel in parse_hex(self.colours["background"]))
+        return f"rgba({red}, {green}, {blue}, {opacity:.2f})"
 
     def with_accent(self, accent: str | None) -> Theme:
         """The theme with a brand accent colour in place of its own.

@@ -6,6 +6,7 @@ them all at once. Reads files but writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import struct
 import warnings
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from PIL import Image, UnidentifiedImageError
 
+from generator.canvas import Canvas
 from generator.catalog import Catalog
 from generator.config.cascade import resolve_options
 from generator.config.schema import FrontMatter, Options, PostDirectives, Profile
@@ -49,6 +51,7 @@ class PostEntry:
     body_images: tuple[ImageAsset, ...]
     alt: str = ""  # the post's explicit `<!-- alt: … -->`
     number: int | None = None  # `<!-- number: N -->`: the step a numbered layout shows
+    focus: tuple[float, float] | None = None  # `<!-- focus: 30% 40% -->`: what a crop keeps in view
 
 
 def slug_for(project_content_dir: Path, path: Path) -> str:
@@ -361,6 +364,7 @@ def load_thread(
         title_override = ""
         explicit_alt = ""
         step_number: int | None = None
+        focus: tuple[float, float] | None = None
         directive_image: ImageAsset | None = None
         if post.directives:
             directive_source = _layer_source(post.directives, shown, post.directive_line or post.line)
@@ -372,6 +376,7 @@ def load_thread(
                 title_override = directives.title or ""
                 explicit_alt = (directives.alt or "").strip()
                 step_number = directives.number
+                focus = directives.focus
                 if directives.image:
                     directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
@@ -404,7 +409,7 @@ def load_thread(
         ]
         body_images = tuple(asset for asset in resolved.values() if asset is not None)
         md_posts.append(
-            PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt, step_number)
+            PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt, step_number, focus)
         )
         if not explicit_alt and not _has_text(rendered):
             # nothing on the slide would describe the image: its alt text would be empty.
@@ -450,6 +455,7 @@ def load_thread(
     slides, arrangement_problems = _arrange(catalog, front, source, options, md_posts)
     if arrangement_problems:
         raise ThreadError(arrangement_problems)
+    problems += _blurry_backdrops(slides, md_posts, shown, options.resolved_canvas())
     dependencies = [path] + resolver.used
     if project.config_path.is_file():
         dependencies.append(project.config_path)
@@ -573,6 +579,8 @@ def _post_slide(catalog: Catalog, entries: list[PostEntry]) -> SlideSpec:
         # the featured image is drawn by the layout: take it out of the text
         blocks = [re.sub(rf'<img\b[^>]*src="{re.escape(image.url)}"[^>]*>', "", b, count=1) for b in blocks]
         blocks = _strip_empty_blocks(blocks)
+    if image is not None and first.focus is not None:
+        image = dataclasses.replace(image, focus=first.focus)
     return SlideSpec(
         kind="post",
         layout=options.layout,
@@ -584,6 +592,42 @@ def _post_slide(catalog: Catalog, entries: list[PostEntry]) -> SlideSpec:
         image=image,
         alt=" ".join(entry.alt for entry in entries if entry.alt),
     )
+
+
+MAX_UPSCALE = 1.5  # past this a photo's pixels show as blur
+
+
+def backdrop_scale(image: ImageAsset, width: float, height: float) -> float:
+    """How much an image is enlarged to cover a width x height slide (crop to fill)."""
+    if not (image.width and image.height):
+        return 1.0  # vector: sharp at any size
+    return max(width / image.width, height / image.height)
+
+
+def _blurry_backdrops(slides: list[SlideSpec], md_posts: list[PostEntry], shown: str, canvas: Canvas) -> list[Diagnostic]:
+    """A warning for each image a layout draws behind the whole slide (`image: {place:
+    behind}`) that would be enlarged past MAX_UPSCALE to fill it: the layout draws it at
+    MAX_UPSCALE on the background instead, and the author learns it needs more pixels."""
+    lines = {entry.post.number: entry.post.directive_line or entry.post.line for entry in md_posts}
+    problems: list[Diagnostic] = []
+    for spec in slides:
+        image = spec.image
+        if image is None or spec.declaration.image.place != "behind" or not spec.post_numbers:
+            continue
+        scale = backdrop_scale(image, canvas.width, canvas.height)
+        if scale > MAX_UPSCALE:
+            problems.append(
+                Diagnostic(
+                    shown,
+                    lines.get(spec.post_numbers[0]),
+                    f"post {spec.post_numbers[0]}: image {image.path.name} is {image.width}x{image.height} px: filling the "
+                    f"{canvas.width}x{canvas.height} slide would enlarge it {scale:.1f}x into blur, so it is shown at "
+                    f"{MAX_UPSCALE:g}x, not filling the slide (use one at least {canvas.width / MAX_UPSCALE:.0f}x"
+                    f"{canvas.height / MAX_UPSCALE:.0f} px)",
+                    Severity.WARNING,
+                )
+            )
+    return problems
 
 
 def _special_slide(catalog: Catalog, kind: SlideKind, options: Options) -> SlideSpec | None:

@@ -31,6 +31,19 @@ def _hex_colour(value: str | None) -> str | None:
     return value
 
 
+FOCUS = re.compile(r"^\s*(\d+(?:\.\d+)?)%\s+(\d+(?:\.\d+)?)%\s*$")
+
+
+def focus_point(value: Any) -> Any:
+    """`30% 40%` -> (0.3, 0.4): the point of an image (across, down) a crop keeps in view."""
+    if value is None or isinstance(value, tuple):
+        return value
+    match = FOCUS.match(str(value))
+    if not match or not all(0 <= float(part) <= 100 for part in match.groups()):
+        raise ValueError(f"'{value}' is not a focus point: write two percentages, across then down, like 30% 40%")
+    return (float(match.group(1)) / 100, float(match.group(2)) / 100)
+
+
 def _fit_off(value: Any) -> Any:
     """YAML 1.1 reads a bare `off` as false; `fit: off` means the 'off' mode."""
     return "off" if value is False else value
@@ -283,8 +296,15 @@ class PostDirectives(StrictModel):
     footer: bool | None = None
     slide_numbers: bool | None = None
     swipe_hint: bool | None = None
+    # the point of the image a crop keeps in view: "30% 40%" (across, down)
+    focus: tuple[float, float] | None = None
 
     _fit = field_validator("fit", mode="before")(classmethod(lambda cls, v: _fit_off(v)))
+
+    @field_validator("focus", mode="before")
+    @classmethod
+    def _focus(cls, value: Any) -> Any:
+        return focus_point(value)
 
     def option_layer(self) -> dict[str, Any]:
         """Only the cascade options this directive set (an empty `layout:` sets nothing)."""

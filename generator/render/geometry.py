@@ -12,7 +12,8 @@ tree of the rendered page (`page._page_box`). For each slide it tells
   fitting stage maps a line back to a place in the source HTML (see `split`).
 
 Blocks are recognised by the `data-fit-block` attribute the fitting stage puts on the
-root element of every body block.
+root element of every body block. A layout's `.slide__backdrop` (a full-bleed photo and
+its scrim) is drawn behind the slide and is not measured.
 """
 
 from __future__ import annotations
@@ -166,6 +167,8 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
                 if geometry.body_top is None:
                     geometry.body_top = box.border_box_y()
         pseudo = pseudo or _is_pseudo(box)
+        if "slide__backdrop" in classes.split():
+            return  # drawn behind the slide by its layout (a photo, its scrim): not content
         if "slide__marker" in classes:
             identifier = (element.get("id") or "") if element is not None else ""
             if identifier.endswith("-start"):

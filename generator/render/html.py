@@ -114,10 +114,18 @@ class ImageView:
     width: int | None
     height: int | None
     ratio: float | None  # width / height, from pixels or an SVG's viewBox
+    focus: tuple[float, float] = (0.5, 0.5)  # the point a crop keeps in view (0..1 across, down)
 
 
 def image_view(asset: ImageAsset) -> ImageView:
-    return ImageView(url=asset.url, alt=asset.alt, width=asset.width, height=asset.height, ratio=image_ratio(asset))
+    return ImageView(
+        url=asset.url,
+        alt=asset.alt,
+        width=asset.width,
+        height=asset.height,
+        ratio=image_ratio(asset),
+        focus=asset.focus or (0.5, 0.5),
+    )
 
 
 def view_ratio(image: ImageView | None) -> float | None:
@@ -164,6 +172,7 @@ class SlideView:
     title_class: str = ""  # "hyphenate": a word wider than the slide is hyphenated
     # from the layout's declaration (layouts/<name>.yaml)
     centred: bool = False  # centred vertically in the content band
+    bottom: bool = False  # set at the foot of the content band (align: bottom)
     line_height: float = 1.45  # the body's line height (the fitter plans with it)
     media_share: tuple[float, float] = (0.14, 0.45)  # least and most of the band an image takes
     type_scale: tuple[float, ...] = (1.0,)  # the sizes a hook or headline may take
@@ -223,6 +232,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 title_style=Markup(title_fit) + (styled(title_set, column) if title_set else Markup("")),
                 title_class="hyphenate" if title_set and title_set.hyphenate else "",
                 centred=spec.declaration.centred,
+                bottom=spec.declaration.align == "bottom",
                 line_height=leading(spec.declaration.text.line_height, spec.body_scale),
                 media_share=spec.declaration.image.share,
                 type_scale=spec.declaration.type_scale,

@@ -13,7 +13,7 @@ from generator.project import Project
 from generator.themes import available_themes
 from tests.helpers import pdf_pages, run_carousel, write_project
 
-IMAGE_LAYOUTS = {"image", "split", "tweet"}
+IMAGE_LAYOUTS = {"image", "photo", "split", "tweet"}
 CANVASES = {"linkedin-portrait": (1080, 1350), "linkedin-square": (1080, 1080)}
 STANDARD_POST = (
     "## A standard post title\n\n"
