@@ -13,7 +13,8 @@ from generator.project import Project
 from generator.themes import available_themes
 from tests.helpers import pdf_pages, run_carousel, write_project
 
-IMAGE_LAYOUTS = {"image", "photo", "split", "tweet"}
+# image-led layouts and the image each is given (a photo fills the slide: a large one)
+IMAGE_LAYOUTS = {"image": "diagram.png", "photo": "photo.png", "split": "diagram.png", "tweet": "diagram.png"}
 CANVASES = {"linkedin-portrait": (1080, 1350), "linkedin-square": (1080, 1080)}
 STANDARD_POST = (
     "## A standard post title\n\n"
@@ -24,8 +25,8 @@ STANDARD_POST = (
 )
 
 
-def _diagram() -> bytes:
-    image = Image.new("RGB", (800, 500), "#4a7bd0")
+def _diagram(size: tuple[int, int] = (800, 500)) -> bytes:
+    image = Image.new("RGB", size, "#4a7bd0")
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
@@ -43,10 +44,11 @@ def matrix(tmp_path_factory):
         ),
         "assets/me.png": _diagram(),
         "content/images/diagram.png": _diagram(),
+        "content/images/photo.png": _diagram((1200, 1500)),
     }
     # image-led layouts get an image, as a standard post for them would have
     posts = "\n\n---\n\n".join(
-        f"<!-- layout: {layout}{', image: images/diagram.png' if layout in IMAGE_LAYOUTS else ''} -->\n{STANDARD_POST}"
+        f"<!-- layout: {layout}{f', image: images/{IMAGE_LAYOUTS[layout]}' if layout in IMAGE_LAYOUTS else ''} -->\n{STANDARD_POST}"
         for layout in layouts
     )
     for theme in themes:
