@@ -269,16 +269,55 @@ def _summary_from_meta(meta: PlanMeta, now: datetime) -> dict[str, Any] | None:
 
 
 @dataclass
+class BuildUnit:
+    """One (thread, target) as it flows through a build: stamp → plan → key → reuse or render → write.
+
+    Each stage fills in its part; `result` is set by the stage that decides the unit's
+    outcome (up to date by its stamp, failed, skipped, reused by its key, or built).
+    """
+
+    path: Path
+    target: str | None
+    source_digest: str | None = None  # the thread file's bytes before planning read them
+    plan: ThreadPlan | None = None
+    key: ThreadKey | None = None
+    stamp: str | None = None
+    result: ThreadResult | None = None
+
+
+@dataclass
+class _TargetPass:
+    """One target's units, in the order of the build's paths, and those its stamps could not clear."""
+
+    target: str | None
+    units: list[BuildUnit]
+    to_plan: list[int]  # indexes of the units to plan
+
+
+@dataclass
 class _RenderBatch:
-    """The units of one build that must be rendered, over every target, and where each result goes."""
+    """The units of one build that must be rendered, over every target (a job's index is its unit's)."""
 
     jobs: list[RenderJob] = field(default_factory=list)
-    slots: list[tuple[list[ThreadResult | None], int, ThreadKey, str | None]] = field(default_factory=list)
+    units: list[BuildUnit] = field(default_factory=list)
     planned: int = 0  # units planned (for the memory release after planning many)
 
-    def add(self, job: RenderJob, results: list[ThreadResult | None], index: int, key: ThreadKey, stamp: str | None) -> None:
-        self.jobs.append(job)
-        self.slots.append((results, index, key, stamp))
+    def add(self, unit: BuildUnit, strict: bool, generation: int) -> None:
+        assert unit.plan is not None
+        self.jobs.append(RenderJob(len(self.jobs), unit.plan, strict, generation))
+        self.units.append(unit)
+
+
+@dataclass
+class _BuildRun:
+    """What every stage of one `Builder.build` shares."""
+
+    catalog: Catalog
+    context: KeyContext
+    manifest_threads: dict[str, Any]  # unit -> manifest entry, updated as units finish
+    now: datetime
+    batch: _RenderBatch = field(default_factory=_RenderBatch)
+    unplannable: set[Path] = field(default_factory=set)  # threads that failed planning: reported once, not per target
 
 
 class Builder:
@@ -388,80 +427,70 @@ class Builder:
         `paths` within each target.
         """
         request = self.request
-        context = self.key_context(catalog)
-        passes = []
-        for target in target_passes(catalog, request):
-            results: list[ThreadResult | None] = [None] * len(paths)
-            to_plan: list[int] = []
-            for index, path in enumerate(paths):
-                fast = None if self.force else self.up_to_date_unplanned(context, path, now, target)
-                if fast is not None:
-                    results[index] = fast
-                else:
-                    to_plan.append(index)
-            passes.append((target, results, to_plan))
+        run = _BuildRun(catalog, self.key_context(catalog), manifest_threads, now)
+        passes = [self._stamped(run, paths, target) for target in target_passes(catalog, request)]
         for path in paths:
             self.deps.pop(path, None)  # gathered anew, over every target
         # the thread files' bytes as they were before planning read them (a save during the
         # build then shows as a changed stamp next time, never the other way round)
-        sources = {index: self.hasher.sha256(paths[index]) for _, _, to_plan in passes for index in to_plan}
+        sources = {index: self.hasher.sha256(paths[index]) for one in passes for index in one.to_plan}
+        for one in passes:
+            for index in one.to_plan:
+                one.units[index].source_digest = sources[index]
         backend = self.backend
-        planning = sum(len(to_plan) for _, _, to_plan in passes)
+        planning = sum(len(one.to_plan) for one in passes)
         if backend is None and planning >= 2 and request.jobs >= 2:
             # likely to render several: start the workers now, they import while we plan
             backend = make_backend(self.project, request.jobs, planning)
         try:
-            batch = _RenderBatch()
-            unplannable: set[Path] = set()  # threads that failed planning: reported once, not per target
-            for target, results, to_plan in passes:
-                self._prepare(catalog, paths, to_plan, sources, results, context, manifest_threads, now, target, unplannable, batch)
+            for one in passes:
+                self._prepare(run, one)
             # every (thread, target) to render, of every target, shares the workers
-            self._render(batch, [results for _, results, _ in passes], manifest_threads, now, backend)
-            return [result for _, results, _ in passes for result in results if result is not None]
+            self._render(run, passes, backend)
+            return [unit.result for one in passes for unit in one.units if unit.result is not None]
         finally:
             if backend is not None and backend is not self.backend:
                 backend.close()
 
-    def _prepare(
-        self,
-        catalog: Catalog,
-        paths: list[Path],
-        to_plan: list[int],
-        sources: dict[int, str | None],
-        results: list[ThreadResult | None],
-        context: KeyContext,
-        manifest_threads: dict[str, Any],
-        now: datetime,
-        target: str | None,
-        unplannable: set[Path],
-        batch: _RenderBatch,
-    ) -> None:
-        """Plan and key one target's threads: fill `results` with what needs no rendering, `batch` with the rest."""
+    def _stamped(self, run: _BuildRun, paths: list[Path], target: str | None) -> _TargetPass:
+        """A target's units, those whose stamp shows them up to date already with their result."""
+        units = [BuildUnit(path, target) for path in paths]
+        to_plan: list[int] = []
+        for index, unit in enumerate(units):
+            unit.result = None if self.force else self.up_to_date_unplanned(run.context, unit.path, run.now, target)
+            if unit.result is None:
+                to_plan.append(index)
+        return _TargetPass(target, units, to_plan)
+
+    def _prepare(self, run: _BuildRun, one: _TargetPass) -> None:
+        """Plan and key one target's units: a result for those that need no rendering, the others into the batch."""
         request = self.request
-        to_plan, planned_list = self._plan_unique(catalog, paths, to_plan, results, manifest_threads, target)
+        to_plan, planned_list = self._plan_unique(run, one)
         # threads not built for this target drop out, and so do failures an earlier target reported
         kept = [
             (index, entry)
             for index, entry in zip(to_plan, planned_list)
-            if entry[1] is not None or (entry[2] is not None and entry[0] not in unplannable)
+            if entry[1] is not None or (entry[2] is not None and entry[0] not in run.unplannable)
         ]
-        unplannable.update(entry[0] for _, entry in kept if entry[2] is not None)
-        batch.planned += len(kept)
+        run.unplannable.update(entry[0] for _, entry in kept if entry[2] is not None)
+        run.batch.planned += len(kept)
         for index, (path, plan, failure) in kept:
+            unit = one.units[index]
             if failure is not None:
-                results[index] = failure
+                unit.result = failure
                 continue
             assert plan is not None
+            unit.plan = plan
             shown = plan.meta.shown_path
-            reason = _skip_reason(plan, request, now)
+            reason = _skip_reason(plan, request, run.now)
             if reason:
-                results[index] = ThreadResult(plan.unit, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
+                unit.result = ThreadResult(plan.unit, shown, "skipped", reason=reason, plan=plan, diagnostics=list(plan.warnings))
                 continue
             try:
-                key = context.key(plan)
-                stamp = context.stamp(path, key.deps, source_digest=sources.get(index))
+                key = unit.key = run.context.key(plan)
+                stamp = unit.stamp = run.context.stamp(path, key.deps, source_digest=unit.source_digest)
             except Exception as error:  # e.g. a dependency that cannot be read: this thread fails, not the build
-                results[index] = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
+                unit.result = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
                 continue
             self.deps[path] = key.deps.union(self.deps[path]) if path in self.deps else key.deps
             entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir)
@@ -471,7 +500,7 @@ class Builder:
                     self.cache.store(
                         plan.unit, entry.model_copy(update={"source": shown, "stamp": stamp, "deps": key.deps, "meta": _plan_meta(plan)})
                     )
-                results[index] = ThreadResult(
+                unit.result = ThreadResult(
                     plan.unit,
                     shown,
                     "built",
@@ -484,26 +513,19 @@ class Builder:
                     alt=tuple(entry.alt),
                 )
                 continue
-            batch.add(RenderJob(len(batch.jobs), plan, request.strict, self.generation), results, index, key, stamp)
+            run.batch.add(unit, request.strict, self.generation)
 
-    def _render(
-        self,
-        batch: _RenderBatch,
-        all_results: list[list[ThreadResult | None]],
-        manifest_threads: dict[str, Any],
-        now: datetime,
-        backend: RenderBackend | None,
-    ) -> None:
+    def _render(self, run: _BuildRun, passes: list[_TargetPass], backend: RenderBackend | None) -> None:
         """Record what needed no rendering, then render the batch and write each unit as it comes."""
-        request = self.request
+        request, batch, manifest_threads, now = self.request, run.batch, run.manifest_threads, run.now
         jobs = batch.jobs
         if self.progress is not None:
             self.progress.start(len(jobs))
         try:
-            for results in all_results:
-                for result in results:
-                    if result is not None:
-                        self._record(result, manifest_threads, now)
+            for one in passes:
+                for unit in one.units:
+                    if unit.result is not None:
+                        self._record(unit.result, manifest_threads, now)
             if jobs and not self._noticed:
                 self._noticed = True
                 for notice in render_notices():
@@ -515,9 +537,10 @@ class Builder:
                 renderer = backend or make_backend(self.project, request.jobs, len(jobs), one_shot=True)
                 try:
                     for job, outcome in renderer.render_many(jobs):
-                        results, index, key, stamp = batch.slots[job.index]
+                        unit = batch.units[job.index]
+                        assert unit.key is not None
                         try:
-                            result = self._finish(job, outcome, key, stamp, manifest_threads)
+                            result = self._finish(job, outcome, unit.key, unit.stamp, manifest_threads)
                         except CarouselError as error:
                             result = _failed(self.project, job.plan.meta.source_path, error.diagnostics)
                         except Exception as error:  # e.g. a full disk: this thread fails, the others are written
@@ -526,7 +549,7 @@ class Builder:
                                 job.plan.meta.source_path,
                                 [internal_error(job.plan.meta.shown_path, error, "writing its files")],
                             )
-                        results[index] = result
+                        unit.result = result
                         self._record(result, manifest_threads, now, advance=True)
                         if result.outcome == "built":
                             self.write_manifest(manifest_threads)  # right after the swap: files and manifest agree
@@ -537,34 +560,32 @@ class Builder:
             if self.progress is not None:
                 self.progress.stop()
 
-    def _plan_unique(
-        self,
-        catalog: Catalog,
-        paths: list[Path],
-        to_plan: list[int],
-        results: list[ThreadResult | None],
-        manifest_threads: dict[str, Any],
-        target: str | None = None,
-    ) -> tuple[list[int], list[Planned]]:
-        """Plan the threads of `to_plan`, failing every one whose slug another thread has.
+    def _plan_unique(self, run: _BuildRun, one: _TargetPass) -> tuple[list[int], list[Planned]]:
+        """Plan the units of `one.to_plan`, failing every one whose slug another thread has.
 
-        An up-to-date thread (not planned) whose slug a planned one now takes is planned
+        An up-to-date unit (not planned) whose slug a planned one now takes is planned
         too, so both are reported; slugs of threads outside this build (a partial rebuild)
         count as taken while their files exist. Returns the planned indexes and plans.
         """
-        planned = dict(zip(to_plan, plan_threads(catalog, self.request, [paths[index] for index in to_plan], target))) if to_plan else {}
+        catalog, units, target = run.catalog, one.units, one.target
+
+        def planned_at(indexes: list[int]) -> list[Planned]:
+            return plan_threads(catalog, self.request, [units[index].path for index in indexes], target) if indexes else []
+
+        planned = dict(zip(one.to_plan, planned_at(one.to_plan)))
         taken = {plan.meta.slug.casefold() for _, plan, _ in planned.values() if plan is not None}
-        clashing = [index for index, result in enumerate(results) if result is not None and unit_slug(result.slug).casefold() in taken]
-        if clashing:
-            for index, entry in zip(clashing, plan_threads(catalog, self.request, [paths[index] for index in clashing], target)):
-                planned[index] = entry
-                results[index] = None
+        clashing = [
+            index for index, unit in enumerate(units) if unit.result is not None and unit_slug(unit.result.slug).casefold() in taken
+        ]
+        for index, entry in zip(clashing, planned_at(clashing)):
+            planned[index] = entry
+            units[index].result = None
         claimed = {
             unit_slug(unit): entry["source"]
-            for unit, entry in manifest_threads.items()
+            for unit, entry in run.manifest_threads.items()
             if isinstance(entry, dict) and entry.get("outcome") != "failed" and isinstance(entry.get("source"), str)
         }
-        claimed.update({unit_slug(result.slug): result.shown_path for result in results if result is not None})
+        claimed.update({unit_slug(unit.result.slug): unit.result.shown_path for unit in units if unit.result is not None})
         order = sorted(planned)
         return order, reject_duplicate_slugs(self.project, [planned[index] for index in order], claimed)
 
