@@ -57,7 +57,7 @@ def slide_alt(plan: ThreadPlan, slide: SlideSpec) -> str:
         images.append(f"Image: {slide.image.alt.strip()}")
     for block in slide.blocks:
         images += [f"Image: {alt.strip()}" for alt in IMG_ALT.findall(block) if alt.strip()]
-    text = [plain_text(slide.title_html)] + [plain_text(block) for block in slide.blocks]
+    text = [slide.figure, plain_text(slide.title_html)] + [plain_text(block) for block in slide.blocks]
     prefix = "(continued) " if slide.continued else ""
     return condense(prefix + _joined(images + text)) or ("Image" if slide.image is not None else "")
 

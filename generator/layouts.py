@@ -31,7 +31,8 @@ from generator.errors import ConfigError, Diagnostic
 from generator.project import Project
 
 SlideKindName = Literal["post", "cover", "outro"]
-Content = Literal["title", "body", "image", "number", "quote", "attribution", "author", "actions"]
+# figure: the post's first number ("73%", "$4.2M"), or its `figure:` directive (a stat)
+Content = Literal["title", "body", "image", "number", "figure", "quote", "attribution", "author", "actions"]
 
 
 class ImagePlacement(StrictModel):

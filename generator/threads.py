@@ -26,6 +26,7 @@ from generator.config.schema import FrontMatter, Options, PostDirectives, Profil
 from generator.config.validate import validate_model
 from generator.config.yamlsource import LocatedYaml
 from generator.confine import ConfinementError, confined_path
+from generator.content.figures import take_figure
 from generator.content.markdown import PostHtml, hashtags_of, markdown_plain, plain_text, render_inline, render_post
 from generator.content.thread import FENCE, PostSource, ThreadSource, ThreadSyntaxError, split_thread
 from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did_you_mean
@@ -52,6 +53,7 @@ class PostEntry:
     alt: str = ""  # the post's explicit `<!-- alt: … -->`
     number: int | None = None  # `<!-- number: N -->`: the step a numbered layout shows
     focus: tuple[float, float] | None = None  # `<!-- focus: 30% 40% -->`: what a crop keeps in view
+    figure: str | None = None  # `<!-- figure: 73% -->`: the figure a stat layout shows
 
 
 def slug_for(project_content_dir: Path, path: Path) -> str:
@@ -365,6 +367,7 @@ def load_thread(
         explicit_alt = ""
         step_number: int | None = None
         focus: tuple[float, float] | None = None
+        figure: str | None = None
         directive_image: ImageAsset | None = None
         if post.directives:
             directive_source = _layer_source(post.directives, shown, post.directive_line or post.line)
@@ -377,6 +380,7 @@ def load_thread(
                 explicit_alt = (directives.alt or "").strip()
                 step_number = directives.number
                 focus = directives.focus
+                figure = directives.figure
                 if directives.image:
                     directive_image = resolver.resolve(directives.image, "", base_dir, post.directive_line or post.line)
         post_options = resolve_options(thread_layers + [directive_layer, cli_layer])
@@ -409,7 +413,9 @@ def load_thread(
         ]
         body_images = tuple(asset for asset in resolved.values() if asset is not None)
         md_posts.append(
-            PostEntry(post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt, step_number, focus)
+            PostEntry(
+                post, PostHtml(title_html, blocks), post_options, directive_image, body_images, explicit_alt, step_number, focus, figure
+            )
         )
         if not explicit_alt and not _has_text(rendered):
             # nothing on the slide would describe the image: its alt text would be empty.
@@ -581,13 +587,18 @@ def _post_slide(catalog: Catalog, entries: list[PostEntry]) -> SlideSpec:
         blocks = _strip_empty_blocks(blocks)
     if image is not None and first.focus is not None:
         image = dataclasses.replace(image, focus=first.focus)
+    title_html, figure = first.html.title_html, ""
+    if "figure" in declaration.takes:
+        taken = take_figure(title_html, tuple(blocks), first.figure)
+        figure, title_html, blocks = taken.figure, taken.title_html, list(taken.blocks)
     return SlideSpec(
         kind="post",
         layout=options.layout,
         options=options,
         declaration=declaration,
         post_numbers=tuple(entry.post.number for entry in entries),
-        title_html=first.html.title_html,
+        title_html=title_html,
+        figure=figure,
         blocks=tuple(blocks),
         image=image,
         alt=" ".join(entry.alt for entry in entries if entry.alt),

@@ -298,8 +298,14 @@ class PostDirectives(StrictModel):
     swipe_hint: bool | None = None
     # the point of the image a crop keeps in view: "30% 40%" (across, down)
     focus: tuple[float, float] | None = None
+    figure: str | None = Field(None, max_length=24)  # the figure a stat layout shows: "73%", "$4.2M"
 
     _fit = field_validator("fit", mode="before")(classmethod(lambda cls, v: _fit_off(v)))
+
+    @field_validator("figure", mode="before")
+    @classmethod
+    def _figure(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
     @field_validator("focus", mode="before")
     @classmethod

@@ -164,6 +164,7 @@ class SlideView:
     body: Markup
     attribution: str
     step: int  # the post's number among post slides (numbered layout)
+    figure: str  # the post's figure, for a layout that takes one (stat)
     image: ImageView | None
     title_size: float
     body_size: float
@@ -227,6 +228,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 ),
                 attribution=attribution,
                 step=spec.step,
+                figure=spec.figure,
                 image=image_view(spec.image) if spec.image is not None else None,
                 title_size=title_size,
                 title_style=Markup(title_fit) + (styled(title_set, column) if title_set else Markup("")),

@@ -1,0 +1,71 @@
+"""The figure a stat slide shows: the post's first number, as the post wrote it.
+
+"73%", "$4.2M", "3x", "10,000", "2.5 h"... is found in the text of the post's heading,
+then of its body (never inside code or a formula), or given by a `figure:` directive.
+Where the figure opens the heading (or, in a post without one, its first paragraph) it
+is taken out of that text, so the words after it read as its label ("**73%** of teams
+ship weekly" -> "73%" over "of teams ship weekly"); elsewhere the sentence stays whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import unescape
+
+# a currency sign, digits (thousands separators, decimals), then a unit or multiplier;
+# never the start of a word ("3rd", "4K60" are not figures)
+UNIT = r"(?:\s?(?:%|x|×|bn|ms|min|px|GB|MB|TB|kg|km|[KMBTkmshd]|\+))?"
+FIGURE = re.compile(
+    r"(?<![\w.,])(?:[$€£¥]\s?)?[+\-−]?(?:\d{1,3}(?:[,\u202f\u00a0]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)" + UNIT + r"(?![\w])"
+)
+# text in these is not a figure: code, formulas (drawn as SVG), link targets
+SKIPPED = re.compile(r"<(code|pre|svg|math|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
+# an optional inline wrapper around a leading figure (**73%**, ==73%==, _73%_)
+LEADING = r"\A(\s*(?:<p\b[^>]*>)?\s*)(<(strong|b|em|i|mark)\b[^>]*>\s*)?{figure}(\s*</\3>)?[ \t\u00a0]*"
+
+
+@dataclass(frozen=True)
+class TakenFigure:
+    """A post's figure and its text with a leading figure taken out."""
+
+    figure: str
+    title_html: str
+    blocks: tuple[str, ...]
+
+
+def first_figure(html: str) -> str | None:
+    """The first figure in the text of an HTML fragment (code and formulas skipped)."""
+    text = unescape(TAG.sub(" ", SKIPPED.sub(" ", html)))
+    match = FIGURE.search(text)
+    return match.group(0).strip() if match else None
+
+
+def _without_leading(html: str, figure: str) -> str | None:
+    """`html` with `figure` taken from its start; None when it does not start with it."""
+    escaped = re.escape(figure).replace("\\ ", r"[\s\u00a0]")
+    match = re.match(LEADING.format(figure=escaped), html)
+    if not match or bool(match.group(2)) != bool(match.group(4)):
+        return None
+    rest = html[match.end() :]
+    return match.group(1) + rest
+
+
+def take_figure(title_html: str, blocks: tuple[str, ...], given: str | None = None) -> TakenFigure:
+    """The figure of a post (`given` by a directive, else the first in its heading, then
+    its body) and the post's text with a leading figure taken out of it. Empty figure
+    when the post holds no number."""
+    figure = (given or "").strip() or first_figure(title_html) or next((f for b in blocks if (f := first_figure(b))), None)
+    if not figure:
+        return TakenFigure("", title_html, blocks)
+    title_rest = _without_leading(title_html, figure)
+    if title_rest is not None:
+        return TakenFigure(figure, title_rest.strip(), blocks)
+    if not given and first_figure(title_html):
+        return TakenFigure(figure, title_html, blocks)  # the heading holds it mid-sentence
+    if not title_html.strip() and blocks and (rest := _without_leading(blocks[0], figure)) is not None:
+        # no heading: the words after the figure are its label
+        emptied = not TAG.sub("", rest).strip()
+        return TakenFigure(figure, title_html, blocks[1:] if emptied else (rest, *blocks[1:]))
+    return TakenFigure(figure, title_html, blocks)
