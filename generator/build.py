@@ -31,7 +31,7 @@ from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
 from generator.fonts import discard_corrupt_staged_fonts
 from generator.model import ThreadPlan, thread_status
-from generator.output import OutputError, OutputFolder
+from generator.output import OutputError, OutputFolder, file_digests
 from generator.parallel import RenderBackend, RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.progress import Progress
 from generator.project import Project
@@ -540,7 +540,7 @@ class Builder:
                         unit = batch.units[job.index]
                         assert unit.key is not None
                         try:
-                            result = self._finish(job, outcome, unit.key, unit.stamp, manifest_threads)
+                            result = self._finish(job, outcome, unit.key, unit.stamp, manifest_threads, now)
                         except CarouselError as error:
                             result = _failed(self.project, job.plan.meta.source_path, error.diagnostics)
                         except Exception as error:  # e.g. a full disk: this thread fails, the others are written
@@ -552,7 +552,7 @@ class Builder:
                         unit.result = result
                         self._record(result, manifest_threads, now, advance=True)
                         if result.outcome == "built":
-                            self.write_manifest(manifest_threads)  # right after the swap: files and manifest agree
+                            self.write_manifest(manifest_threads)  # metadata of the units recorded since the last swap
                 finally:
                     if renderer is not backend:
                         renderer.close()
@@ -595,7 +595,13 @@ class Builder:
         self._report(result, advance=advance)
 
     def _finish(
-        self, job: RenderJob, outcome: RenderOutcome, key: ThreadKey, stamp: str | None, manifest_threads: dict[str, Any]
+        self,
+        job: RenderJob,
+        outcome: RenderOutcome,
+        key: ThreadKey,
+        stamp: str | None,
+        manifest_threads: dict[str, Any],
+        now: datetime,
     ) -> ThreadResult:
         plan = job.plan
         slug, shown = plan.unit, plan.meta.shown_path
@@ -608,8 +614,22 @@ class Builder:
                 raise ThreadError(
                     Diagnostic(shown, plan.meta.slug_line, f"output path '{slug}/{relative}' would be outside the output folder")
                 )
+        built = ThreadResult(
+            slug,
+            shown,
+            "built",
+            plan=plan,
+            slide_count=artifacts.slide_count,
+            files=file_digests(slug, artifacts.files),
+            diagnostics=list(artifacts.warnings),
+            notes=tuple(artifacts.notes),
+            alt=artifacts.alt,
+        )
+        previous = manifest_threads.get(slug)
+        # the manifest as it must read once the new files are in place: committed with the swap
+        after = self.manifest({**manifest_threads, slug: _manifest_entry(built, previous if isinstance(previous, dict) else None, now)})
         try:
-            files = self.output.replace_thread(slug, artifacts.files, owned=_owned_files(manifest_threads.get(slug)))
+            self.output.replace_thread(slug, artifacts.files, owned=_owned_files(previous), manifest=after)
         except ConfinementError as error:
             problem = Diagnostic(self.project.relative(error.path), None, f"{error.reason} (building {shown})")
             return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, problem], exit_code=1)
@@ -623,8 +643,8 @@ class Builder:
                 CacheEntry(
                     key=key.key,
                     out_dir=str(self.out_dir),
-                    files=files,
-                    stats=output_stats(self.out_dir, files),
+                    files=built.files,
+                    stats=output_stats(self.out_dir, built.files),
                     slides=artifacts.slide_count,
                     diagnostics=list(artifacts.warnings),
                     notes=list(artifacts.notes),
@@ -635,17 +655,7 @@ class Builder:
                     alt=list(artifacts.alt),
                 ),
             )
-        return ThreadResult(
-            slug,
-            shown,
-            "built",
-            plan=plan,
-            slide_count=artifacts.slide_count,
-            files=files,
-            diagnostics=list(artifacts.warnings),
-            notes=tuple(artifacts.notes),
-            alt=artifacts.alt,
-        )
+        return built
 
     # removing what no longer has a source
     def prune(self, manifest_threads: dict[str, Any], current: Iterable[ThreadResult], sources: Iterable[str]) -> list[ThreadResult]:
@@ -693,18 +703,28 @@ class Builder:
     def _remove(self, manifest_threads: dict[str, Any], unit: str, reason: str) -> ThreadResult:
         entry = manifest_threads.pop(unit)
         source = entry.get("source") if isinstance(entry, dict) else None
-        if isinstance(entry, dict):
-            self.output.remove_thread(unit, _owned_files(entry))
+        try:
+            # its files go in one swap, committed with the manifest that no longer lists them
+            self.output.remove_thread(unit, _owned_files(entry), manifest=self.manifest(manifest_threads))
+        except OutputError as error:
+            manifest_threads[unit] = entry  # its files are still there, and still ours
+            result = ThreadResult(
+                unit, str(source), "failed", reason=reason, diagnostics=[Diagnostic(str(source), None, str(error))], exit_code=1
+            )
+            self._report(result)
+            return result
         self.cache.forget(unit)
         result = ThreadResult(unit, str(source), "removed", reason=reason)
         self._report(result)
         return result
 
+    def manifest(self, manifest_threads: dict[str, Any]) -> dict[str, Any]:
+        """The contents of output/manifest.json for these units."""
+        return {"generator": f"carousel-studio {__version__}", "threads": manifest_threads}
+
     def write_manifest(self, manifest_threads: dict[str, Any]) -> None:
         """Write output/manifest.json, unless it already holds exactly this."""
-        manifest = {"generator": f"carousel-studio {__version__}", "threads": manifest_threads}
-        if self.output.read_manifest() != manifest or not (self.out_dir / "manifest.json").is_file():
-            self.output.write_manifest(manifest)
+        self.output.write_manifest(self.manifest(manifest_threads))
 
     def finish(self, manifest_threads: dict[str, Any]) -> None:
         self.write_manifest(manifest_threads)

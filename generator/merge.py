@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.confine import ConfinementError, unlinked_path
 from generator.errors import ConfigError, Diagnostic, Severity
-from generator.output import MANIFEST_NAME, OutputFolder, atomic_write, sha256
+from generator.output import MANIFEST_NAME, OutputFolder, atomic_write, reconcile_manifest, sha256
 
 
 @dataclass
@@ -34,7 +34,8 @@ def _read(folder: Path) -> dict[str, Any]:
         raise ConfigError(Diagnostic(str(path), None, f"cannot read: {error}")) from error
     if not isinstance(data, dict) or not isinstance(data.get("threads", {}), dict):
         raise ConfigError(Diagnostic(str(path), None, "not a Carousel Studio manifest (no 'threads' mapping)"))
-    return data
+    # a shard build killed between a swap and its manifest: the journal is what its files are
+    return reconcile_manifest(folder, data)
 
 
 def _safe_relative(name: str) -> PurePosixPath | None:

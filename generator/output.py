@@ -9,9 +9,18 @@ A thread's files are replaced as a set. The new set is staged in
 `<out>/.carousel-staging/` (same file system), unchanged files hard-linked so they keep
 their inode and mtime, then the staged folder and `<out>/<slug>/` are swapped in one
 `renameat2(RENAME_EXCHANGE)`: a reader, a kill -9 or a full disk sees the old set or the
-new one, never a mix. The manifest is written after each swap. A build holds
-`<out>/.carousel.lock` while it writes; a second build waits for it. Staging left by an
-interrupted build is cleaned (or, for a half-done fallback swap, put back) by the next.
+new one, never a mix. A removed thread is swapped the same way with a folder holding
+only the files we did not write.
+
+The manifest cannot change in the same rename as a folder, so each swap is journaled:
+the manifest as it must read after the swap is written to `<out>/.carousel-manifest-next.json`
+first, the folder swapped, then the journal renamed over `manifest.json`. A kill between
+the swap and that rename leaves a journal that matches the files on disk (and a
+manifest.json that does not): `read_manifest` — used by every command that reads the
+manifest — takes whichever of the two the files on disk match, and the next build
+(taking the lock) commits or drops the journal. A build holds `<out>/.carousel.lock`
+while it writes; a second build waits for it. Staging left by an interrupted build is
+cleaned (or, for a half-done fallback swap, put back) by the next.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from typing import Any
 from generator.confine import ConfinementError, unlinked_path
 
 MANIFEST_NAME = "manifest.json"
+JOURNAL_NAME = ".carousel-manifest-next.json"  # the manifest as it reads once the swap under way is done
 STAGING_NAME = ".carousel-staging"
 LOCK_NAME = ".carousel.lock"
 SLIDES_DIR = "slides"
@@ -81,7 +91,7 @@ class OutputFolder:
             raise ConfinementError("is a symlink; refusing to write or delete through it (nothing was touched)", self.root)
         if self.root.exists() and not self.root.is_dir():
             raise ConfinementError("is not a folder", self.root)
-        for name in (MANIFEST_NAME, LOCK_NAME, STAGING_NAME):
+        for name in (MANIFEST_NAME, JOURNAL_NAME, LOCK_NAME, STAGING_NAME):
             if (self.root / name).is_symlink():
                 raise ConfinementError("is a symlink; refusing to write or delete through it (nothing was touched)", self.root / name)
 
@@ -100,6 +110,7 @@ class OutputFolder:
                     on_wait()
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
             self.clean_stale()
+            self.recover_journal()
             yield
             self.clean_stale()  # an empty staging folder, or what a failed write left
         finally:
@@ -144,23 +155,29 @@ class OutputFolder:
 
     # --- one thread ------------------------------------------------------------------------
 
-    def replace_thread(self, slug: str, files: dict[str, bytes], owned: Iterable[str] = ()) -> dict[str, str]:
+    def replace_thread(
+        self, slug: str, files: dict[str, bytes], owned: Iterable[str] = (), manifest: dict[str, Any] | None = None
+    ) -> dict[str, str]:
         """Make `<out>/<slug>/` hold exactly `files` (plus anything there we did not write).
 
         `owned` are the paths (relative to the output folder, `slug/...`) the previous
         manifest lists: those not produced again are removed with the old set. Files
-        whose bytes are unchanged keep their inode. Returns {`slug/relative`: sha256}.
-        Raises ConfinementError or OutputError, leaving the previous set in place.
+        whose bytes are unchanged keep their inode. With `manifest`, manifest.json holds
+        it once the new set is in place (the swap is journaled, see the module's
+        docstring). Returns {`slug/relative`: sha256}. Raises ConfinementError or
+        OutputError, leaving the previous set (and manifest.json) in place.
         """
         self.check()
         thread_dir = unlinked_path(self.root, slug)
         owned_here = {path[len(slug) + 1 :] for path in owned if path.startswith(f"{slug}/")}
         existing = _thread_entries(thread_dir)  # raises on symlinks and foreign folders
-        digests = {f"{slug}/{relative}": sha256(data) for relative, data in files.items()}
+        digests = file_digests(slug, files)
         unchanged = {relative for relative, data in files.items() if relative in existing and _same_bytes(thread_dir / relative, data)}
         stale_owned = (owned_here & set(existing)) - set(files)
-        if unchanged == set(files) and not stale_owned and thread_dir.is_dir():
-            return digests  # nothing to do: no file is touched
+        if unchanged == set(files) and not stale_owned and (thread_dir.is_dir() or not files):
+            if manifest is not None:  # no file is touched: the manifest alone may change
+                self.write_manifest(manifest)
+            return digests
         staged = self._new_staging(slug)
         try:
             keep = [relative for relative in existing if relative not in files and relative not in owned_here]
@@ -172,43 +189,72 @@ class OutputFolder:
                 else:
                     _write_new(target, files[relative])
             _fsync_tree(staged)
-            self._swap_into_place(staged, thread_dir)
+            if manifest is not None:
+                self._write_journal(manifest)
+            old_set = self._swap_into_place(staged, thread_dir)
         except OSError as error:
+            self._drop_journal()
             _remove_tree(staged)
             if error.errno == errno.ENOSPC:
                 raise OutputError(f"no space left on the device writing {slug}/; its previous files are unchanged") from error
             raise OutputError(f"cannot write {slug}/: {error.strerror or error}; its previous files are unchanged") from error
+        # the new set is in place: from here a kill leaves a journal that matches it
+        for folder in {thread_dir.parent, self.root}:
+            _fsync_dir(folder)  # the swap reaches the disk before the manifest does
+        if manifest is not None:
+            self._commit_journal()
+        if old_set is not None:
+            try:
+                _remove_tree(old_set)
+            except OSError:
+                pass  # the new set and its manifest are in place; clean_stale removes the old one when the lock is released
         return digests
 
-    def _swap_into_place(self, staged: Path, thread_dir: Path) -> None:
+    def _swap_into_place(self, staged: Path, thread_dir: Path) -> Path | None:
+        """Put `staged` at `thread_dir` in one step; returns where the old set now is (to delete), if any.
+
+        An empty `staged` (a removed thread with no file of the user's) moves the folder away instead.
+        """
+        old_set: Path | None
+        if not any(staged.iterdir()) and thread_dir.is_dir():
+            old_set = staged.with_name(staged.name + ".gone")
+            os.rename(thread_dir, old_set)
+            return old_set
         if thread_dir.parent != self.root:
             thread_dir.parent.mkdir(exist_ok=True)  # <slug>/ of a target's <slug>/<target>/ (checked: no symlink on the way)
         if not thread_dir.exists():
             os.rename(staged, thread_dir)
+            old_set = None
         elif _exchange(staged, thread_dir):
-            _remove_tree(staged)  # now the old set
+            old_set = staged  # now the old set
         else:  # no RENAME_EXCHANGE here: two renames; clean_stale puts the old set back if cut between them
-            old = staged.with_name(staged.name + ".old")
-            os.rename(thread_dir, old)
-            os.rename(staged, thread_dir)
-            _remove_tree(old)
-        _fsync_dir(self.root)
-
-    def remove_thread(self, slug: str, owned: Iterable[str]) -> None:
-        """Delete the files of a thread that is gone: only those its manifest lists, then its empty folders."""
-        for relative in sorted(owned):
+            old_set = staged.with_name(staged.name + ".old")
+            os.rename(thread_dir, old_set)
             try:
-                path = unlinked_path(self.root, relative)
-            except ConfinementError:
-                continue  # a link or a path outside: never deleted through
-            if path.is_file():
-                path.unlink()
+                os.rename(staged, thread_dir)
+            except OSError:
+                os.rename(old_set, thread_dir)
+                raise
+        return old_set
+
+    def remove_thread(self, slug: str, owned: Iterable[str], manifest: dict[str, Any] | None = None) -> None:
+        """Delete the files of a thread that is gone, as one swap: only those its manifest lists; then its empty folders.
+
+        A thread folder holding a symlink (or a folder we did not write) is left untouched:
+        nothing is deleted through a link. Raises OutputError (previous files in place).
+        """
+        try:
+            self.replace_thread(slug, {}, owned, manifest)
+        except ConfinementError:
+            if manifest is not None:
+                self.write_manifest(manifest)
+            return
         folders = [f"{slug}/{SLIDES_DIR}", slug] + ([slug.rsplit("/", 1)[0]] if "/" in slug else [])
         for folder in folders:
             try:
                 unlinked_path(self.root, folder).rmdir()
             except (OSError, ConfinementError):
-                pass
+                pass  # not empty (files of the user's), or already gone
 
     # --- the manifest ----------------------------------------------------------------------
 
@@ -216,13 +262,98 @@ class OutputFolder:
         return read_manifest(self.root)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        atomic_write(unlinked_path(self.root, MANIFEST_NAME), text.encode("utf-8"))
+        """Write manifest.json (atomically), unless it already holds exactly these bytes."""
+        data = manifest_bytes(manifest)
+        path = unlinked_path(self.root, MANIFEST_NAME)
+        if path.is_file() and path.read_bytes() == data:
+            return
+        atomic_write(path, data)
+
+    def _write_journal(self, manifest: dict[str, Any]) -> None:
+        atomic_write(unlinked_path(self.root, JOURNAL_NAME), manifest_bytes(manifest))
+        _fsync_dir(self.root)  # on the disk before the swap it describes
+
+    def _commit_journal(self) -> None:
+        os.replace(unlinked_path(self.root, JOURNAL_NAME), unlinked_path(self.root, MANIFEST_NAME))
+        _fsync_dir(self.root)
+
+    def _drop_journal(self) -> None:
+        unlinked_path(self.root, JOURNAL_NAME).unlink(missing_ok=True)
+
+    def recover_journal(self) -> None:
+        """Finish what a killed build left: commit its journal if its swap was done, else drop it."""
+        journal = unlinked_path(self.root, JOURNAL_NAME)
+        if not journal.is_file():
+            return
+        committed, pending = _load_manifest(self.root / MANIFEST_NAME), _load_manifest(journal)
+        if pending and journal_holds(self.root, committed, pending):
+            self._commit_journal()
+        else:
+            self._drop_journal()
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The bytes of manifest.json: deterministic (sorted keys), so a rebuild is byte-identical."""
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def file_digests(slug: str, files: dict[str, bytes]) -> dict[str, str]:
+    """{`slug/relative`: sha256} of a thread's files, as the manifest lists them."""
+    return {f"{slug}/{relative}": sha256(data) for relative, data in files.items()}
+
+
+_READ_ATTEMPTS = 3  # a build committing meanwhile changes the files under us: read again
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The previous manifest, or an empty one when absent or unreadable."""
-    path = out_dir / MANIFEST_NAME
+    """The manifest that describes the files on disk; empty when absent or unreadable.
+
+    That is manifest.json, or the journal of a build killed between a thread's swap and
+    renaming the journal over manifest.json: whichever the files on disk match. Nothing
+    is written (the next build commits the journal).
+    """
+    current: dict[str, Any] = {}
+    for _ in range(_READ_ATTEMPTS):
+        seen = _identities(out_dir)
+        current = reconcile_manifest(out_dir, _load_manifest(out_dir / MANIFEST_NAME))
+        if _identities(out_dir) == seen:
+            break
+    return current
+
+
+def reconcile_manifest(out_dir: Path, committed: dict[str, Any]) -> dict[str, Any]:
+    """`committed` (as read from manifest.json), or the folder's journal when the files on disk are the journal's."""
+    journal_path = out_dir / JOURNAL_NAME
+    if not journal_path.is_file() or journal_path.is_symlink():
+        return committed
+    journal = _load_manifest(journal_path)
+    return journal if journal and journal_holds(out_dir, committed, journal) else committed
+
+
+def journal_holds(out_dir: Path, committed: dict[str, Any], journal: dict[str, Any]) -> bool:
+    """Whether the files on disk are the journal's wherever it and manifest.json list different files.
+
+    Every file the journal lists there must be on disk with its sha256, and every one
+    only manifest.json lists must be gone: the old set and the new one always differ in
+    one or the other (an unchanged set is never swapped).
+    """
+    before, after = _files_by_unit(committed), _files_by_unit(journal)
+    for unit in sorted(set(before) | set(after)):
+        old, new = before.get(unit, {}), after.get(unit, {})
+        if old == new:
+            continue
+        if not all(_holds(out_dir, name, digest) for name, digest in new.items()):
+            return False
+        if any(_present(out_dir, name) for name in set(old) - set(new)):
+            return False
+    return True
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    OutputFolder(out_dir).write_manifest(manifest)
+
+
+def _load_manifest(path: Path) -> dict[str, Any]:
     if path.is_symlink():
         return {}
     try:
@@ -232,8 +363,46 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    OutputFolder(out_dir).write_manifest(manifest)
+def _identities(out_dir: Path) -> list[tuple[int, int, int] | None]:
+    """What changes when manifest.json or the journal is replaced (inode, mtime, size)."""
+    identities: list[tuple[int, int, int] | None] = []
+    for name in (MANIFEST_NAME, JOURNAL_NAME):
+        try:
+            status = os.lstat(out_dir / name)
+        except OSError:
+            identities.append(None)
+            continue
+        identities.append((status.st_ino, status.st_mtime_ns, status.st_size))
+    return identities
+
+
+def _files_by_unit(manifest: dict[str, Any]) -> dict[str, dict[str, str]]:
+    threads = manifest.get("threads")
+    if not isinstance(threads, dict):
+        return {}
+    units: dict[str, dict[str, str]] = {}
+    for unit, entry in threads.items():
+        files = entry.get("files") if isinstance(entry, dict) else None
+        units[str(unit)] = {str(name): str(digest) for name, digest in files.items()} if isinstance(files, dict) else {}
+    return units
+
+
+def _holds(out_dir: Path, name: str, digest: str) -> bool:
+    """Whether `name` (relative to the output folder) is a regular file with this sha256, read through no symlink."""
+    try:
+        path = unlinked_path(out_dir, name)
+        return path.is_file() and sha256(path.read_bytes()) == digest
+    except (ConfinementError, OSError, ValueError):
+        return False
+
+
+def _present(out_dir: Path, name: str) -> bool:
+    try:
+        return unlinked_path(out_dir, name).exists()
+    except ConfinementError:
+        return True  # a link where our file was: not the set the journal describes
+    except (OSError, ValueError):
+        return False
 
 
 # --- helpers -------------------------------------------------------------------------------

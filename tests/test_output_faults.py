@@ -1,7 +1,9 @@
 """Faults while writing output: kill -9 at random points, a full disk, two builds at once (issue 16).
 
-Every thread's files must be all old or all new afterwards; after the next run the
-manifest matches the files on disk and no temp file is left.
+Every thread's files must be all old or all new afterwards, and the manifest every
+reader sees (`read_manifest`: `carousel list`, the studio, watch, merge) matches the
+files on disk right after the kill; after the next run manifest.json itself does, and
+no temp file or journal is left.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from generator.output import JOURNAL_NAME, file_digests, read_manifest
+from tests.helpers import build_in_process, write_project
 
 SLUGS = ("alpha", "beta", "gamma", "delta")
 FORMATS = "pdf,png"
@@ -62,13 +66,36 @@ def snapshot(out: Path) -> dict[str, dict[str, str]]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.name.endswith(".tmp") or ".carousel-staging" in p.parts)
+    return sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.name.endswith(".tmp") or ".carousel-staging" in p.parts or p.name == JOURNAL_NAME
+    )
 
 
-def manifest_matches_disk(out: Path) -> None:
-    manifest = json.loads((out / "manifest.json").read_text())
+def manifest_matches_disk(out: Path, manifest: dict | None = None) -> None:
+    """manifest.json (or the given manifest) lists exactly the files each thread has on disk."""
+    if manifest is None:
+        manifest = json.loads((out / "manifest.json").read_text())
     for slug in SLUGS:
-        assert manifest["threads"][slug]["files"] == thread_files(out, slug), slug
+        entry = manifest["threads"].get(slug, {})
+        assert entry.get("files", {}) == thread_files(out, slug), slug
+
+
+def readers_see_disk(project: Path) -> None:
+    """What carousel's readers take as the manifest, and what the studio shows, match the files on disk."""
+    from generator.build import BuildRequest
+    from generator.project import Project
+    from generator.serve.studio import Studio
+
+    out = project / "output"
+    manifest_matches_disk(out, read_manifest(out))
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    studio = Studio(BuildRequest(project=Project.at(project), out_dir=out, now=now), now=lambda: now)
+    for summary in studio.threads():
+        pdf = out / summary["slug"] / f"{summary['slug']}.pdf"
+        if pdf.is_file():  # the studio's PDF link carries the hash of the PDF on disk (its cache buster)
+            assert summary["pdf"].endswith(f"?v={hashlib.sha256(pdf.read_bytes()).hexdigest()[:12]}"), summary["slug"]
 
 
 @pytest.fixture(scope="module")
@@ -91,23 +118,118 @@ def old_project_with_output(base: Path, name: str) -> Path:
     return project
 
 
+KILLS_PER_SEED = 2
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_kill_9_leaves_every_thread_all_old_or_all_new(versions, seed):
+    """Several kills at seeded random points of one build, each followed by a check before anything else runs."""
     base, old, new, duration = versions
     project = old_project_with_output(base, f"kill{seed}")
     make_project(project, "New")
-    process = carousel(project)
-    time.sleep(random.Random(seed).uniform(0.2, 1.0) * duration)
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
     out = project / "output"
-    now = snapshot(out)
-    for slug in SLUGS:
-        assert now[slug] in (old[slug], new[slug]), f"{slug}: a mix of old and new files"
+    chance = random.Random(seed)
+    for _ in range(KILLS_PER_SEED):
+        process = carousel(project)
+        try:
+            process.communicate(timeout=chance.uniform(0.2, 1.0) * duration)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+        # right after the kill, before any other run
+        now = snapshot(out)
+        for slug in SLUGS:
+            assert now[slug] in (old[slug], new[slug]), f"{slug}: a mix of old and new files"
+        readers_see_disk(project)
+        if not (out / JOURNAL_NAME).exists():
+            manifest_matches_disk(out)  # without a journal manifest.json itself is right
     # the next run finishes the job: all new, manifest matches, no temp file
     assert run(project).returncode == 0
     assert snapshot(out) == new
     manifest_matches_disk(out)
+    assert leftovers(out) == []
+
+
+# A real kill -9 at one exact point of `carousel build`: the process SIGKILLs itself there.
+KILLED_AT = """
+import os, signal, sys
+from generator import output
+point, count = sys.argv[1], int(sys.argv[2])  # kill at the count-th hit of the point
+calls = []
+
+def kill_on(hit):
+    calls.append(hit)
+    if len(calls) == count:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+if point == "before-swap":  # the journal is written, the folder not yet swapped
+    real_exchange = output._exchange
+    def exchange(first, second):
+        kill_on(second)
+        return real_exchange(first, second)
+    output._exchange = exchange
+else:  # "after-swap": the folder is swapped, manifest.json not yet replaced by the journal
+    real_replace = os.replace
+    def replace(source, target, *args, **kwargs):
+        if os.path.basename(source) == output.JOURNAL_NAME:
+            kill_on(source)
+        return real_replace(source, target, *args, **kwargs)
+    os.replace = replace
+from generator.cli import main
+main(["build", "-j", "1", "--format", sys.argv[3]])
+"""
+
+
+def build_killed_at(project: Path, point: str, count: int) -> None:
+    process = subprocess.run(
+        [sys.executable, "-c", KILLED_AT, point, str(count), FORMATS], cwd=project, capture_output=True, text=True, timeout=600
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr
+
+
+@pytest.mark.parametrize("point", ["before-swap", "after-swap"])
+def test_kill_9_exactly_at_the_swap(versions, point):
+    """Killed just before or just after the second thread's swap: readers see the files on disk."""
+    base, old, new, _ = versions
+    project = old_project_with_output(base, f"at-{point}")
+    make_project(project, "New")
+    out = project / "output"
+    build_killed_at(project, point, 2)
+    now = snapshot(out)
+    assert [now[slug] == new[slug] for slug in SLUGS] == (
+        [True, False, False, False] if point == "before-swap" else [True, True, False, False]
+    )
+    for slug in SLUGS:
+        assert now[slug] in (old[slug], new[slug]), slug
+    assert (out / JOURNAL_NAME).is_file()
+    readers_see_disk(project)
+    if point == "after-swap":
+        # one file cannot change with a folder: manifest.json still lists beta's old set here, the journal its new one
+        assert json.loads((out / "manifest.json").read_text())["threads"]["beta"]["files"] == old["beta"]
+    else:
+        manifest_matches_disk(out)  # the journal is ahead of the disk: manifest.json is right
+    # the next build commits (or drops) the journal first, then finishes
+    assert build_in_process(project, "--format", FORMATS).exit_code == 0
+    assert snapshot(out) == new
+    manifest_matches_disk(out)
+    assert leftovers(out) == []
+
+
+def test_kill_9_while_removing_a_thread(versions):
+    """A thread whose source is gone is removed in one swap; a kill right after it leaves readers right."""
+    base, old, _, _ = versions
+    project = old_project_with_output(base, "removing")
+    (project / "content/gamma.md").unlink()
+    out = project / "output"
+    build_killed_at(project, "after-swap", 1)  # the first swap of this build is gamma's removal
+    assert thread_files(out, "gamma") == {}
+    assert not (out / "gamma").exists()
+    assert json.loads((out / "manifest.json").read_text())["threads"]["gamma"]["files"] == old["gamma"]
+    readers_see_disk(project)
+    assert "gamma" not in read_manifest(out)["threads"]
+    assert build_in_process(project, "--format", FORMATS).exit_code == 0
+    manifest_matches_disk(out)
+    assert "gamma" not in json.loads((out / "manifest.json").read_text())["threads"]
     assert leftovers(out) == []
 
 
@@ -202,3 +324,101 @@ def test_two_builds_at_once_end_consistent(versions):
     pngs = {slug: [name for name in thread_files(out, slug) if name.endswith(".png")] for slug in SLUGS}
     assert len({bool(names) for names in pngs.values()}) == 1
     assert any("waiting for another build" in err for _, err in results)
+
+
+# --- the journal, in-process: a swap cut at its commit --------------------------------------
+
+
+class Killed(BaseException):
+    """Stands for a kill -9: nothing catches it, no cleanup of ours runs."""
+
+
+def manifest_of(units: dict[str, dict[str, bytes]]) -> dict:
+    return {"generator": "test", "threads": {unit: {"files": file_digests(unit, files)} for unit, files in units.items()}}
+
+
+def cut_at_commit(monkeypatch, folder, unit: str, files: dict[str, bytes], after: dict, owned=()) -> None:
+    """Swap `unit` to `files` with `after` as the next manifest, killed right after the swap."""
+    real_replace = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if Path(source).name == JOURNAL_NAME:
+            raise Killed
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(Killed), folder.locked():
+        folder.replace_thread(unit, files, owned=owned, manifest=after)
+    monkeypatch.setattr(os, "replace", real_replace)
+
+
+def disk_files(out: Path, unit: str) -> dict[str, str]:
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / unit).rglob("*")) if p.is_file()
+    }
+
+
+OLD_SET = {"t.pdf": b"old pdf", "slides/01.png": b"one", "slides/02.png": b"two"}
+
+
+@pytest.mark.parametrize(
+    "new_set",
+    [
+        {"t.pdf": b"new pdf", "slides/01.png": b"one", "slides/02.png": b"two"},  # one file's bytes changed
+        {"t.pdf": b"old pdf", "slides/01.png": b"one"},  # a file dropped, the others unchanged
+        {**OLD_SET, "slides/03.png": b"three"},  # a file added
+    ],
+    ids=["changed", "dropped", "added"],
+)
+def test_a_swap_cut_before_its_manifest_is_read_as_the_journal_and_committed_next(tmp_path, monkeypatch, new_set):
+    from generator import output
+
+    out = tmp_path / "out"
+    folder = output.OutputFolder(out)
+    before = manifest_of({"t": OLD_SET, "u": {"u.pdf": b"u"}})
+    with folder.locked():
+        folder.replace_thread("u", {"u.pdf": b"u"})
+        folder.replace_thread("t", OLD_SET, manifest=before)
+    after = manifest_of({"t": new_set, "u": {"u.pdf": b"u"}})
+    cut_at_commit(monkeypatch, folder, "t", new_set, after, owned=list(before["threads"]["t"]["files"]))
+    assert disk_files(out, "t") == after["threads"]["t"]["files"]
+    assert json.loads((out / "manifest.json").read_text()) == before  # one file cannot move with a folder
+    assert read_manifest(out) == after  # what every reader takes
+    with folder.locked():  # the next build commits the journal before anything else
+        assert (out / "manifest.json").read_bytes() == output.manifest_bytes(after)
+        assert not (out / JOURNAL_NAME).exists()
+
+
+def test_a_journal_ahead_of_its_swap_is_dropped(tmp_path):
+    """Killed after writing the journal, before the swap: manifest.json is right and the journal goes."""
+    from generator import output
+
+    out = tmp_path / "out"
+    folder = output.OutputFolder(out)
+    before = manifest_of({"t": OLD_SET})
+    with folder.locked():
+        folder.replace_thread("t", OLD_SET, manifest=before)
+    output.atomic_write(out / JOURNAL_NAME, output.manifest_bytes(manifest_of({"t": {**OLD_SET, "t.pdf": b"new"}})))
+    assert read_manifest(out) == before
+    with folder.locked():
+        assert json.loads((out / "manifest.json").read_text()) == before
+        assert not (out / JOURNAL_NAME).exists()
+
+
+def test_a_hostile_journal_reads_nothing_outside_the_output_folder(tmp_path):
+    """A journal committed to a cloned repo that names files outside output/ is never taken (nor are those read)."""
+    from generator import output
+
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"secret")
+    out = tmp_path / "out"
+    folder = output.OutputFolder(out)
+    before = manifest_of({"t": OLD_SET})
+    with folder.locked():
+        folder.replace_thread("t", OLD_SET, manifest=before)
+    (out / "link").symlink_to(tmp_path)
+    digest = hashlib.sha256(b"secret").hexdigest()
+    for name in ("../secret.txt", str(secret), "link/secret.txt"):
+        journal = {"generator": "test", "threads": {"t": {"files": {name: digest}}}}
+        output.atomic_write(out / JOURNAL_NAME, output.manifest_bytes(journal))
+        assert read_manifest(out) == before, name
