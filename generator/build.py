@@ -24,7 +24,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator import __version__
-from generator.cache import CACHE_DIR_NAME, BuildCache, CacheEntry, FileHasher, KeyContext, PlanMeta, ThreadDeps, ThreadKey, output_stats
+from generator.cache import (
+    CACHE_DIR_NAME,
+    BuildCache,
+    CacheEntry,
+    DependencyIndex,
+    FileHasher,
+    KeyContext,
+    PlanMeta,
+    ThreadKey,
+    output_stats,
+)
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.confine import ConfinementError, unlinked_path
 from generator.content.markdown import new_markdown
@@ -346,7 +356,7 @@ class Builder:
         self.force = request.force
         self.generation = 0  # bumped when layouts/themes change: renderers are renewed
         self.hasher = FileHasher(self.project.trusted_roots)  # nothing read through a symlink out
-        self.deps: dict[Path, ThreadDeps] = {}  # by thread file: what its output was last found to depend on
+        self.dependencies = DependencyIndex(self.project)  # by thread file: what its output was last found to depend on
         self.global_diagnostics: list[Diagnostic] = []
         self._noticed = False
         check_cache_folder(self.project, request.resolved_cache_dir)
@@ -401,7 +411,7 @@ class Builder:
             return None  # planning says why it is skipped now
         if self.cache.lookup(slug, entry.key, self.out_dir) is None:
             return None
-        self.deps[path] = entry.deps
+        self.dependencies.record(path, entry.deps)
         return ThreadResult(
             slug,
             shown,
@@ -428,9 +438,9 @@ class Builder:
         """
         request = self.request
         run = _BuildRun(catalog, self.key_context(catalog), manifest_threads, now)
-        passes = [self._stamped(run, paths, target) for target in target_passes(catalog, request)]
         for path in paths:
-            self.deps.pop(path, None)  # gathered anew, over every target
+            self.dependencies.forget(path)  # gathered anew, over every target
+        passes = [self._stamped(run, paths, target) for target in target_passes(catalog, request)]
         # the thread files' bytes as they were before planning read them (a save during the
         # build then shows as a changed stamp next time, never the other way round)
         sources = {index: self.hasher.sha256(paths[index]) for one in passes for index in one.to_plan}
@@ -492,7 +502,7 @@ class Builder:
             except Exception as error:  # e.g. a dependency that cannot be read: this thread fails, not the build
                 unit.result = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
                 continue
-            self.deps[path] = key.deps.union(self.deps[path]) if path in self.deps else key.deps
+            self.dependencies.record(path, key.deps)
             entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir)
             if entry is not None:
                 if entry.stamp != stamp or entry.deps != key.deps or entry.source != shown or entry.meta != _plan_meta(plan):

@@ -194,6 +194,90 @@ class ThreadKey:
     deps: ThreadDeps
 
 
+@dataclass(frozen=True)
+class ChangeSet:
+    """A batch of changed paths, sorted by what each one is to a build."""
+
+    paths: frozenset[Path]  # as reported
+    files: frozenset[Path]  # thread files, images, anything not a layout or theme file
+    layout_files: frozenset[str]  # names relative to a layouts folder (e.g. "quote.css")
+    themes: frozenset[str]  # the theme folders changed files are in
+    fonts: bool  # a font of the themes search path (fontconfig reads fonts once: fresh renderers)
+    folders: bool  # a layouts/ or themes/ folder itself appeared or went
+
+    @property
+    def reloads_renderers(self) -> bool:
+        """Templates, themes or fonts changed: renderers must load them again."""
+        return bool(self.layout_files or self.themes or self.fonts or self.folders)
+
+
+class DependencyIndex:
+    """By thread file: what its output was last found to depend on, over every target.
+
+    The build records it as it stamps and keys threads (`Builder.dependencies`); watch
+    mode asks it which threads a batch of changed paths affects.
+    """
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.layout_roots = tuple(folder.resolve() for folder in project.layouts.folders)
+        self.theme_roots = tuple(folder.resolve() for folder in project.themes.folders)
+        self._deps: dict[Path, ThreadDeps] = {}
+
+    def record(self, path: Path, deps: ThreadDeps) -> None:
+        """Add what one (thread, target) depends on to what the thread depends on."""
+        self._deps[path] = deps.union(self._deps[path]) if path in self._deps else deps
+
+    def forget(self, path: Path) -> None:
+        self._deps.pop(path, None)
+
+    def get(self, path: Path) -> ThreadDeps | None:
+        return self._deps.get(path)
+
+    def dependency_files(self) -> set[Path]:
+        """Every file some thread depends on (watch mode watches their folders)."""
+        return {file for deps in self._deps.values() for file in deps.files}
+
+    def classify(self, changed: Iterable[Path]) -> ChangeSet:
+        """Sort changed (absolute) paths into layout files, theme folders, fonts and other files."""
+        paths = frozenset(changed)
+        layout_files: set[str] = set()
+        themes: set[str] = set()
+        files: set[Path] = set()
+        fonts = folders = False
+        for path in paths:
+            if path in self.layout_roots or path in self.theme_roots:
+                folders = True
+            elif _relative_to_any(path, self.theme_roots) is not None and is_font_path(self.project, path):
+                fonts = True
+            elif (relative := _relative_to_any(path, self.layout_roots)) is not None:
+                layout_files.add(relative)
+            elif (relative := _relative_to_any(path, self.theme_roots)) is not None:
+                themes.add(relative.split("/")[0])
+            else:
+                files.add(path)
+        return ChangeSet(paths, frozenset(files), frozenset(layout_files), frozenset(themes), fonts, folders)
+
+    def affects(self, path: Path, change: ChangeSet) -> bool:
+        """Whether `change` may alter the output of the thread at `path` (yes when its dependencies are unknown)."""
+        deps = self._deps.get(path)
+        if deps is None or change.fonts or change.folders or path in change.paths:
+            return True
+        for changed in change.files:
+            if changed in deps.files or any(changed in dependency.parents for dependency in deps.files):
+                return True  # the file, or a folder holding it (deleted, moved)
+        if any(deps.uses_layout_file(name) for name in change.layout_files):
+            return True
+        return any(deps.uses_theme_dir(name) for name in change.themes)
+
+
+def _relative_to_any(path: Path, roots: Iterable[Path]) -> str | None:
+    for root in roots:
+        if root in path.parents:
+            return path.relative_to(root).as_posix()
+    return None
+
+
 def _files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []

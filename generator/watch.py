@@ -5,7 +5,10 @@ built-in layouts/ and themes/, and the folder of any other file a thread
 references. Events are debounced into batches (an editor's atomic save, a `git
 checkout` of many files); editor temp files are ignored.
 
-For a batch, the threads that may depend on a changed file are planned again:
+For a batch, the threads that may depend on a changed file are planned again; the
+build's dependency index says which (`Builder.dependencies`, generator.cache
+`DependencyIndex`: what each thread's output was last found to depend on, recorded
+as the build stamps and keys it):
 
 * a thread file → that thread (a new file → a new thread; a deleted one → its
   output is removed);
@@ -41,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import Builder, BuildReport, BuildRequest, ThreadResult, plan_threads
-from generator.cache import CACHE_DIR_NAME, ThreadDeps, canonical, is_font_path
+from generator.cache import CACHE_DIR_NAME, canonical
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.errors import CarouselError, ConfigError, Diagnostic
 from generator.output import read_manifest
@@ -142,8 +145,8 @@ WatchListener = Callable[[WatchUpdate], None]
 @dataclass
 class ThreadState:
     units: tuple[str, ...]  # what the thread builds as: its slug, or slug/target for each target
-    deps: ThreadDeps | None  # None: not keyed (failed, draft, scheduled): planned again on every batch
-    failed: bool
+    keyed: bool  # every unit built: the build's dependency index knows what it depends on
+    failed: bool  # (a failed, draft or scheduled thread is planned again on every batch)
 
 
 class Watcher:
@@ -177,6 +180,7 @@ class Watcher:
         self.builder: Builder | None = None
         self.observer: Any = None
         self._scheduled: dict[tuple[Path, bool], Any] = {}
+        # watched folders (which threads a change affects is the build's dependency index's to say)
         self._layout_roots = tuple(folder.resolve() for folder in self.project.layouts.folders)
         self._theme_roots = tuple(folder.resolve() for folder in self.project.themes.folders)
         self._ignored_roots = (self.out_dir.resolve(), request.resolved_cache_dir.resolve())
@@ -280,7 +284,7 @@ class Watcher:
         if self.catalog is None or self.builder is None or self.builder.backend is None:
             return
         for path, state in self.threads.items():
-            if state.deps is None:
+            if not state.keyed:
                 continue
             [(_, plan, _)] = plan_threads(self.catalog, self.request, [path])
             if plan is not None:
@@ -305,25 +309,11 @@ class Watcher:
 
     def _rebuild(self, changed: set[Path], started: float) -> None:
         assert self.builder is not None
-        layout_names: set[str] = set()
-        theme_names: set[str] = set()
-        fonts_changed = False
-        folders_changed = False  # a layouts/ or themes/ folder itself appeared or went
-        files: set[Path] = set()
-        for path in changed:
-            if path in self._layout_roots or path in self._theme_roots:
-                folders_changed = True
-            elif self._under(path, self._theme_roots) and is_font_path(self.project, path):
-                fonts_changed = True
-            elif (relative := self._relative_to_any(path, self._layout_roots)) is not None:
-                layout_names.add(relative)
-            elif (relative := self._relative_to_any(path, self._theme_roots)) is not None:
-                theme_names.add(relative.split("/")[0])
-            else:
-                files.add(path)
-        if layout_names or theme_names or fonts_changed or folders_changed:
+        index = self.builder.dependencies
+        change = index.classify(changed)
+        if change.reloads_renderers:
             self.builder.generation += 1  # renderers reload templates and themes
-        if fonts_changed:
+        if change.fonts:
             self.echo("fonts changed: restarting the renderer")
             if self.builder.backend is not None:
                 self.builder.backend.restart()
@@ -333,21 +323,14 @@ class Watcher:
             self.catalog = None
             return
         signature = self._signature(catalog)
-        replan_all = fonts_changed or folders_changed or self.catalog is None or signature != self.catalog_signature
+        replan_all = self.catalog is None or signature != self.catalog_signature
         self.catalog, self.catalog_signature = catalog, signature
 
         discovered = self.project.discover_threads()
         affected: list[Path] = []
         for path in discovered:
             state = self.threads.get(path)
-            if (
-                replan_all
-                or state is None
-                or state.deps is None
-                or state.failed
-                or path in changed
-                or _touches(state.deps, files, layout_names, theme_names)
-            ):
+            if replan_all or state is None or not state.keyed or state.failed or index.affects(path, change):
                 affected.append(path)
         self._build(discovered, started, affected)
 
@@ -382,11 +365,12 @@ class Watcher:
         for path in paths:
             units = by_source.get(self.project.relative(path), [])
             keyed = bool(units) and all(r.outcome == "built" and (r.plan is not None or r.cached) for r in units)
-            deps = self.builder.deps.get(path) if keyed else None
-            self.threads[path] = ThreadState(tuple(r.slug for r in units), deps, any(r.outcome == "failed" for r in units))
+            keyed = keyed and self.builder.dependencies.get(path) is not None
+            self.threads[path] = ThreadState(tuple(r.slug for r in units), keyed, any(r.outcome == "failed" for r in units))
         for path in list(self.threads):
             if path not in existing:
                 del self.threads[path]
+                self.builder.dependencies.forget(path)
         removed = stale + removed
         report = BuildReport(results + removed)
         self._tell(WatchUpdate(results=tuple(results + removed), initial=affected is None))
@@ -415,10 +399,9 @@ class Watcher:
         targets += [(root / name, True) for name in WATCHED_FOLDERS]
         targets += [(folder, True) for folder in self._layout_roots + self._theme_roots]
         recursive_roots = [path.resolve() for path, recursive in targets if recursive]
-        for state in self.threads.values():
-            for dependency in state.deps.files if state.deps else ():
-                if not any(folder == dependency.parent or folder in dependency.parents for folder in recursive_roots):
-                    targets.append((dependency.parent, False))
+        for dependency in sorted(self.builder.dependencies.dependency_files()) if self.builder is not None else ():
+            if not any(folder == dependency.parent or folder in dependency.parents for folder in recursive_roots):
+                targets.append((dependency.parent, False))
         return targets
 
     def _ensure_watches(self, refresh: Iterable[Path] = ()) -> None:
@@ -462,17 +445,6 @@ class Watcher:
 
     # --- helpers ---------------------------------------------------------------------
 
-    @staticmethod
-    def _under(path: Path, roots: Iterable[Path]) -> bool:
-        return any(root in path.parents for root in roots)
-
-    @staticmethod
-    def _relative_to_any(path: Path, roots: Iterable[Path]) -> str | None:
-        for root in roots:
-            if root in path.parents:
-                return path.relative_to(root).as_posix()
-        return None
-
     def _shown(self, path: Path) -> str:
         if path == self.project.root or self.project.root in path.parents:
             return self.project.relative(path)
@@ -483,15 +455,6 @@ class Watcher:
     def _watched_summary(self) -> str:
         names = [f"{name}/" for name in WATCHED_FOLDERS if (self.project.root / name).is_dir()]
         return ", ".join(names + ["carousel.yaml"])
-
-
-def _touches(deps: ThreadDeps, files: set[Path], layout_names: set[str], theme_names: set[str]) -> bool:
-    for path in files:
-        if path in deps.files or any(path in dependency.parents for dependency in deps.files):
-            return True  # the file, or a folder holding it (deleted, moved)
-    if any(deps.uses_layout_file(name) for name in layout_names):
-        return True
-    return any(deps.uses_theme_dir(name) for name in theme_names)
 
 
 class _Handler:

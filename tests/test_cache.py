@@ -16,6 +16,7 @@ from PIL import Image
 
 from generator.build import BuildRequest, run_build
 from generator.cache import CACHE_DIR_NAME, CACHE_FILE_NAME
+from generator.catalog import load_catalog
 from generator.project import Project
 from tests.helpers import REPO_ROOT, run_carousel, write_project
 
@@ -525,3 +526,53 @@ def test_cache_file_round_trips_through_its_model(cache_text, tmp_path):
     cache._dirty = True
     cache.save()
     assert (tmp_path / CACHE_FILE_NAME).read_text(encoding="utf-8") == cache_text
+
+
+# --- the dependency index: which threads a changed path affects (watch mode asks it) ---
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    """A built project and the Builder's dependency index after a no-op build (every thread up to date)."""
+    from generator.build import Builder
+
+    root = make_project(tmp_path_factory.mktemp("index") / "project")
+    assert build(root).exit_code == 0
+    request = BuildRequest(project=Project.at(root), out_dir=(root / "output").resolve(), now=NOW, jobs=1)
+    builder = Builder(request)
+    try:
+        report = builder.build_all(load_catalog(request.project))
+    finally:
+        builder.close()
+    assert rendered(report) == set() and report.count_cached() == 3  # known from the cache, not planned
+    return root.resolve(), builder.dependencies
+
+
+def affected(indexed, *relative: str) -> set[str]:
+    root, index = indexed
+    change = index.classify({root / name for name in relative})
+    return {path.stem for path in sorted((root / "content").glob("*.md")) if index.affects(path.resolve(), change)}
+
+
+def test_index_maps_a_thread_file_and_an_image_to_their_threads(indexed):
+    assert affected(indexed, "content/gamma.md") == {"gamma"}
+    assert affected(indexed, "content/images/pic.png") == {"alpha"}
+    assert affected(indexed, "content/images") == {"alpha"}  # the folder holding it (deleted, moved)
+    assert affected(indexed, "content/notes.txt") == set()
+
+
+def test_index_maps_theme_and_layout_files_to_the_threads_that_use_them(indexed):
+    assert affected(indexed, "themes/brand/theme.css") == {"beta"}
+    assert affected(indexed, "themes/base/theme.yaml") == {"beta"}  # brand extends base
+    root, index = indexed
+    quote = index.classify({Project.at(root).builtin.resolve() / "layouts" / "quote.css"})
+    assert quote.layout_files == {"quote.css"} and quote.reloads_renderers
+    assert {path.stem for path in (root / "content").glob("*.md") if index.affects(path, quote)} == {"beta"}
+    assert affected(indexed, "layouts/_base.css") == SLUGS
+
+
+def test_index_sends_fonts_and_unknown_threads_to_a_full_replan(indexed):
+    root, index = indexed
+    fonts = index.classify({root / "themes/fonts/Extra.ttf"})
+    assert fonts.fonts and affected(indexed, "themes/fonts/Extra.ttf") == SLUGS
+    assert index.affects(root / "content/new.md", index.classify({root / "content/images/pic.png"}))  # never keyed
