@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
+from generator.content.markdown import plain_text
 from generator.emoji import EMOJI_FONT_CLASS, drawn_by_emoji_font
 from generator.render.split import VOID_TAGS, is_unit_char, tokenize
 
@@ -434,6 +437,32 @@ def text_height(text: str, width: float, size: float, metrics: FontMetrics, line
     """Height of a plain text set in one paragraph (titles)."""
     typeset = Typeset(width=width, body_size=size, text=metrics, line_height=line_height)
     return estimate_block(f"<p>{_escape(text)}</p>", typeset).height
+
+
+@dataclass(frozen=True)
+class TextMeasure:
+    """Heights of text for layout templates, measured like the fitter's first guess:
+    the theme's own font metrics (advance widths), greedy line breaking, the box model
+    of `layouts/_base.css`. A template sizes what text leaves (an image, a cover's
+    hook) with it; WeasyPrint's layout verifies every slide, and the fitting stage
+    shrinks or splits whatever it disproves. Plain data: templates may call it."""
+
+    text: FontMetrics
+    bold: FontMetrics
+    display: FontMetrics
+    uppercase_titles: bool = False
+
+    def body(self, html: str, width: float, size: float, line_height: float = LINE_HEIGHT) -> float:
+        """Height of prose (paragraphs, list items: Markup or plain text) at `size` px in `width` px."""
+        markup = str(html) if isinstance(html, Markup) else f"<p>{escape(html)}</p>"
+        typeset = Typeset(width=width, body_size=size, text=self.text, bold=self.bold, line_height=line_height)
+        estimate = estimate_block(f"<div>{markup}</div>", typeset)
+        return estimate.height
+
+    def title(self, html: str, width: float, size: float, line_height: float = 1.15) -> float:
+        """Height of a display-type title (in capitals when the theme sets them) at `size` px."""
+        text = plain_text(str(html))
+        return text_height(text.upper() if self.uppercase_titles else text, width, size, self.display, line_height)
 
 
 def _escape(text: str) -> str:

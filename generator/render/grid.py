@@ -155,77 +155,7 @@ def grid_for(canvas: Canvas, typography: Typography) -> Grid:
     )
 
 
-# Average advance of English text, in em, per vendored family: regular (running text),
-# bold (display use) and bold capitals (wide letters weigh more in short titles);
-# measured on the font files. Used to estimate how
-# many lines a text takes, so layouts can give an image the room the text leaves.
-CHAR_EM: dict[str, tuple[float, float, float]] = {
-    "Inter": (0.48, 0.49, 0.66),
-    "Lato": (0.445, 0.45, 0.63),
-    "League Spartan": (0.41, 0.46, 0.61),
-    "Noto Serif": (0.48, 0.51, 0.67),
-    "Open Sans": (0.47, 0.50, 0.63),
-    "TeX Gyre Pagella": (0.45, 0.46, 0.67),
-    "JetBrains Mono": (0.60, 0.60, 0.60),
-}
-DEFAULT_CHAR_EM = (0.5, 0.52, 0.67)
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|tr)>|<br\s*/?>|\n", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_BREAK_AFTER = re.compile(r"(?<=[-/])(?=[^\s])")  # a line may break after a hyphen or a slash
-
-
-@dataclass(frozen=True)
-class TextMeasure:
-    """Rough heights of text in a theme's fonts: greedy wrapping, average glyph widths.
-
-    An estimate, on the safe side; the renderer measures the real overflow.
-    """
-
-    text_font: str
-    display_font: str
-    uppercase_titles: bool = False
-
-    @staticmethod
-    def _lines(text: str, width: float, size: float, em: float) -> int:
-        """Lines of greedy wrapping, word by word (a word wider than the line breaks)."""
-        advance = em * size * 1.02  # a little on the safe side
-        lines, filled = 1, 0.0
-        pieces = [piece for word in text.replace("\u00a0", "\u2060").split() for piece in _BREAK_AFTER.split(word)]
-        for word in pieces:
-            length = len(word) * advance
-            needed = length if filled == 0 else filled + advance + length
-            if needed <= width:
-                filled = needed
-                continue
-            if filled > 0:
-                lines += 1
-            while length > width:  # broken across lines
-                lines += 1
-                length -= width
-            filled = length
-        return lines
-
-    def _height(self, html: str, width: float, size: float, line_height: float, em: float, gap_em: float) -> float:
-        chunks = [html_lib.unescape(_TAG.sub("", part)).strip() for part in _BLOCK_END.split(str(html))]
-        chunks = [chunk for chunk in chunks if chunk]
-        if not chunks:
-            return 0.0
-        lines = sum(self._lines(chunk, width, size, em) for chunk in chunks)
-        return lines * size * line_height + (len(chunks) - 1) * gap_em * size
-
-    def body(self, html: str, width: float, size: float, line_height: float = 1.45) -> float:
-        """Height of prose (paragraphs, list items) at `size` px in `width` px."""
-        em = CHAR_EM.get(self.text_font, DEFAULT_CHAR_EM)[0]
-        return self._height(html, width, size, line_height, em, 0.7)
-
-    def title(self, html: str, width: float, size: float, line_height: float = 1.15, gap_em: float = 0) -> float:
-        """Height of a display-type title at `size` px in `width` px."""
-        _, bold, capitals = CHAR_EM.get(self.display_font, DEFAULT_CHAR_EM)
-        return self._height(html, width, size, line_height, capitals if self.uppercase_titles else bold, gap_em)
-
-    def display(self, html: str, width: float, size: float, line_height: float = 1.25, gap_em: float = 0.5) -> float:
-        """Height of running text set in the display face (a quote), never in capitals."""
-        return self._height(html, width, size, line_height, CHAR_EM.get(self.display_font, DEFAULT_CHAR_EM)[1], gap_em)
 
 
 _SVG_VIEWBOX = re.compile(r"""viewBox\s*=\s*["']\s*[-\d.eE+]+[\s,]+[-\d.eE+]+[\s,]+([\d.eE+]+)[\s,]+([\d.eE+]+)\s*["']""")

@@ -33,7 +33,8 @@ from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.code import size_code_blocks
 from generator.render.css import css_string, safe_stylesheet
-from generator.render.grid import Grid, TextMeasure, grid_for, image_ratio, leading, text_column, text_direction, title_growth
+from generator.render.estimate import TextMeasure, font_metrics
+from generator.render.grid import Grid, grid_for, image_ratio, leading, text_column, text_direction, title_growth
 from generator.render.patterns import pattern_css
 from generator.render.sandbox import describe, new_layout_environment, render_bounded, template_location
 from generator.render.syntax import syntax_css
@@ -321,7 +322,12 @@ def render_html(
         "logo": image_view(plan.logo) if plan.logo is not None else None,
         "canvas": plain(plan.canvas),
         "grid": grid,
-        "measure": TextMeasure(theme.fonts["text"], theme.fonts["display"], theme.title_transform == "uppercase"),
+        "measure": TextMeasure(
+            font_metrics(theme.fonts["text"], 400, font_folders),
+            font_metrics(theme.fonts["text"], 700, font_folders),
+            font_metrics(theme.fonts["display"], theme.display_weight, font_folders),
+            theme.title_transform == "uppercase",
+        ),
         "titles": titles,
         "styled": styled,
         "lang": plan.meta.lang,
