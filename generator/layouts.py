@@ -11,6 +11,7 @@ a layout — nothing in Python names a layout:
     text: {font: text, line_height: 1.45, title: 1.0, above: {units: 0, title_em: 0}, below: {units: 0}}
     type_scale: [1, 1.125, 1.25, 1.5, 1.75, 2]
     continues: true
+    balance: true            # top-aligned content that leaves room sits at the optical centre
 
 A project's `layouts/<name>.yaml` overrides the built-in one of that name; a layout with
 a template but no declaration is a top-aligned post layout taking title, body and image.
@@ -89,6 +90,9 @@ class LayoutDeclaration(StrictModel):
     # steps down to the floor (`shrink_floor`) before it is split
     type_scale: tuple[float, ...] = (1.0, 1.125, 1.25, 1.5, 1.75, 2.0)
     continues: bool = True  # may continue on a next slide; else it shrinks to fit one
+    # a top-aligned post slide that leaves room sits at the band's optical centre (its
+    # free room split about 2:3 above and below); a full slide stays at the top
+    balance: bool = True
 
     @field_validator("type_scale")
     @classmethod
@@ -106,6 +110,10 @@ class LayoutDeclaration(StrictModel):
     @property
     def centred(self) -> bool:
         return self.align == "centre"
+
+    @property
+    def balanced(self) -> bool:
+        return self.align == "top" and self.balance and self.slide == "post"
 
     @property
     def max_scale(self) -> float:

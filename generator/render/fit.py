@@ -77,6 +77,8 @@ TIER_PENALTY = {0: 0.0, 1: 0.03, 2: 0.1, 3: 0.25, 4: 0.6}
 HEADING_PENALTY = 0.6  # a heading left alone at the bottom of a slide
 NEARLY_FITS = 0.08  # a one-slide post overflowing by at most this share of the band shrinks rather than splits
 GROW_TARGET = 0.8  # short content is set larger until it fills about this share of the content band
+NEIGHBOUR_FILL = 0.88  # a post may take its neighbour's larger size up to this share of the band
+NEIGHBOUR_KEEP = 0.6  # ... or its smaller size while it still fills this share
 MAX_STEPS = 4  # distinct grown body sizes in one carousel (a few consistent steps)
 ADAPTIVE_OPTIMISM = 1.3  # a post this much taller than the guessed room still tries one slide when its layout adapts
 
@@ -94,6 +96,7 @@ class Frame:
     line_height: float = 1.45
     display_text: bool = False  # the body is set in the display face (quotes)
     title: float = 0.0  # the title's own share of lead_first
+    picture_slack: float = 0.0  # how much taller a stacked image may grow than it is planned (least -> most share)
 
 
 @dataclass
@@ -435,6 +438,7 @@ class PostFit:
     measured_lead: dict[int, float] = field(default_factory=dict)
     rebalanced: bool = False
     furniture_first: float = 0.0  # the part of lead_first that is not the title
+    picture_slack: float = 0.0  # Frame.picture_slack
     room_adjust: dict[int, float] = field(default_factory=dict)  # px less room on a slide than the model thinks
 
     @property
@@ -535,8 +539,9 @@ class _Fitter:
                 return max_h
             return image.height * min(1.0, max_w / image.width, max_h / image.height)
 
-        least = height * declared.image.share[0]
+        least, most = (height * share for share in declared.image.share)
         picture = 0.0 if image is None or beside else media(width, least) + 6 * unit
+        slack = 0.0 if image is None or beside else media(width, most) + 6 * unit - picture
         above, below = furniture(text.above), furniture(text.below)
         frame = Frame(
             width=inner,
@@ -548,6 +553,7 @@ class _Fitter:
             line_height=leading(text.line_height, body_scale),
             display_text=text.font == "display",
             title=title,
+            picture_slack=slack,
         )
         if measured is not None and measured.body_width and measured.body_font_size:
             frame.width = measured.body_width
@@ -603,16 +609,17 @@ class _Fitter:
         return post
 
     def fill(self, post: PostFit) -> float:
-        """The share of the content band a one-slide post takes, by the guess."""
+        """The share of the content band a one-slide post takes, by the guess (a stacked
+        image counted at the most its layout gives it, so growing text leaves it that)."""
         assert post.model is not None
         height, _ = post.model.height((0, 0), post.model.end)
-        return (post.lead_first + height + post.trail_first) / max(1.0, self.grid.content_height)
+        return (post.lead_first + height + post.trail_first + post.picture_slack) / max(1.0, self.grid.content_height)
 
     def initial_grow(self, post: PostFit) -> None:
         """Short content steps up its layout's type scale while it fills at most
-        GROW_TARGET of the content band (a slide with an image is filled by it)."""
+        GROW_TARGET of the content band, with its image at the largest its layout allows."""
         steps = [step for step in post.spec.declaration.type_scale if step > post.body_scale + 1e-9]
-        if not steps or post.spec.image is not None or post.body_scale < 1.0 or not self.fits_one(post):
+        if not steps or post.body_scale < 1.0 or not self.fits_one(post) or self.fill(post) > GROW_TARGET + 0.01:
             return
         chosen = post.body_scale
         for step in steps:
@@ -639,6 +646,7 @@ class _Fitter:
         post.lead_first, post.lead_next = frame.lead_first, frame.lead_next
         post.furniture_first = frame.lead_first - frame.title
         post.trail_first, post.trail_next = frame.trail_first, frame.trail_next
+        post.picture_slack = frame.picture_slack
         return post.model
 
     def room(self, post: PostFit, index: int) -> float:
@@ -763,6 +771,7 @@ def fit_slides(renderer: Renderer, plan: ThreadPlan) -> FitResult:
     fitter = _Fitter(renderer, plan)
     entries: list[PostFit] = [fitter.new_post(spec) for spec in plan.slides]
     _consistent_steps(fitter, entries)
+    _neighbours_share_steps(fitter, entries)
 
     def current() -> tuple[list[SlideSpec], list[tuple[PostFit, int]]]:
         slides: list[SlideSpec] = []
@@ -871,6 +880,44 @@ def _consistent_steps(fitter: _Fitter, entries: list[PostFit]) -> None:
                 entry.body_scale = target
                 fitter.prepare(entry)
                 entry.cuts = [entry.model.end] if entry.model is not None else entry.cuts
+
+
+def _neighbours_share_steps(fitter: _Fitter, entries: list[PostFit]) -> None:
+    """Neighbouring one-slide posts set in the same face share a size where they can: a
+    post takes its neighbour's larger step when that still fits (at most NEIGHBOUR_FILL
+    of the band) and is on its own layout's type scale; a grown post takes a neighbour's
+    smaller step when it stays full enough (NEIGHBOUR_KEEP)."""
+
+    def group(entry: PostFit) -> str | None:
+        if entry.spec.kind != "post" or entry.mode == "off" or len(entry.cuts) != 1 or entry.body_scale < 1.0:
+            return None
+        return entry.spec.declaration.text.font
+
+    def try_step(entry: PostFit, step: float, accept: Callable[[float], bool]) -> bool:
+        if step not in entry.spec.declaration.type_scale:
+            return False
+        before = entry.body_scale
+        entry.body_scale = step
+        model = fitter.prepare(entry)
+        if fitter.fits_one(entry) and accept(fitter.fill(entry)):
+            entry.cuts = [model.end]
+            return True
+        entry.body_scale = before
+        entry.cuts = [fitter.prepare(entry).end]
+        return False
+
+    for _ in range(3):
+        changed = False
+        for left, right in itertools.pairwise(entries):
+            if group(left) is None or group(left) != group(right) or abs(left.body_scale - right.body_scale) < 1e-9:
+                continue
+            small, large = sorted((left, right), key=lambda entry: entry.body_scale)
+            if try_step(small, large.body_scale, lambda fill: fill <= NEIGHBOUR_FILL) or try_step(
+                large, small.body_scale, lambda fill: fill >= NEIGHBOUR_KEEP
+            ):
+                changed = True
+        if not changed:
+            break
 
 
 def _step_down(fitter: _Fitter, entry: PostFit) -> bool:

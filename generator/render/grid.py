@@ -18,6 +18,7 @@ from generator.layouts import LayoutDeclaration
 from generator.model import ImageAsset
 
 SIDE_MARGIN = 0.074  # ≥ 7 % of the width (DESIGN: ≥ 76 px at 1080)
+BALANCE_LIFT = 0.12  # share of the content band a balanced slide's centre sits above the band's
 CROP_GAP = 3  # grid units between a platform's grid crop and the text
 
 
@@ -79,6 +80,9 @@ class Grid:
             "--radius-small": px(2 * self.unit),
             "--avatar-size": px(self.header_height),
             "--hook-size": px(self.hook_size),
+            # a balanced slide centres its content in the band less this lift: the free
+            # room splits about 2:3, and content taller than it simply starts at the top
+            "--balance-height": px(self.snap_down(self.content_height * (1 - BALANCE_LIFT))),
             # the tallest an image inside text may be
             "--media-height": px(self.snap_down(self.content_height * 0.5)),
         }

@@ -175,6 +175,7 @@ class SlideView:
     # from the layout's declaration (layouts/<name>.yaml)
     centred: bool = False  # centred vertically in the content band
     bottom: bool = False  # set at the foot of the content band (align: bottom)
+    balanced: bool = False  # top-aligned, lifted to the band's optical centre when it leaves room
     line_height: float = 1.45  # the body's line height (the fitter plans with it)
     media_share: tuple[float, float] = (0.14, 0.45)  # least and most of the band an image takes
     type_scale: tuple[float, ...] = (1.0,)  # the sizes a hook or headline may take
@@ -236,6 +237,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 title_class="hyphenate" if title_set and title_set.hyphenate else "",
                 centred=spec.declaration.centred,
                 bottom=spec.declaration.align == "bottom",
+                balanced=spec.declaration.balanced,
                 line_height=leading(spec.declaration.text.line_height, spec.body_scale),
                 media_share=spec.declaration.image.share,
                 type_scale=spec.declaration.type_scale,
