@@ -872,8 +872,14 @@ def _consistent_steps(fitter: _Fitter, entries: list[PostFit]) -> None:
         grown = sorted(set(wanted))
         if len(grown) <= MAX_STEPS:
             continue
-        # what the carousel keeps of each post's fill (a body's height goes with the square of its size)
-        best = max(itertools.combinations(grown, MAX_STEPS), key=lambda kept: sum((kept_for(step, kept) / step) ** 2 for step in wanted))
+        # what the carousel keeps of each post's fill (a body's height goes with the square
+        # of its size); the smallest grown size is always kept, so that no post that grew
+        # falls back to the base size beside neighbours that grew
+        smallest, rest = grown[0], grown[1:]
+        best = max(
+            ((smallest, *kept) for kept in itertools.combinations(rest, MAX_STEPS - 1)),
+            key=lambda kept: sum((kept_for(step, kept) / step) ** 2 for step in wanted),
+        )
         for entry in group:
             target = kept_for(entry.body_scale, best)
             if target != entry.body_scale:
