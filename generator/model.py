@@ -73,6 +73,9 @@ class SlideSpec:
         return "post " + "+".join(map(str, self.post_numbers))
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @dataclass(frozen=True)
 class ThreadMeta:
     slug: str
@@ -91,6 +94,18 @@ class ThreadMeta:
     hook_text: str = ""  # the first post as plain text, exactly the author's characters (for captions)
     hashtags: tuple[str, ...] = ()  # every #hashtag of the thread, once, in order of appearance
     lang: str = "en"  # BCP 47 language tag: hyphenation and the PDF's language
+
+    @property
+    def date_line(self) -> str:
+        """The thread's date as a post shows it: "10:42 AM · Mar 3, 2026" ("Mar 3, 2026"
+        for a date without a time); empty without a date."""
+        if self.date is None:
+            return ""
+        day = f"{MONTHS[self.date.month - 1]} {self.date.day}, {self.date.year}"  # not %b: that follows the locale
+        if (self.date.hour, self.date.minute) == (0, 0):
+            return day
+        hour = self.date.hour % 12 or 12
+        return f"{hour}:{self.date:%M} {'AM' if self.date.hour < 12 else 'PM'} · {day}"
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ COLOUR_ROLES = ("background", "surface", "text", "muted", "accent", "accent_cont
 DERIVED_ROLES = ("accent_text", "highlight")
 TEXT_CONTRAST = 4.5  # WCAG AA for body-size text
 ACCENT_CONTRAST = 3.0  # DESIGN.md: the accent on the background
+CARD_EDGE = 0.25  # about 1.7:1 on the background: seen, not loud
 SCRIM_MARGIN = 0.3  # a photo's scrim aims above 4.5:1: rounding and anti-aliased edges
 
 
@@ -105,7 +106,13 @@ class Theme:
         """CSS custom properties of the theme's drawing choices (beside its colours):
         how ==highlights== are drawn — accent-coloured text, or text on a marker band — and
         the scrim laid over a photo behind text."""
-        scrim = {"--scrim": self.scrim(), "--scrim-clear": self.scrim(opacity=0.0)}
+        scrim = {
+            "--scrim": self.scrim(),
+            "--scrim-clear": self.scrim(opacity=0.0),
+            # the edge of a card (a post, a panel): a quarter of the way to the text colour,
+            # visible on light themes where the surface is close to the background
+            "--edge": mix(self.colours["background"], self.colours["text"], CARD_EDGE),
+        }
         if self.highlight == "marker":
             return {"--highlight-ink": self.colours["text"], "--highlight-band": self.colours["highlight"], **scrim}
         return {"--highlight-ink": self.colours["accent_text"], "--highlight-band": "transparent", **scrim}

@@ -1,0 +1,146 @@
+"""The tweet card as a real post screenshot, through the real pipeline: a date line, an
+edge that shows on light themes (measured in the PNG pixels), an image the width of
+the card (never enlarged past 1.5x)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from PIL import Image
+
+from generator.colour import contrast_ratio, to_hex
+from generator.project import Project
+from generator.themes import available_themes, load_theme
+from tests.helpers import REPO_ROOT, build_in_process, write_project
+from tests.textlayer import EXTRACTORS, normal_words
+
+LIGHT_THEMES = sorted(
+    name for name in set(available_themes(Project.at(REPO_ROOT))) if load_theme(Project.at(REPO_ROOT), name).mode == "light"
+)
+
+
+def _png(size: tuple[int, int], colour: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+THREAD = """\
+---
+title: Tweets as cards
+profile: me
+date: 2026-03-03 14:05
+---
+
+Hook.
+
+---
+
+<!-- layout: tweet -->
+
+Plainword shipping on Fridays is fine when the deploy is boring.
+
+---
+
+<!-- layout: tweet, image: ../assets/shot.png -->
+
+Shotword: the dashboard after the fix.
+
+---
+
+<!-- layout: tweet, image: ../assets/tiny.png -->
+
+Tinyword: a small screenshot.
+"""
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, Path]:
+    files: dict[str, str | bytes] = {
+        "carousel.yaml": 'profiles:\n  me:\n    name: Robin Example\n    handle: "@robin"\n',
+        "content/tw.md": THREAD,
+        "assets/shot.png": _png((600, 400), "#4a7bd0"),
+        "assets/tiny.png": _png((300, 200), "#d04a7b"),
+    }
+    out = {}
+    for theme in LIGHT_THEMES:
+        root = write_project(tmp_path_factory.mktemp(f"tweet-{theme}"), files)
+        result = build_in_process(root, "--theme", theme, "--format", "pdf,png", "--strict")
+        assert result.exit_code == 0, result.output
+        out[theme] = root / "output" / "tw"
+    return out
+
+
+def _find(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, float]]:
+    """(page index, box of the word's first letter in px: left, top, right, bottom)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            if word in text:
+                left, bottom, right, top = textpage.get_charbox(text.index(word))
+                height = page.get_size()[1]
+                textpage.close()
+                return index, (left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75)
+            textpage.close()
+    finally:
+        document.close()
+    raise AssertionError(f"{word} not found")
+
+
+@pytest.mark.parametrize("extractor", sorted(EXTRACTORS))
+def test_the_card_has_a_date_line(builds, extractor):
+    pages = EXTRACTORS[extractor](builds["paper"] / "tw.pdf")
+    date = normal_words("2:05 PM · Mar 3, 2026")
+    for page in pages[2:5]:
+        words = normal_words(page)
+        assert any(words[i : i + len(date)] == date for i in range(len(words))), words
+
+
+@pytest.mark.parametrize("theme", LIGHT_THEMES)
+def test_the_card_edge_shows_on_light_themes(builds, theme):
+    colours = load_theme(Project.at(REPO_ROOT), theme).colours
+    index, (left, top, _right, bottom) = _find(builds[theme] / "tw.pdf", "Plainword")
+    png = Image.open(builds[theme] / "slides" / f"{index + 1:02d}.png").convert("RGB")
+    row = round((top + bottom) / 2)
+    # from the slide's edge to the card's text: background, the card's edge, its surface
+    strip = [to_hex(tuple(c / 255 for c in png.getpixel((x, row)))) for x in range(2, round(left) - 4)]
+    edge = max(strip, key=lambda colour: min(contrast_ratio(colour, colours["background"]), contrast_ratio(colour, colours["surface"])))
+    assert contrast_ratio(edge, colours["background"]) >= 1.5, (theme, edge)
+    assert contrast_ratio(edge, colours["surface"]) >= 1.3, (theme, edge)
+
+
+def _image_bounds(pdf: Path, index: int) -> tuple[float, float, float, float]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[index]
+        height = page.get_size()[1]
+        (image,) = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8))
+        left, bottom, right, top = image.get_bounds()
+    finally:
+        document.close()
+    return left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75
+
+
+def test_an_image_spans_the_card(builds):
+    pdf = builds["paper"] / "tw.pdf"
+    index, (text_left, *_) = _find(pdf, "Shotword")
+    left, _top, right, _bottom = _image_bounds(pdf, index)
+    assert abs(left - text_left) < 3, (left, text_left)  # lined up with the card's text
+    assert right - left > 600 * 1.3, right - left  # enlarged to the card's width (600 px wide)
+    # the width of the card: as far right as the card's text may run
+    png = Image.open(builds["paper"] / "slides" / f"{index + 1:02d}.png")
+    assert png.width - right < text_left + 2, (right, png.width)
+
+
+def test_a_small_image_is_not_enlarged(builds):
+    pdf = builds["paper"] / "tw.pdf"
+    index, _ = _find(pdf, "Tinyword")
+    left, _top, right, _bottom = _image_bounds(pdf, index)
+    assert right - left <= 301, right - left
