@@ -42,7 +42,7 @@ URL_SCHEMES = {"http", "https", "mailto", "data"}
 
 HASHTAG = r"(?<![\w&/#])#([^\W_][\w]*)"
 MENTION = r"(?<![\w/@.])@([A-Za-z0-9_]{1,30})"
-LEADING_HEADING = re.compile(r"\A\s*<h([1-3])>(.*?)</h\1>\s*", re.DOTALL)
+TITLE_HEADINGS = frozenset({"h1", "h2", "h3"})  # a post's leading heading of these is its title
 VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "source"}
 
 
@@ -227,35 +227,67 @@ def sanitiser_removals(html: str) -> tuple[str, ...]:
     return tuple(parser.removed)[:20]
 
 
+@dataclass
+class _Block:
+    """One top-level block of an HTML fragment."""
+
+    html: str
+    depth: int  # how deeply its elements nest
+    images: list[ImageRef]
+    element: str | None  # the tag when the block is one element with a bare start tag (`<h2>…</h2>`)
+    inner: str  # that element's content
+
+
 class _BlockSplitter(HTMLParser):
     """Split an HTML fragment into its top-level elements, and note every <img>."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
-        self.blocks: list[str] = []
-        self.images: list[ImageRef] = []
+        self.parts: list[_Block] = []
         self._depth = 0
-        self.max_depth = 0
         self._current: list[str] = []
+        self._current_depth = 0
+        self._current_images: list[ImageRef] = []
+        self._root: tuple[str, bool] | None = None  # (tag, bare) of a block that opened with a start tag
 
-    def _emit(self, text: str, closes_block: bool) -> None:
+    @property
+    def blocks(self) -> list[str]:
+        return [block.html for block in self.parts]
+
+    @property
+    def images(self) -> list[ImageRef]:
+        return [image for block in self.parts for image in block.images]
+
+    @property
+    def max_depth(self) -> int:
+        return max((block.depth for block in self.parts), default=0)
+
+    def _emit(self, text: str, closes_block: bool, end_tag: str | None = None) -> None:
         self._current.append(text)
         if closes_block and self._depth == 0:
-            block = "".join(self._current).strip()
-            if block:
-                self.blocks.append(block)
-            self._current = []
+            self._close_block(end_tag)
+
+    def _close_block(self, end_tag: str | None) -> None:
+        block = "".join(self._current).strip()
+        if block:
+            whole = self._root is not None and self._root[1] and self._root[0] == end_tag
+            element = self._root[0] if whole and self._root is not None else None
+            inner = "".join(self._current[1:-1]) if element else ""
+            self.parts.append(_Block(block, self._current_depth, self._current_images, element, inner))
+        self._current, self._current_depth, self._current_images, self._root = [], 0, [], None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "img" and "math" not in (values.get("class") or "").split():  # a drawn formula is no picture
-            self.images.append(ImageRef(values.get("src") or "", values.get("alt") or ""))
+            self._current_images.append(ImageRef(values.get("src") or "", values.get("alt") or ""))
         text = self.get_starttag_text() or f"<{tag}>"
+        if not self._current and self._depth == 0:
+            self._root = (tag, not attrs)
         if tag in VOID_ELEMENTS:
             self._emit(text, closes_block=self._depth == 0)
         else:
             self._depth += 1
-            self.max_depth = max(self.max_depth, self._depth)
+            self._current_depth = max(self._current_depth, self._depth)
             self._emit(text, closes_block=False)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -269,7 +301,7 @@ class _BlockSplitter(HTMLParser):
         if tag in VOID_ELEMENTS:
             return
         self._depth = max(0, self._depth - 1)
-        self._emit(f"</{tag}>", closes_block=True)
+        self._emit(f"</{tag}>", closes_block=True, end_tag=tag)
 
     def handle_data(self, data: str) -> None:
         if self._depth == 0 and not data.strip():
@@ -286,9 +318,8 @@ class _BlockSplitter(HTMLParser):
 
     def close(self) -> None:
         super().close()
-        rest = "".join(self._current).strip()
-        if rest:
-            self.blocks.append(rest)
+        self._root = None  # an unclosed rest is no element
+        self._close_block(None)
 
 
 def _split(html: str) -> _BlockSplitter:
@@ -312,44 +343,111 @@ def _emoji_safe(html: str) -> str:
 # WeasyPrint breaks lines badly when an inline element follows a space at the end of a
 # line (it can strand one word on a line of its own; Kozea/WeasyPrint#1614, #2025).
 # Moving the space inside the element gives the same text and correct breaks.
-# (not into a word kept whole: its nowrap would take the break before it away)
-SPACE_BEFORE_INLINE = re.compile(r' (<(?:em|strong|b|i|a|span(?! class="whole")|mark|s|del|u|ins|sub|sup|small|abbr)\b[^>]*>)')
-
-
-TEXT_NODE = re.compile(r"(?<=>)[^<]+|^[^<]+")
-HYPHENATED = re.compile(r"(?<!\S)(\S*\w-\w\S*)(?!\S)")
+INLINE_ELEMENTS = frozenset({"em", "strong", "b", "i", "a", "span", "mark", "s", "del", "u", "ins", "sub", "sup", "small", "abbr"})
+WHOLE_WORD = '<span class="whole">'  # a word kept whole: its nowrap would take the break before it away
+HIGHLIGHT = '<mark class="hl">'
+HYPHENATED = re.compile(r"(?<!\S)(\S*\w-\w\S*)(?!\S)")  # (in a text node)
 KEEP_WHOLE = 24  # characters: a hyphenated word up to this long never breaks at its hyphens
 
 
-def _hyphenated_words_whole(html: str) -> str:
-    """Keep a hyphenated word ("half-finished", `--dry-run`) on one line: PDF extractors
-    read a hyphen at a line end as hyphenation and join the word without it
-    ("halffinished"). A longer word may still break (it could be wider than a line)."""
+def _hyphenated_words_whole(text: str) -> str:
+    """Keep a hyphenated word ("half-finished", `--dry-run`) of a text node on one line:
+    PDF extractors read a hyphen at a line end as hyphenation and join the word
+    without it ("halffinished"). A longer word may still break (it could be wider than a line)."""
 
     def wrap(match: re.Match[str]) -> str:
         word = match.group(1)
-        return f'<span class="whole">{word}</span>' if len(word) <= KEEP_WHOLE else word
+        return f"{WHOLE_WORD}{word}</span>" if len(word) <= KEEP_WHOLE else word
 
-    return TEXT_NODE.sub(lambda node: HYPHENATED.sub(wrap, node.group(0)), html)
-
-
-PRE_BLOCK = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+    return HYPHENATED.sub(wrap, text)
 
 
-def _spaces_into_inline(html: str) -> str:
-    """Move a space before an inline element inside it (WeasyPrint strands a word
-    before an inline element otherwise) — but not in code: in `white-space: pre-wrap`
-    a space moved into a highlighted token's span is no longer a break opportunity,
-    and WeasyPrint breaks the next token inside its letters instead."""
-    parts = PRE_BLOCK.split(html)
-    return "".join(part if index % 2 else SPACE_BEFORE_INLINE.sub(r"\1 ", part) for index, part in enumerate(parts))
+def _takes_a_space(tag: str, raw: str) -> bool:
+    """Whether a space before this start tag moves inside the element (see INLINE_ELEMENTS)."""
+    return tag in INLINE_ELEMENTS and not raw.startswith(WHOLE_WORD)
 
 
-def _highlights_glued(html: str) -> str:
-    """A highlight's marker band must not start with the space moved into it (see
-    _spaces_into_inline): the space goes back out as a no-break space instead, which
-    ties the word before to the highlight (WeasyPrint has no break there to get wrong)."""
-    return html.replace('<mark class="hl"> ', '\u00a0<mark class="hl">')
+class _SlideText(HTMLParser):
+    """Line-breaking fixes on sanitised HTML, made on its parsed tags and text nodes:
+
+    * hyphenated words are kept whole (`_hyphenated_words_whole`);
+    * a space before an inline element moves inside it (see INLINE_ELEMENTS) — but not
+      in code: in `white-space: pre-wrap` a space moved into a highlighted token's span
+      is no longer a break opportunity, and WeasyPrint breaks the next token inside its
+      letters instead;
+    * a highlight's marker band must not start with a space: the space goes out as a
+      no-break space instead, which ties the word before to the highlight (WeasyPrint
+      has no break there to get wrong).
+
+    Tags are copied as written; text nodes keep their entities.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self._text: list[str] = []  # the text node being read
+        self._pre = 0  # open <pre> elements
+        self._glue_at: int | None = None  # where a highlight just opened (its text may start with a space)
+
+    def _flush(self, before: tuple[str, str] | None = None) -> tuple[str, bool]:
+        """The text node read so far, with its hyphenated words kept whole, and whether
+        its last space moves into the start tag `before` ((tag, as written)) that follows.
+        The text is not yet written out."""
+        text = _hyphenated_words_whole("".join(self._text)) if self._text else ""
+        self._text = []
+        moves = before is not None and _takes_a_space(*before) and not self._pre and text.endswith(" ")
+        if moves:
+            text = text[:-1]
+        if text and self._glue_at is not None and text.startswith(" "):
+            self.out.insert(self._glue_at, "\u00a0")
+            text = text[1:]
+        self._glue_at = None
+        return text, moves
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or f"<{tag}>"
+        text, moved = self._flush(before=(tag, raw))
+        if moved and raw == HIGHLIGHT:
+            self.out += [text, "\u00a0", raw]  # the moved space goes back out, unbreakable
+        elif moved:
+            self.out += [text, raw, " "]
+        else:
+            self.out += [text, raw]
+            if raw == HIGHLIGHT:
+                self._glue_at = len(self.out) - 1
+        if tag == "pre":
+            self._pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out += [self._flush()[0], self.get_starttag_text() or f"<{tag}/>"]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out += [self._flush()[0], f"</{tag}>"]
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._text.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._text.append(f"&#{name};")
+
+    def close(self) -> None:
+        super().close()
+        self.out.append(self._flush()[0])
+
+
+def _line_breaks_fixed(html: str) -> str:
+    """`html` with the line-breaking fixes of `_SlideText` made."""
+    if "<" not in html and "-" not in html:
+        return html
+    parser = _SlideText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
 
 
 def _convert(md: markdown.Markdown, text: str) -> tuple[str, list[tuple[Formula, str]], tuple[str, ...]]:
@@ -360,7 +458,7 @@ def _convert(md: markdown.Markdown, text: str) -> tuple[str, list[tuple[Formula,
     stashed = stash_math(text)
     converted = md.convert(stashed.text)
     removed = sanitiser_removals(converted)
-    html = _highlights_glued(_spaces_into_inline(_hyphenated_words_whole(_emoji_safe(sanitize(converted))))).translate(TYPOGRAPHIC)
+    html = _line_breaks_fixed(_emoji_safe(sanitize(converted))).translate(TYPOGRAPHIC)
     if not stashed.formulas:
         return html, [], removed
     html, problems = restore_math(html, stashed.formulas)
@@ -370,14 +468,17 @@ def _convert(md: markdown.Markdown, text: str) -> tuple[str, list[tuple[Formula,
 def render_post(md: markdown.Markdown, text: str) -> PostHtml:
     """Render one post's Markdown: safe HTML, leading heading split off as the title."""
     html, math_problems, removed = _convert(md, text)
+    parts = _split(html).parts
     title_html = ""
-    heading = LEADING_HEADING.match(html)
-    if heading:
-        title_html = heading.group(2).strip()
-        html = html[heading.end() :]
-    splitter = _split(html)
+    if parts and parts[0].element in TITLE_HEADINGS:
+        title_html = parts[0].inner.strip()
+        parts = parts[1:]
     return PostHtml(
-        title_html=title_html, blocks=tuple(splitter.blocks), images=tuple(splitter.images), depth=splitter.max_depth, removed=removed,
+        title_html=title_html,
+        blocks=tuple(block.html for block in parts),
+        images=tuple(image for block in parts for image in block.images),
+        depth=max((block.depth for block in parts), default=0),
+        removed=removed,
         problems=tuple((formula.line, f"formula '{formula.source}' is shown as text: {message}") for formula, message in math_problems),
     )
 

@@ -68,3 +68,21 @@ def test_emoji_presentation_guard_premise():
 
     assert min(emoji_only_for((builtin_font_dir(),))) >= 0x2000
     assert "\ufe0f" in render("Done ✔ today").body_html
+
+
+def test_title_heading_leaves_its_images_and_depth_out_of_the_body():
+    post = render("## A ![logo](images/logo.png) *deep **title***\n\nBody ![pic](images/pic.png).")
+    assert post.title_html.startswith("A <img") and "<strong>" in post.title_html
+    assert [image.src for image in post.images] == ["images/pic.png"]
+    assert post.depth == 1  # the body's <p>: the title's <em><strong> does not count
+    assert render("Intro first.\n\n## Not a title").title_html == ""
+    assert render('<h2 class="x">Raw heading</h2>\n\nBody.').title_html == ""  # only a plain Markdown heading
+
+
+def test_line_breaking_fixes_work_on_text_nodes_not_tags():
+    html = render('A half-done <abbr title="well-known name">WK</abbr> and ![a-b](x.png) ==marked== text').body_html
+    assert '<span class="whole">half-done</span>' in html
+    assert 'title="well-known name"' in html and 'alt="a-b"' in html  # attributes untouched
+    assert '"x.png">\u00a0<mark class="hl">marked</mark>' in html  # a highlight is glued to what comes before it
+    code = render("```\nx <b>y</b> ==z== a-b\n```").body_html
+    assert "&lt;b&gt;" in code and '<span class="whole">a-b</span>' in code
