@@ -59,6 +59,7 @@ class SlideSpec:
     continued: bool = False  # a continuation of the previous slide's post (set by fitting)
     body_scale: float = 1.0  # the body size fitting chose, in body sizes (< 1 shrunk, > 1 grown)
     title_scale: float = 1.0  # < 1 when fitting shrank the title (cover hook, post title)
+    media_adjust: float = 0.0  # px the layout's image room is corrected by, from the measured layout
     alt: str = ""  # the author's `<!-- alt: … -->` for this slide, if any
     step: int = 0  # the number a numbered layout shows (set by the planner)
 

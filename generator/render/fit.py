@@ -439,6 +439,9 @@ class PostFit:
     rebalanced: bool = False
     furniture_first: float = 0.0  # the part of lead_first that is not the title
     picture_slack: float = 0.0  # Frame.picture_slack
+    media_adjust: float = 0.0  # px added to the layout's guessed image room, from the measured layout
+    media_tries: int = 0
+    media_seen: tuple[float, float] | None = None  # the image's measured size before the last correction
     room_adjust: dict[int, float] = field(default_factory=dict)  # px less room on a slide than the model thinks
 
     @property
@@ -469,6 +472,7 @@ class PostFit:
                     continued=not first,
                     body_scale=self.body_scale,
                     title_scale=self.title_scale,
+                    media_adjust=self.media_adjust if first else 0.0,
                 )
             )
         return specs
@@ -947,6 +951,8 @@ def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], ro
     if entry.spec.kind != "post":
         return False
     all_fit = all(g.fits for g in geometries)
+    if _correct_media(fitter, entry, geometries[0]):
+        return True
     if all_fit and (len(entry.cuts) == 1 or entry.rebalanced):
         return False
     if not all_fit and entry.body_scale > 1.0:
@@ -1026,6 +1032,46 @@ def _revise(fitter: _Fitter, entry: PostFit, geometries: list[SlideGeometry], ro
         entry.room_adjust = {k: v for k, v in entry.room_adjust.items() if k < bad}
         fitter.plan_post(entry, balanced=round_number < GREEDY_AFTER, start_piece=bad)
     return entry.cuts != before
+
+
+def _correct_media(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry) -> bool:
+    """The layout sized its image from the text's estimated height (`measure`): correct
+    the image's room by what the layout measured — smaller when the slide overflows a
+    little, larger when room is left and the image is held by its height. At most two
+    corrections; True when the slide is to be laid out again."""
+    spec, grid = entry.spec, fitter.grid
+    image = spec.image
+    if (
+        image is None
+        or not fitter.adaptive(spec)
+        or image_beside(spec.declaration.image.place, image_ratio(image))
+        or len(entry.cuts) != 1
+        or entry.media_tries >= 2
+        or geometry.media is None
+        or geometry.right_excess > EPSILON
+        or (entry.media_seen is not None and entry.media_seen == geometry.media)  # the last correction changed nothing
+    ):
+        return False
+    if not geometry.fits:
+        if geometry.overflow > 0.25 * geometry.capacity:
+            return False  # more than an image can give back: shrink or split
+        change = -(geometry.overflow + grid.unit)
+    else:
+        width, height = geometry.media
+        column = text_column(grid, spec.declaration, image_ratio(image), True)
+        held_by_height = (
+            width < column - grid.unit
+            and (not image.width or width < image.width - 1)
+            and height < spec.declaration.image.share[1] * grid.content_height - grid.unit
+        )
+        free = geometry.capacity - geometry.used
+        if not held_by_height or free <= 3 * grid.unit:
+            return False
+        change = free - grid.unit
+    entry.media_adjust += change
+    entry.media_tries += 1
+    entry.media_seen = geometry.media
+    return True
 
 
 def _ripple(fitter: _Fitter, entry: PostFit, first: int) -> bool:

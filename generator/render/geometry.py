@@ -64,6 +64,7 @@ class SlideGeometry:
     lines: list[BodyLine] = field(default_factory=list)
     block_tops: dict[int, float] = field(default_factory=dict)
     block_bottoms: dict[int, float] = field(default_factory=dict)
+    media: tuple[float, float] | None = None  # (width, height) of the layout's largest image outside the body
 
     @property
     def capacity(self) -> float:
@@ -195,6 +196,10 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
                 geometry.top = min(geometry.top, box.border_box_y())
                 geometry.bottom = max(geometry.bottom, _border_bottom(box))
                 geometry.right_excess = max(geometry.right_excess, box.border_box_x() + box.border_width() - content_right)
+        if isinstance(box, boxes.ReplacedBox) and block is None and not pseudo:
+            size = (box.width or 0.0, box.height or 0.0)
+            if geometry.media is None or size[0] * size[1] > geometry.media[0] * geometry.media[1]:
+                geometry.media = size
         if isinstance(box, boxes.ReplacedBox) and block is not None and not pseudo:
             add(block, 1, _border_bottom(box), pads, box.border_height())
             return

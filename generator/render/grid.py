@@ -87,12 +87,14 @@ class Grid:
             "--media-height": px(self.snap_down(self.content_height * 0.5)),
         }
 
-    def media_room(self, share: tuple[float, float], used: float) -> float:
-        """The height an image gets in a layout: what the text and furniture (`used` px)
-        leave of the content area, within the layout's share of it (its declaration's
-        `image.share`: least, most)."""
+    def media_room(self, share: tuple[float, float], used: float, adjust: float = 0.0) -> float:
+        """The height an image gets in a layout: what the text and furniture (`used` px,
+        the template's estimate) leave of the content area, corrected by what the layout
+        measured (`adjust`, the slide's `media_adjust`), within the layout's share of it
+        (its declaration's `image.share`: least, most)."""
         low, high = share
-        return self.snap_down(min(max(self.content_height - used, low * self.content_height), high * self.content_height))
+        room = self.content_height - used + adjust
+        return self.snap_down(min(max(room, low * self.content_height), high * self.content_height))
 
     def snap_down(self, value: float) -> float:
         """A length rounded down to the grid unit."""

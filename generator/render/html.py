@@ -178,6 +178,7 @@ class SlideView:
     balanced: bool = False  # top-aligned, lifted to the band's optical centre when it leaves room
     line_height: float = 1.45  # the body's line height (the fitter plans with it)
     media_share: tuple[float, float] = (0.14, 0.45)  # least and most of the band an image takes
+    media_adjust: float = 0.0  # px: the measured correction of the guessed image room (fitting)
     type_scale: tuple[float, ...] = (1.0,)  # the sizes a hook or headline may take
 
     @property
@@ -240,6 +241,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 balanced=spec.declaration.balanced,
                 line_height=leading(spec.declaration.text.line_height, spec.body_scale),
                 media_share=spec.declaration.image.share,
+                media_adjust=spec.media_adjust,
                 type_scale=spec.declaration.type_scale,
                 body_size=round(grid.body_size * spec.body_scale, 2),
                 fit_style=_scaled_hook(grid, spec.title_scale),

@@ -102,3 +102,21 @@ def test_neighbouring_posts_share_a_size_unless_already_full(fitted):
             small_g = left_g if left.body_scale < right.body_scale else right_g
             # the smaller one is as large as it can be: it fills its band (or it continues)
             assert small_g.used / small_g.capacity >= 0.55, (canvas, left.label, left.body_scale, right.label, right.body_scale)
+
+
+def test_an_image_takes_the_room_its_text_leaves(fitted):
+    """The layout guesses the image's room from the text's estimated height; the fitter
+    corrects it by the measured layout: an image held by its height leaves no room."""
+    canvas, results = fitted
+    checked = 0
+    for grid, spec, g in _posts(results):
+        if spec.image is None or spec.declaration.image.place not in ("above", "below") or g.media is None:
+            continue
+        width, height = g.media
+        at_most = height >= spec.declaration.image.share[1] * grid.content_height - grid.unit
+        full_width = width >= grid.content_width - grid.unit
+        free = g.capacity - g.used
+        assert g.fits
+        assert at_most or full_width or free <= 4 * grid.unit, (canvas, spec.layout, width, height, free)
+        checked += 1
+    assert checked >= 2
