@@ -393,8 +393,13 @@ class _SlideText(HTMLParser):
         """The text node read so far, with its hyphenated words kept whole, and whether
         its last space moves into the start tag `before` ((tag, as written)) that follows.
         The text is not yet written out."""
-        text = _hyphenated_words_whole("".join(self._text)) if self._text else ""
+        if not self._text:
+            self._glue_at = None
+            return "", False
+        text = "".join(self._text)
         self._text = []
+        if "-" in text:
+            text = _hyphenated_words_whole(text)
         moves = before is not None and _takes_a_space(*before) and not self._pre and text.endswith(" ")
         if moves:
             text = text[:-1]
