@@ -27,6 +27,7 @@ from generator import __version__
 from generator.cache import (
     CACHE_DIR_NAME,
     BuildCache,
+    BuildStore,
     CacheEntry,
     DependencyIndex,
     FileHasher,
@@ -360,6 +361,7 @@ class Builder:
         self.global_diagnostics: list[Diagnostic] = []
         self._noticed = False
         check_cache_folder(self.project, request.resolved_cache_dir)
+        self.cache: BuildStore
         if request.use_cache:
             # --force bypasses the entries but keeps them: a forced build of one thread keeps the others'
             self.cache = BuildCache.open(request.resolved_cache_dir, self.project.relative(request.resolved_cache_dir))
@@ -401,7 +403,7 @@ class Builder:
         """
         shown = self.project.relative(path)
         slug = self.cache.slug_of_source(shown, target)
-        entry = self.cache.entries.get(slug) if slug is not None else None
+        entry = self.cache.entry(slug) if slug is not None else None
         if slug is None or entry is None or entry.stamp is None or entry.deps is None or entry.meta is None:
             return None
         if context.stamp(path, entry.deps) != entry.stamp:

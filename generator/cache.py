@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
@@ -635,8 +635,30 @@ def _first_problem(error: ValidationError, skip: int = 0) -> str:
     return f"{where}: {problem['msg']}" if where else str(problem["msg"])
 
 
+class BuildStore(Protocol):
+    """Where a build keeps, per unit, what it last wrote and from which key (the Builder's seam)."""
+
+    warnings: list[Diagnostic]  # problems met opening the store (one line each)
+
+    def entry(self, unit: str) -> CacheEntry | None:
+        """The unit's entry as stored, intact output or not."""
+
+    def lookup(self, unit: str, key: str | None, out_dir: Path) -> CacheEntry | None:
+        """The unit's entry if it was made from `key` and its files are intact in `out_dir`."""
+
+    def slug_of_source(self, source: str, target: str | None = None) -> str | None:
+        """The unit built from the thread file `source` (as shown) for `target`, if exactly one."""
+
+    def store(self, unit: str, entry: CacheEntry) -> None: ...
+
+    def forget(self, unit: str) -> None: ...
+
+    def save(self) -> None:
+        """Make what was stored and forgotten last (a store may do it as it goes)."""
+
+
 class BuildCache:
-    """`.carousel-cache/builds.json`: per slug, the key and files of the last output written."""
+    """`.carousel-cache/builds.json`: per slug, the key and files of the last output written (a BuildStore)."""
 
     def __init__(self, path: Path | None, entries: dict[str, CacheEntry] | None = None, fingerprint: str | None = None):
         self.path = path  # None: a disabled cache (nothing read, nothing written)
@@ -692,6 +714,9 @@ class BuildCache:
     @property
     def enabled(self) -> bool:
         return self.path is not None
+
+    def entry(self, unit: str) -> CacheEntry | None:
+        return self.entries.get(unit)
 
     def lookup(self, slug: str, key: str | None, out_dir: Path) -> CacheEntry | None:
         """The entry for `slug` if it was made from `key` and its files are intact in out_dir."""
