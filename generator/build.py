@@ -29,6 +29,7 @@ from generator.cache import (
     BuildCache,
     BuildStore,
     CacheEntry,
+    ChangeSet,
     DependencyIndex,
     FileHasher,
     KeyContext,
@@ -746,6 +747,29 @@ class Builder:
         if self.backend is not None:
             self.backend.close()
             self.backend = None
+
+    # between builds (watch mode keeps one Builder)
+    def stop_forcing(self) -> None:
+        """--force applies to the first build only."""
+        self.force = False
+
+    def files_changed(self, change: ChangeSet) -> None:
+        """Renderers reload templates and themes when they changed, and start afresh when fonts did
+        (fontconfig reads fonts once per process)."""
+        if change.reloads_renderers:
+            self.generation += 1
+        if change.fonts and self.backend is not None:
+            self.backend.restart()
+
+    def warm_up(self, plan: ThreadPlan) -> None:
+        """Have the kept renderers render a thread once, so the first rebuild is fast."""
+        if self.backend is not None:
+            self.backend.warm_up(RenderJob(0, plan, self.request.strict, self.generation))
+
+    def renew_worn(self, renders: int) -> None:
+        """Replace kept worker processes that rendered at least `renders` threads (between rebuilds)."""
+        if self.backend is not None:
+            self.backend.renew_worn(renders)
 
     # one full build
     def locked(self) -> Any:

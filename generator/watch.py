@@ -48,7 +48,7 @@ from generator.cache import CACHE_DIR_NAME, canonical
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.errors import CarouselError, ConfigError, Diagnostic
 from generator.output import read_manifest
-from generator.parallel import PoolBackend, RenderJob
+from generator.parallel import PoolBackend
 from generator.progress import BuildProgress, summary_line
 
 WATCHED_FOLDERS = ("content", "layouts", "themes", "assets")
@@ -211,7 +211,7 @@ class Watcher:
         self.initial_build()
         self._ensure_watches()
         self._warm_up()
-        self.builder.force = False  # --force applies to the initial build only
+        self.builder.stop_forcing()
 
     def watch_until(self, stop: threading.Event | None = None) -> None:
         """Rebuild each batch of changes until `stop` is set (or forever).
@@ -281,14 +281,14 @@ class Watcher:
     def _warm_up(self) -> None:
         """Warm the planner here and the renderers in the workers with a real thread."""
         _warm_up_planning()
-        if self.catalog is None or self.builder is None or self.builder.backend is None:
+        if self.catalog is None or self.builder is None:
             return
         for path, state in self.threads.items():
             if not state.keyed:
                 continue
             [(_, plan, _)] = plan_threads(self.catalog, self.request, [path])
             if plan is not None:
-                self.builder.backend.warm_up(RenderJob(0, plan, self.request.strict, self.builder.generation))
+                self.builder.warm_up(plan)
             return
 
     def rebuild(self, changed: set[Path]) -> None:
@@ -304,19 +304,16 @@ class Watcher:
             self.echo(f"internal error during rebuild: {detail}")
         finally:
             self._ensure_watches(refresh=changed)
-            if self.builder is not None and self.builder.backend is not None:
-                self.builder.backend.renew_worn(RENEW_WORKERS_AFTER)
+            if self.builder is not None:
+                self.builder.renew_worn(RENEW_WORKERS_AFTER)
 
     def _rebuild(self, changed: set[Path], started: float) -> None:
         assert self.builder is not None
         index = self.builder.dependencies
         change = index.classify(changed)
-        if change.reloads_renderers:
-            self.builder.generation += 1  # renderers reload templates and themes
         if change.fonts:
             self.echo("fonts changed: restarting the renderer")
-            if self.builder.backend is not None:
-                self.builder.backend.restart()
+        self.builder.files_changed(change)
 
         catalog = self._load_catalog()
         if catalog is None:
