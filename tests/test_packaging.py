@@ -29,4 +29,4 @@ def test_wheel_contains_layouts_themes_and_fonts(tmp_path):
     for studio_file in ("templates/thread.html", "templates/index.html", "static/studio.js", "static/studio.css"):
         assert f"generator/serve/{studio_file}" in names  # carousel serve's pages
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "carousel = generator.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "carousel = generator.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -9,10 +9,14 @@ and inject markup such as `<link rel="attachment">`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 from typing import Any
 
+import cssselect2
 import tinycss2
 
 
@@ -55,3 +59,89 @@ def stylesheet_urls(text: str) -> list[str]:
 
     walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
     return [url for url in found if url.strip()]  # an empty url() refers to nothing
+
+
+# --- the rules a document can use ------------------------------------------------------
+
+# class and id attributes in any quoting; over-inclusion (e.g. `data-id=`) only keeps a rule
+_ATTRIBUTE = re.compile(r"""\b(class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+_HTML_SPACE = re.compile(r"[ \t\n\f\r]+")  # how the HTML parser and cssselect2 split class lists
+
+
+@dataclass(frozen=True)
+class DocumentNames:
+    """Every class and id that an element of a document may carry."""
+
+    classes: frozenset[str]
+    ids: frozenset[str]
+
+
+def document_names(html: str) -> DocumentNames:
+    """The class names and ids in `html`'s attributes, as written and with character references decoded."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for match in _ATTRIBUTE.finditer(html):
+        value = next(group for group in match.groups()[1:] if group is not None)
+        target = classes if match.group(1).lower() == "class" else ids
+        for text in {value, unescape(value)}:
+            target.update(name for name in _HTML_SPACE.split(text) if name)
+            if target is ids:
+                target.add(text)  # an id is the whole value
+    return DocumentNames(frozenset(classes), frozenset(ids))
+
+
+@dataclass(frozen=True)
+class _Rule:
+    text: str  # the rule, serialised (safe inside <style>)
+    # per selector of a style rule: the classes and ids it needs; None: kept in every document
+    needs: tuple[tuple[frozenset[str], frozenset[str]], ...] | None
+
+
+def used_rules(css: str, names: DocumentNames) -> str:
+    """`css` without the style rules that no element of the document can match.
+
+    WeasyPrint cascades every rule of a stylesheet for every element, so a thread pays
+    for the CSS of code, tables, layouts and themes it does not use. A selector needs
+    every class and id of its compound selectors (outside `:not()`, `:is()`…); a rule
+    whose every selector needs one that no element has can never apply and is left
+    out. At-rules (`@page`, `@font-face`, `@media`…) and rules whose selectors
+    cssselect2 cannot read are always kept; the others keep their order.
+    """
+    kept = []
+    for rule in _rules(css):
+        if rule.needs is None or any(classes <= names.classes and ids <= names.ids for classes, ids in rule.needs):
+            kept.append(rule.text)
+    return "".join(kept)
+
+
+@lru_cache(maxsize=32)
+def _rules(css: str) -> tuple[_Rule, ...]:
+    rules = []
+    for node in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        text = node.serialize().replace("<", "\\3c ") + "\n"
+        needs = None
+        if node.type == "qualified-rule":
+            try:
+                needs = tuple(_needs(selector.parsed_tree) for selector in cssselect2.parser.parse(node.prelude))
+            except cssselect2.parser.SelectorError:
+                needs = None
+        rules.append(_Rule(text, needs))
+    return tuple(rules)
+
+
+def _needs(selector: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """(classes, ids) that an element and its related elements must carry for `selector` to match."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    pending = [selector]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cssselect2.parser.CombinedSelector):
+            pending += [node.left, node.right]
+        elif isinstance(node, cssselect2.parser.CompoundSelector):
+            for simple in node.simple_selectors:
+                if isinstance(simple, cssselect2.parser.ClassSelector):
+                    classes.add(simple.class_name)
+                elif isinstance(simple, cssselect2.parser.IDSelector):
+                    ids.add(simple.ident)
+    return frozenset(classes), frozenset(ids)

@@ -32,7 +32,7 @@ from generator.errors import CarouselError, Diagnostic, ThreadError
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.code import size_code_blocks
-from generator.render.css import css_string, safe_stylesheet
+from generator.render.css import css_string, document_names, safe_stylesheet, used_rules
 from generator.render.estimate import TextMeasure, font_metrics
 from generator.render.grid import Grid, grid_for, image_ratio, leading, text_column, text_direction, title_growth
 from generator.render.patterns import pattern_css
@@ -343,11 +343,21 @@ def render_html(
         "stylesheet": Markup(root_css + "\n".join(layout_css) + "\n" + syntax_css(theme.colours) + "\n" + "\n".join(theme_css)),
     }
     try:
-        return recolour(render_bounded(env.get_template("_document.html"), context), theme.colours["text"])
+        html = render_bounded(env.get_template("_document.html"), context)
+        return recolour(with_used_rules(html, context["stylesheet"]), theme.colours["text"])
     except CarouselError:
         raise
     except Exception as error:  # anything a layout template raises is that layout's problem, located
         raise layout_error(project, plan, error) from error
+
+
+def with_used_rules(html: str, stylesheet: str) -> str:
+    """`html` whose stylesheet keeps only the rules its elements can use (`css.used_rules`).
+
+    The document template writes the stylesheet once, verbatim, in the head; a template
+    that writes it otherwise keeps it whole (correct, only slower to lay out).
+    """
+    return html.replace(stylesheet, used_rules(stylesheet, document_names(html)), 1)
 
 
 def layout_error(project: Project, plan: ThreadPlan, error: Exception) -> ThreadError:
