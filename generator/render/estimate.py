@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -312,6 +312,22 @@ class _Estimator:
         self._advance_margin(margin)
 
 
+OBJECT = "\ufffc"  # an inline formula in a line: one unit, as wide as the formula
+_MATH_CLASS = re.compile(r'\bclass\s*=\s*"[^"]*\bmath\b')
+_EM_SIZE = re.compile(r"\b(width|height)\s*:\s*(\d+(?:\.\d+)?)em")
+
+
+def _formula_size(raw: str) -> tuple[float, float, bool] | None:
+    """(width, height in em, set as a block) of a drawn formula's <img> (sized in em by
+    `content.math`); None for any other image."""
+    if not _MATH_CLASS.search(raw):
+        return None
+    sizes = {name: float(value) for name, value in _EM_SIZE.findall(raw)}
+    if "width" not in sizes or "height" not in sizes:
+        return None
+    return sizes["width"], sizes["height"], "math--display" in raw
+
+
 def _attribute_number(raw: str, name: str) -> float | None:
     match = re.search(rf'\b{name}\s*=\s*"?(\d+(?:\.\d+)?)', raw)
     return float(match.group(1)) if match else None
@@ -336,7 +352,17 @@ def _estimate_block(fragment: str, typeset: Typeset) -> BlockEstimate:
             continue
         tag = token.tag
         if token.kind == "void":
-            if tag == "img":
+            formula = _formula_size(token.raw)
+            if tag == "img" and formula is not None:
+                width_em, height_em, display = formula
+                if display:  # a block of its own (img.math--display: margins 0.35em / 0.6em)
+                    est.flush()
+                    est._advance_margin(0.35 * current.size)
+                    est._place(height_em * current.size, 1, current.pad)
+                    est._advance_margin(0.6 * current.size)
+                else:  # a word of its width in the line (one unit, like any image)
+                    est.run.append((OBJECT, replace(current, metrics=FontMetrics({ord(OBJECT): width_em}))))
+            elif tag == "img":
                 est.image(token.raw, current.pad)
             elif tag == "br":
                 est.flush()

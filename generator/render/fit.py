@@ -79,6 +79,7 @@ NEARLY_FITS = 0.08  # a one-slide post overflowing by at most this share of the 
 GROW_TARGET = 0.8  # short content is set larger until it fills about this share of the content band
 NEIGHBOUR_FILL = 0.88  # a post may take its neighbour's larger size up to this share of the band
 NEIGHBOUR_KEEP = 0.6  # ... or its smaller size while it still fills this share
+MEDIA_SLACK = 6  # grid units of room left under an image before fitting lays it out again larger
 MAX_STEPS = 4  # distinct grown body sizes in one carousel (a few consistent steps)
 ADAPTIVE_OPTIMISM = 1.3  # a post this much taller than the guessed room still tries one slide when its layout adapts
 
@@ -1062,10 +1063,11 @@ def _correct_media(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry) -> 
         held_by_height = (
             width < column - grid.unit
             and (not image.width or width < image.width - 1)
-            and height < spec.declaration.image.share[1] * grid.content_height - grid.unit
+            # its figure (a mat's padding included) below the layout's largest share
+            and (geometry.media_frame or height) < spec.declaration.image.share[1] * grid.content_height - grid.unit
         )
         free = geometry.capacity - geometry.used
-        if not held_by_height or free <= 3 * grid.unit:
+        if not held_by_height or free <= MEDIA_SLACK * grid.unit:
             return False
         change = free - grid.unit
     entry.media_adjust += change

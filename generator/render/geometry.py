@@ -65,6 +65,7 @@ class SlideGeometry:
     block_tops: dict[int, float] = field(default_factory=dict)
     block_bottoms: dict[int, float] = field(default_factory=dict)
     media: tuple[float, float] | None = None  # (width, height) of the layout's largest image outside the body
+    media_frame: float | None = None  # height of the figure around it (a mat's padding included)
 
     @property
     def capacity(self) -> float:
@@ -153,7 +154,7 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
         counts[block] = counts.get(block, 0) + units
         geometry.lines.append(BodyLine(block, counts[block], bottom, pad, height))
 
-    def visit(box: Box, block: int | None, pads: float, pseudo: bool) -> None:
+    def visit(box: Box, block: int | None, pads: float, pseudo: bool, figure: float | None = None) -> None:
         nonlocal found_any
         element = getattr(box, "element", None)
         classes = _classes(box)
@@ -200,6 +201,7 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
             size = (box.width or 0.0, box.height or 0.0)
             if geometry.media is None or size[0] * size[1] > geometry.media[0] * geometry.media[1]:
                 geometry.media = size
+                geometry.media_frame = figure if figure is not None else box.border_height()
         if isinstance(box, boxes.ReplacedBox) and block is not None and not pseudo:
             add(block, 1, _border_bottom(box), pads, box.border_height())
             return
@@ -209,7 +211,7 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
             geometry.body_font_size = box.style["font_size"]
         child_pads = pads + (_pad_bottom(box) if block is not None and is_block_level else 0.0)
         for child in getattr(box, "children", ()) or ():
-            visit(child, block, child_pads, pseudo)
+            visit(child, block, child_pads, pseudo, box.border_height() if getattr(box, "element_tag", "") == "figure" else figure)
         if is_block_root and block is not None:
             bottom = _border_bottom(box)
             geometry.block_bottoms[block] = bottom

@@ -15,7 +15,7 @@ from PIL import Image
 from generator.build import BuildRequest, plan_threads
 from generator.catalog import load_catalog
 from generator.project import Project
-from generator.render.fit import FitResult, fit_slides
+from generator.render.fit import MEDIA_SLACK, FitResult, fit_slides
 from generator.render.grid import BALANCE_LIFT, Grid, grid_for
 from generator.render.thread import Renderer
 from tests.fixtures.fit.threads import write_real_threads
@@ -117,6 +117,6 @@ def test_an_image_takes_the_room_its_text_leaves(fitted):
         full_width = width >= grid.content_width - grid.unit
         free = g.capacity - g.used
         assert g.fits
-        assert at_most or full_width or free <= 4 * grid.unit, (canvas, spec.layout, width, height, free)
+        assert at_most or full_width or free <= (MEDIA_SLACK + 1) * grid.unit, (canvas, spec.layout, width, height, free)
         checked += 1
     assert checked >= 2

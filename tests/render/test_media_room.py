@@ -14,7 +14,7 @@ from PIL import Image
 from generator.build import BuildRequest, plan_threads
 from generator.catalog import load_catalog
 from generator.project import Project
-from generator.render.fit import fit_slides
+from generator.render.fit import MEDIA_SLACK, fit_slides
 from generator.render.grid import grid_for
 from generator.render.thread import Renderer
 from tests.helpers import REPO_ROOT, write_project
@@ -75,12 +75,29 @@ def test_the_image_takes_the_measured_room_whatever_the_guess(fitted):
         geometry = result.geometries[0]
         assert geometry.fits, name
         assert geometry.media is not None
-        # the same image as with the built-in layout's good guess, within a grid unit or two
-        assert abs(geometry.media[1] - reference[1]) <= 3 * grid.unit, (name, geometry.media, reference)
-        assert geometry.capacity - geometry.used <= 4 * grid.unit, name
+        # the same image as with the built-in layout's good guess, within the slack fitting leaves
+        assert abs(geometry.media[1] - reference[1]) <= (MEDIA_SLACK + 1) * grid.unit, (name, geometry.media, reference)
+        assert geometry.capacity - geometry.used <= (MEDIA_SLACK + 1) * grid.unit, name
 
 
 def test_correcting_the_image_costs_at_most_two_layouts_more(fitted):
     for name in ("pessimist", "optimist"):
         _, result = fitted[name]
         assert result.layouts <= 3, (name, result.layouts)
+
+
+def test_formulas_are_estimated_at_their_size(tmp_path):
+    """A drawn formula's <img> is sized in em: the first guess takes it at that size (not
+    as a picture of unknown size), so a post with formulas is planned right first time."""
+    thread = (
+        "---\ntitle: Maths\ncover: false\noutro: false\n---\n\n"
+        "## Contrast you can compute\n\nEvery text colour is checked, where $L$ is a colour's luminance:\n\n"
+        "$$\\frac{L_1 + 0.05}{L_2 + 0.05} \\geq 4.5$$\n\nLinks get their own accent shade, so $a$ and $b$ pass too.\n"
+    )
+    root = write_project(tmp_path, {"carousel.yaml": "defaults:\n  canvas: linkedin-square\n", "content/maths.md": thread})
+    project = Project.at(root)
+    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC))
+    (plan,) = [plan for _, plan, _ in plan_threads(load_catalog(project), request) if plan is not None]
+    result = fit_slides(Renderer(project), plan)
+    assert len(result.slides) == 1
+    assert result.layouts == 1  # the guess was confirmed by the first layout
