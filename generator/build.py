@@ -17,7 +17,7 @@ which `carousel watch` reuses for every rebuild; `run_build` is one full build.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -671,12 +671,20 @@ class Builder:
         return built
 
     # removing what no longer has a source
-    def prune(self, manifest_threads: dict[str, Any], current: Iterable[ThreadResult], sources: Iterable[str]) -> list[ThreadResult]:
+    def prune(
+        self,
+        manifest_threads: dict[str, Any],
+        current: Iterable[ThreadResult],
+        sources: Iterable[str],
+        untouched: Mapping[str, Iterable[str]] | None = None,
+    ) -> list[ThreadResult]:
         """Remove the output of threads that are gone (or now build under another slug).
 
         `sources` are the thread files that exist (as shown: content/x.md). An entry is
         removed when its source is not among them, or when its source now plans to a
-        different slug. Only files the manifest lists are deleted.
+        different slug. `untouched` are the units of threads this build did not look at
+        (by source; watch mode), which keep their output. Only files the manifest lists
+        are deleted.
         """
         current = list(current)
         current_slugs = {r.slug for r in current}
@@ -684,6 +692,9 @@ class Builder:
         for result in current:
             if result.plan is not None or result.cached:
                 planned_units.setdefault(result.shown_path, set()).add(result.slug)
+        for untouched_source, units in (untouched or {}).items():
+            current_slugs.update(units)
+            planned_units.setdefault(untouched_source, set()).update(units)
         existing = set(sources)
         removed: list[ThreadResult] = []
         for slug in sorted(manifest_threads):

@@ -348,13 +348,14 @@ class Watcher:
                 paths = paths + clashing
             existing = set(discovered)
             # threads not looked at this time keep their units (and output)
-            current = results + [
-                ThreadResult(unit, self.project.relative(path), "built", cached=True)
+            looked_at = set(paths)
+            untouched = {
+                self.project.relative(path): state.units
                 for path, state in self.threads.items()
-                if path in existing and path not in set(paths)
-                for unit in state.units
-            ]
-            removed = self.builder.prune(self.manifest_threads, current, [self.project.relative(path) for path in discovered])
+                if path in existing and path not in looked_at
+            }
+            sources = [self.project.relative(path) for path in discovered]
+            removed = self.builder.prune(self.manifest_threads, results, sources, untouched)
             self.builder.finish(self.manifest_threads)
         by_source: dict[str, list[ThreadResult]] = {}
         for result in results:  # one result per (thread, target)
