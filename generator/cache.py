@@ -487,19 +487,7 @@ class KeyContext:
             return ThreadKey(None, ThreadDeps(files, unused, (plan.theme,)))
         files |= self.stylesheet_references(plan, unused, chain)
         deps = ThreadDeps(files, unused, chain)
-        material = {
-            "cache": [CACHE_FORMAT, self.fingerprint],
-            "strict": self.strict,
-            "plan": canonical(plan),
-            "files": [[str(path), self.hasher.sha256(path)] for path in sorted(files)],
-            "layouts": [
-                [name, index, self.hasher.sha256(path)] for name, (index, path) in sorted(self.layout_files().items()) if name not in unused
-            ],
-            "themes": [[theme, self.theme_digest(theme)] for theme in chain],
-            "fonts": self.fonts_digest(),
-        }
-        text = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return ThreadKey(hashlib.sha256(text.encode("utf-8")).hexdigest(), deps)
+        return ThreadKey(_digest({**self._dependency_material(deps), "plan": canonical(plan)}), deps)
 
     def stamp(self, path: Path, deps: ThreadDeps, *, source_digest: str | None = None) -> str | None:
         """A hash of the inputs a thread's plan is made from, with the dependencies it had.
@@ -510,13 +498,21 @@ class KeyContext:
         source = source_digest or self.hasher.sha256(path)
         if source is None:
             return None
-        material = {
+        return _digest(
+            {
+                **self._dependency_material(deps),
+                "cli": self.cli_options,
+                "thread": [str(path), source],
+                "config": self.config_digest,
+                "names": [self.layout_names, self.theme_names],
+            }
+        )
+
+    def _dependency_material(self, deps: ThreadDeps) -> dict[str, Any]:
+        """What the key and the stamp both hash: the generator, --strict and the content of every dependency."""
+        return {
             "cache": [CACHE_FORMAT, self.fingerprint],
             "strict": self.strict,
-            "cli": self.cli_options,
-            "thread": [str(path), source],
-            "config": self.config_digest,
-            "names": [self.layout_names, self.theme_names],
             "files": [[str(file), self.hasher.sha256(file)] for file in sorted(deps.files)],
             "layouts": [
                 [name, index, self.hasher.sha256(file)]
@@ -526,8 +522,11 @@ class KeyContext:
             "themes": [[theme, self.theme_digest(theme)] for theme in deps.themes],
             "fonts": self.fonts_digest(),
         }
-        text = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _digest(material: dict[str, Any]) -> str:
+    text = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --- the cache file ----------------------------------------------------------------
