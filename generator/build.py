@@ -857,18 +857,10 @@ def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: 
         "errors": [str(d) for d in result.diagnostics if d.is_error],
         "notes": list(result.notes),
     }
-    if plan is None and result.summary is not None:
-        entry.update(result.summary)
-    if plan is not None:
-        entry.update(
-            title=plan.meta.title,
-            status=plan.status(now),
-            date=plan.meta.date.isoformat() if plan.meta.date else None,
-            canvas=plan.canvas.name,
-            theme=plan.theme,
-        )
-        if plan.target is not None:
-            entry.update(target=plan.target, platform=plan.platform)
+    # a planned unit's fields come from its plan, an unplanned one's from the cache: one shape (PlanMeta) for both
+    summary = result.summary if plan is None else _summary_from_meta(_plan_meta(plan), now)
+    if summary is not None:
+        entry.update(summary)
     if result.outcome == "built":
         entry.update(slides=result.slide_count, files=result.files, alt=list(result.alt))
     elif previous:
