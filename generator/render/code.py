@@ -18,6 +18,7 @@ FLOOR_PX = 24.0  # only to avoid wrapping
 NATURAL_EM = 0.84  # of the body size: code set beside larger body text grows with it
 MONO_ADVANCE = 0.6  # em: every glyph of JetBrains Mono is 600/1000 em wide
 PADDING_UNITS = 5  # grid units each side (`.highlight pre` padding: var(--space-5))
+BORDER_UNITS = 1  # grid units each side a theme may draw round the block (brutalist: a 4 px rule)
 
 CODE_BLOCK = re.compile(r'(<div class="highlight"[^>]*><pre)(>)(.*?)(</pre>)', re.DOTALL)  # the fitter marks blocks
 TAG = re.compile(r"<[^>]+>")
@@ -38,7 +39,7 @@ def _longest_run(line_html: str) -> int:
 def code_size(longest: int, *, body_px: float, column_px: float, scale: float, unit: float) -> float:
     """The font size (px) for a code block whose longest line has `longest` characters."""
     readable, floor = READABLE_PX * scale, FLOOR_PX * scale
-    room = column_px - 2 * PADDING_UNITS * unit
+    room = column_px - 2 * (PADDING_UNITS + BORDER_UNITS) * unit
     fits = room / (max(longest, 1) * MONO_ADVANCE)
     natural = max(readable, NATURAL_EM * body_px)
     size = max(readable, min(natural, fits)) if fits >= readable else max(floor, fits)
@@ -56,7 +57,7 @@ def size_code_blocks(html: str, *, body_px: float, column_px: float, scale: floa
         lines = inner.split("\n")
         longest = max((len(_visible(line)) for line in lines), default=0)
         px = code_size(longest, body_px=body_px, column_px=column_px, scale=scale, unit=unit)
-        columns = int((column_px - 2 * PADDING_UNITS * unit) / (px * MONO_ADVANCE))
+        columns = int((column_px - 2 * (PADDING_UNITS + BORDER_UNITS) * unit) / (px * MONO_ADVANCE))
         lines = [TOKEN_BOUNDARY.sub("</span>\\1\u200b", line) if _longest_run(line) > columns else line for line in lines]
         return f'{opening} style="font-size: {px:g}px"{close_tag}' + "\n".join(lines) + end
 

@@ -47,7 +47,7 @@ from generator.model import SlideSpec, ThreadPlan
 from generator.render.estimate import BlockEstimate, Typeset, estimate_block, font_metrics, text_height
 from generator.render.geometry import EPSILON, SlideGeometry, measure_slides
 from generator.render.grid import Grid, grid_for, image_beside, image_ratio, leading, text_column, title_growth
-from generator.render.html import render_html
+from generator.render.html import body_in_display, render_html
 from generator.render.pdf import layout_document
 from generator.render.split import (
     TIER_BLOCK,
@@ -556,7 +556,7 @@ class _Fitter:
             trail_first=below + (picture if declared.image.place == "below" else 0.0),
             trail_next=below,
             line_height=leading(text.line_height, body_scale),
-            display_text=text.font == "display",
+            display_text=text.font == "display" or body_in_display(spec, grid, body_scale),
             title=title,
             picture_slack=slack,
         )
@@ -863,16 +863,24 @@ def _check_slide_count(plan: ThreadPlan, entries: list[PostFit]) -> None:
     )
 
 
+def _type_kind(fitter: _Fitter, entry: PostFit) -> str:
+    """The kind of type a post's body is set in: its layout's face, or "hook"."""
+    if body_in_display(entry.spec, fitter.grid, entry.body_scale):
+        return "hook"
+    return entry.spec.declaration.text.font
+
+
 def _consistent_steps(fitter: _Fitter, entries: list[PostFit]) -> None:
     """A carousel uses a few body sizes: per kind of type (text, display), at most
     MAX_STEPS grown sizes, the set that keeps the most of the posts' fill; each post
-    takes the largest kept size up to its own."""
+    takes the largest kept size up to its own. A very short post set as a hook (in the
+    display face, `body_in_display`) keeps its own size: it is not running text."""
 
     def kept_for(step: float, kept: tuple[float, ...]) -> float:
         return max((k for k in kept if k <= step + 1e-9), default=1.0)
 
     for font in ("text", "display"):
-        group = [entry for entry in entries if entry.body_scale > 1.0 and entry.spec.declaration.text.font == font]
+        group = [entry for entry in entries if entry.body_scale > 1.0 and _type_kind(fitter, entry) == font]
         wanted = [entry.body_scale for entry in group]
         grown = sorted(set(wanted))
         if len(grown) <= MAX_STEPS:
@@ -902,7 +910,8 @@ def _neighbours_share_steps(fitter: _Fitter, entries: list[PostFit]) -> None:
     def group(entry: PostFit) -> str | None:
         if entry.spec.kind != "post" or entry.mode == "off" or len(entry.cuts) != 1 or entry.body_scale < 1.0:
             return None
-        return entry.spec.declaration.text.font
+        kind = _type_kind(fitter, entry)
+        return None if kind == "hook" else kind
 
     def try_step(entry: PostFit, step: float, accept: Callable[[float], bool]) -> bool:
         if step not in entry.spec.declaration.type_scale:

@@ -176,6 +176,7 @@ class SlideView:
     centred: bool = False  # centred vertically in the content band
     bottom: bool = False  # set at the foot of the content band (align: bottom)
     balanced: bool = False  # top-aligned, lifted to the band's optical centre when it leaves room
+    display_body: bool = False  # a very short post set in the display face (body_in_display)
     line_height: float = 1.45  # the body's line height (the fitter plans with it)
     media_share: tuple[float, float] = (0.14, 0.45)  # least and most of the band an image takes
     media_adjust: float = 0.0  # px: the measured correction of the guessed image room (fitting)
@@ -239,6 +240,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 centred=spec.declaration.centred,
                 bottom=spec.declaration.align == "bottom",
                 balanced=spec.declaration.balanced,
+                display_body=body_in_display(spec, grid, spec.body_scale),
                 line_height=leading(spec.declaration.text.line_height, spec.body_scale),
                 media_share=spec.declaration.image.share,
                 media_adjust=spec.media_adjust,
@@ -248,6 +250,21 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
             )
         )
     return views
+
+
+DISPLAY_LINE_CHARS = 90  # a post this short, set at least at the title size, reads as a display line
+
+
+def body_in_display(spec: SlideSpec, grid: Grid, body_scale: float) -> bool:
+    """Is a post's body set in the display face? A very short post without a title or
+    an image (one paragraph) that fitting grew to the title size or more is a hook, and
+    is set like one; the fitter plans it in that face too."""
+    if spec.kind != "post" or spec.title_html or spec.image is not None or spec.declaration.text.font != "text":
+        return False
+    if spec.declaration.centred or len(spec.blocks) != 1 or grid.body_size * body_scale < grid.title_size - 0.5:
+        return False
+    block = spec.blocks[0].lstrip()
+    return block.startswith("<p") and len(plain_text(block)) <= DISPLAY_LINE_CHARS
 
 
 def _title_in_display(spec: SlideSpec) -> bool:

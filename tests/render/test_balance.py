@@ -17,6 +17,7 @@ from generator.catalog import load_catalog
 from generator.project import Project
 from generator.render.fit import MEDIA_SLACK, FitResult, fit_slides
 from generator.render.grid import BALANCE_LIFT, Grid, grid_for
+from generator.render.html import body_in_display
 from generator.render.thread import Renderer
 from tests.fixtures.fit.threads import write_real_threads
 
@@ -120,3 +121,18 @@ def test_an_image_takes_the_room_its_text_leaves(fitted):
         assert at_most or full_width or free <= (MEDIA_SLACK + 1) * grid.unit, (canvas, spec.layout, width, height, free)
         checked += 1
     assert checked >= 2
+
+
+def test_very_short_posts_are_set_as_hooks(fitted):
+    """A one-sentence post grown to the title size is set in the display face, as large
+    as its layout allows it to fit, whatever size its neighbours take."""
+    canvas, results = fitted
+    hooks = 0
+    for grid, result in results:
+        for spec, g in zip(result.slides, result.geometries):
+            if spec.kind == "post" and body_in_display(spec, grid, spec.body_scale):
+                hooks += 1
+                assert g.fits
+                assert spec.body_scale >= grid.title_size / grid.body_size
+                assert "slide--display" in result.html
+    assert hooks >= 1, canvas
