@@ -56,6 +56,7 @@ from generator.render.split import (
     Position,
     boundaries,
     heading_block,
+    images_tail,
     mark_block,
     slice_blocks,
 )
@@ -75,6 +76,7 @@ COVER_FLOOR = 0.3  # the smallest a cover / outro title is shrunk to
 # How much worse a cut is than a paragraph boundary, as a share of the slide's height.
 TIER_PENALTY = {0: 0.0, 1: 0.03, 2: 0.1, 3: 0.25, 4: 0.6}
 HEADING_PENALTY = 0.6  # a heading left alone at the bottom of a slide
+IMAGE_ALONE_PENALTY = 0.6  # the post's last image(s) pushed alone onto the next slide
 NEARLY_FITS = 0.08  # a one-slide post overflowing by at most this share of the band shrinks rather than splits
 GROW_TARGET = 0.8  # short content is set larger until it fills about this share of the content band
 NEIGHBOUR_FILL = 0.88  # a post may take its neighbour's larger size up to this share of the band
@@ -150,6 +152,7 @@ class HeightModel:
     def __init__(self, blocks: tuple[str, ...], estimates: list[BlockEstimate]):
         self.blocks = blocks
         self.estimates = estimates
+        self.images_from = images_tail(blocks)  # where the closing run of images starts
         self.units = [estimate.units for estimate in estimates]
         self.gaps = [0.0] + [max(estimates[b - 1].margin_bottom, estimates[b].margin_top) for b in range(1, len(blocks))]
         self._est_positions: list[Position] = []
@@ -316,6 +319,8 @@ def best_cut(model: HeightModel, start: Position, target: float, room: float, pe
                 score += TIER_PENALTY[tier]
                 if offset == 0 and block > 0 and position != model.end and heading_block(model.blocks[block - 1]):
                     score += HEADING_PENALTY
+                if model.images_from is not None and model.images_from <= position < model.end and position != start:
+                    score += IMAGE_ALONE_PENALTY  # keep some text with it
             if best is None or score < best[0] - 1e-9:
                 best = (score, position)
             if position == model.end:

@@ -257,6 +257,21 @@ def heading_block(fragment: str) -> bool:
     return root_tag(fragment) in HEADING_TAGS
 
 
+def images_tail(blocks: tuple[str, ...]) -> Position | None:
+    """Where the post's closing run of images starts: from there on there are images and
+    no words (None when the post ends with text). A slide of nothing but a small image,
+    continued from a slide of text, looks like a mistake."""
+    for block in range(len(blocks) - 1, -1, -1):
+        units = [char for char in block_text(blocks[block]) if char == "\ufffc" or is_unit_char(char)]
+        words = [index for index, char in enumerate(units) if char != "\ufffc"]
+        if not words:
+            continue  # a block of images only
+        last = words[-1] + 1
+        tail = (block, last) if last < len(units) else (block + 1, 0)
+        return tail if tail < (len(blocks), 0) else None
+    return None
+
+
 # --- cutting ------------------------------------------------------------------------
 
 

@@ -551,3 +551,17 @@ def test_an_ordered_list_split_over_slides_keeps_counting(tmp_path):
     # list markers hang left of the text: read them from the whole page
     markers = [int(n) for page in pages for n in re.findall(r"(?m)^(\d+)\. *\r?$", page["text"])]
     assert markers == list(range(1, 31))
+
+
+def test_a_small_image_is_not_pushed_alone_onto_the_next_slide():
+    rng = random.Random(11)
+    image = '<p><img src="file:///x.png" alt="x" style="width: 300px; height: 200px;"></p>'
+    blocks = (f"<p>{paragraph(rng, 600)}</p>", f"<p>{paragraph(rng, 600)}</p>", image)
+    model = _model(blocks)
+    text = model.height((0, 0), (2, 0))[0]
+    room = text / 0.97 + 4  # all the text fits, the image does not
+    assert model.height((0, 0), model.end)[0] > room
+    cut, fits = best_cut(model, (0, 0), room, room)
+    assert fits and cut != (2, 0)  # not text | image alone: some text goes on with it
+    cuts, fits = plan_cuts(model, (0, 0), rooms=lambda i: room, leads=lambda i: 0.0, balanced=False)
+    assert fits and cuts[0] != (2, 0), cuts
