@@ -61,7 +61,7 @@ def require_pdftotext() -> str:
 
 def pdftotext_pages(pdf: Path) -> list[str]:
     """Each page's text as poppler extracts it (reading order, no layout)."""
-    output = subprocess.run([require_pdftotext(), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True).stdout
+    output = subprocess.run([require_pdftotext(), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True, timeout=120).stdout
     return output.decode("utf-8").split("\f")[: _page_count(pdf)]
 
 
