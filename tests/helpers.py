@@ -67,3 +67,23 @@ def build_in_process(project: Path, *args: str):
     from generator.cli import main
 
     return CliRunner().invoke(main, ["build", "--project", str(project), "-j", "1", *args])
+
+
+def find_word(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, float], float]:
+    """Where pdfium finds `word` first: (page index, box of its first letter in CSS px:
+    left, top, right, bottom, page width in CSS px)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            if word in text:
+                left, bottom, right, top = textpage.get_charbox(text.index(word))
+                width, height = page.get_size()
+                textpage.close()
+                return index, (left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75), width / 0.75
+            textpage.close()
+    finally:
+        document.close()
+    raise AssertionError(f"{word} not found in {pdf}")

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
-from tests.helpers import build_in_process, write_project
+from tests.helpers import build_in_process, find_word, write_project
 from tests.textlayer import EXTRACTORS, normal_words
 
 THREAD = """\
@@ -50,27 +49,9 @@ def pdf(request, tmp_path_factory) -> Path:
     return root / "output" / "cc" / "cc.pdf"
 
 
-def _left_of(pdf: Path, word: str) -> tuple[float, float]:
-    """(left edge of `word`, page width), in points."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            if word in text:
-                left = textpage.get_charbox(text.index(word))[0]
-                textpage.close()
-                return left, page.get_size()[0]
-            textpage.close()
-    finally:
-        document.close()
-    raise AssertionError(f"{word} not found")
-
-
 def test_compare_sets_the_two_sections_side_by_side(pdf):
-    myth, width = _left_of(pdf, "Mythword")
-    fact, _ = _left_of(pdf, "Factword")
+    _, (myth, *_), width = find_word(pdf, "Mythword")
+    _, (fact, *_), _ = find_word(pdf, "Factword")
     assert myth < width / 2 < fact, (myth, fact, width)
 
 

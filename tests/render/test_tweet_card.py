@@ -15,7 +15,7 @@ from PIL import Image
 from generator.colour import contrast_ratio, to_hex
 from generator.project import Project
 from generator.themes import available_themes, load_theme
-from tests.helpers import REPO_ROOT, build_in_process, write_project
+from tests.helpers import REPO_ROOT, build_in_process, find_word, write_project
 from tests.textlayer import EXTRACTORS, normal_words
 
 LIGHT_THEMES = sorted(
@@ -75,25 +75,6 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def _find(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, float]]:
-    """(page index, box of the word's first letter in px: left, top, right, bottom)."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            if word in text:
-                left, bottom, right, top = textpage.get_charbox(text.index(word))
-                height = page.get_size()[1]
-                textpage.close()
-                return index, (left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75)
-            textpage.close()
-    finally:
-        document.close()
-    raise AssertionError(f"{word} not found")
-
-
 @pytest.mark.parametrize("extractor", sorted(EXTRACTORS))
 def test_the_card_has_a_date_line(builds, extractor):
     pages = EXTRACTORS[extractor](builds["paper"] / "tw.pdf")
@@ -106,7 +87,7 @@ def test_the_card_has_a_date_line(builds, extractor):
 @pytest.mark.parametrize("theme", LIGHT_THEMES)
 def test_the_card_edge_shows_on_light_themes(builds, theme):
     colours = load_theme(Project.at(REPO_ROOT), theme).colours
-    index, (left, top, _right, bottom) = _find(builds[theme] / "tw.pdf", "Plainword")
+    index, (left, top, _right, bottom) = _find_word(builds[theme] / "tw.pdf", "Plainword")
     png = Image.open(builds[theme] / "slides" / f"{index + 1:02d}.png").convert("RGB")
     row = round((top + bottom) / 2)
     # from the slide's edge to the card's text: background, the card's edge, its surface
@@ -114,6 +95,11 @@ def test_the_card_edge_shows_on_light_themes(builds, theme):
     edge = max(strip, key=lambda colour: min(contrast_ratio(colour, colours["background"]), contrast_ratio(colour, colours["surface"])))
     assert contrast_ratio(edge, colours["background"]) >= 1.5, (theme, edge)
     assert contrast_ratio(edge, colours["surface"]) >= 1.3, (theme, edge)
+
+
+def _find_word(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, float]]:
+    index, box, _width = find_word(pdf, word)
+    return index, box
 
 
 def _image_bounds(pdf: Path, index: int) -> tuple[float, float, float, float]:
@@ -130,7 +116,7 @@ def _image_bounds(pdf: Path, index: int) -> tuple[float, float, float, float]:
 
 def test_an_image_spans_the_card(builds):
     pdf = builds["paper"] / "tw.pdf"
-    index, (text_left, *_) = _find(pdf, "Shotword")
+    index, (text_left, *_) = _find_word(pdf, "Shotword")
     left, _top, right, _bottom = _image_bounds(pdf, index)
     assert abs(left - text_left) < 3, (left, text_left)  # lined up with the card's text
     assert right - left > 600 * 1.3, right - left  # enlarged to the card's width (600 px wide)
@@ -141,6 +127,6 @@ def test_an_image_spans_the_card(builds):
 
 def test_a_small_image_is_not_enlarged(builds):
     pdf = builds["paper"] / "tw.pdf"
-    index, _ = _find(pdf, "Tinyword")
+    index, _ = _find_word(pdf, "Tinyword")
     left, _top, right, _bottom = _image_bounds(pdf, index)
     assert right - left <= 301, right - left
