@@ -1,13 +1,27 @@
-"""The one table of emoji code points, for every module that must tell emoji from text.
+"""The one place that tells emoji from text, for every module that must.
 
 Emoji here are the characters with an emoji presentation that Noto Color Emoji draws
 (Unicode's Emoji property, Latin-1 and the symbol blocks included), without the
 "glue" that only joins them into sequences (modifiers, joiners, selectors, tags).
-Used by the importers (mojibake repair scores, emoji headings in notes) and by the
-layout estimate (an emoji advances by the emoji font's width, not the text font's).
+Three views of that data serve different questions, each a named constant here so
+no caller keeps a table of its own:
+
+- `is_emoji` / `EMOJI_CLASS`: an emoji of its own (mojibake repair scores, emoji
+  headings in notes);
+- `drawn_by_emoji_font` / `EMOJI_FONT_CLASS`: the blocks the vendored text fonts
+  leave to the emoji font (the layout estimate advances them by its width);
+- `starts_with_emoji`: a list item led by an emoji or pictographic symbol uses it as
+  its bullet (the symbol blocks an author picks as bullets, arrows included).
+
+The tables describe what the vendored fonts draw, not only Unicode's Emoji property
+(the dingbat block is whole, arrows are bullets), so they are kept here rather than
+taken from an emoji-name library; `generator.fonts.emoji_only_code_points` reads the
+emoji font itself where the exact coverage matters.
 """
 
 from __future__ import annotations
+
+import re
 
 # (first, last) code point of each run, inclusive.
 EMOJI_RANGES: tuple[tuple[int, int], ...] = (
@@ -51,9 +65,16 @@ EMOJI_RANGES: tuple[tuple[int, int], ...] = (
 SKIN_TONES = (0x1F3FB, 0x1F3FF)
 REGIONAL_INDICATORS = (0x1F1E6, 0x1F1FF)  # two of them make a flag
 TAGS = (0xE0020, 0xE007F)  # subdivision flags (England, Scotland, Wales)
+# Characters that exist only inside emoji sequences (never an emoji of their own).
+SEQUENCE_PART_RANGES: tuple[tuple[int, int], ...] = (SKIN_TONES, REGIONAL_INDICATORS, TAGS)
 ZERO_WIDTH_JOINER = "\u200d"
+VARIATION_SELECTOR_15 = "\ufe0e"  # "render as text"
 VARIATION_SELECTOR_16 = "\ufe0f"  # "render as emoji"
 KEYCAP = "\u20e3"
+# The glue that holds a sequence together: presentation selector, joiner, keycap mark.
+SEQUENCE_GLUE = frozenset({ord(VARIATION_SELECTOR_16), ord(ZERO_WIDTH_JOINER), ord(KEYCAP)})
+# A keycap ("1️⃣", "#⃣"), as regular-expression source.
+KEYCAP_SEQUENCE = f"[0-9#*]{VARIATION_SELECTOR_16}?{KEYCAP}"
 
 
 def is_emoji(code_point: int) -> bool:
@@ -61,9 +82,14 @@ def is_emoji(code_point: int) -> bool:
     return any(first <= code_point <= last for first, last in EMOJI_RANGES)
 
 
+def is_sequence_part(code_point: int) -> bool:
+    """A character that only exists inside emoji sequences (skin tones, flag letters, tags)."""
+    return any(first <= code_point <= last for first, last in SEQUENCE_PART_RANGES)
+
+
 def is_emoji_part(code_point: int) -> bool:
     """An emoji, or a character that only exists inside emoji sequences (tones, flags, tags)."""
-    return is_emoji(code_point) or any(first <= code_point <= last for first, last in (SKIN_TONES, REGIONAL_INDICATORS, TAGS))
+    return is_emoji(code_point) or is_sequence_part(code_point)
 
 
 def _class(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -81,9 +107,34 @@ def drawn_by_emoji_font(code_point: int) -> bool:
     return any(first <= code_point <= last for first, last in EMOJI_FONT_BLOCKS)
 
 
+# Symbols an author leads a list item with as its bullet: the emoji font's blocks, the
+# arrows (→ ↩ ⬆), technical symbols (⌛ ⏰), stars, and the emoji among letter-like signs.
+BULLET_RANGES: tuple[tuple[int, int], ...] = (
+    *EMOJI_FONT_BLOCKS,
+    (0x2190, 0x21FF),  # arrows
+    (0x2300, 0x23FF),  # miscellaneous technical
+    (0x2B00, 0x2BFF),  # miscellaneous symbols and arrows
+    *((code, code) for code in (0x203C, 0x2049, 0x2122, 0x2139, 0x24C2, 0x3030, 0x303D, 0x3297, 0x3299)),
+)
+_LEADING_KEYCAP = re.compile(KEYCAP_SEQUENCE)
+
+
+def starts_with_emoji(text: str) -> bool:
+    """Does the text begin with an emoji (a pictograph, a symbol of the emoji blocks, a keycap)?"""
+    text = text.lstrip()
+    if not text:
+        return False
+    if _LEADING_KEYCAP.match(text):
+        return True
+    code = ord(text[0])
+    return any(first <= code <= last for first, last in BULLET_RANGES)
+
+
 # The body of a regular-expression character class ("[...]") matching `is_emoji`.
 EMOJI_CLASS = _class(EMOJI_RANGES)
 # ... and matching `is_emoji_part`.
-EMOJI_PART_CLASS = _class((*EMOJI_RANGES, SKIN_TONES, REGIONAL_INDICATORS, TAGS))
+EMOJI_PART_CLASS = _class((*EMOJI_RANGES, *SEQUENCE_PART_RANGES))
+# ... matching the skin-tone modifiers.
+SKIN_TONE_CLASS = _class((SKIN_TONES,))
 # ... and matching `drawn_by_emoji_font`.
 EMOJI_FONT_CLASS = _class(EMOJI_FONT_BLOCKS)

@@ -50,6 +50,7 @@ from types import MappingProxyType
 from xml.sax.saxutils import escape
 
 from generator.confine import unlinked_path
+from generator.emoji import SEQUENCE_GLUE, SKIN_TONES, VARIATION_SELECTOR_15, VARIATION_SELECTOR_16
 from generator.resources import builtin_root
 
 # --- Family names, exactly as CSS `font-family` must spell them ---------------------
@@ -371,10 +372,8 @@ def harfbuzz_subset_hint() -> str:
 
 # --- Emoji presentation ------------------------------------------------------------
 
-VARIATION_SELECTOR_16 = "\ufe0f"  # "render as emoji"
-_NO_SELECTOR_BEFORE = frozenset(
-    {0xFE0E, 0xFE0F, 0x20E3, 0x200D} | set(range(0x1F3FB, 0x1F400))  # selectors, keycap, ZWJ, skin tones
-)
+# selectors, keycap, ZWJ, skin tones: a selector after them would split the sequence
+_NO_SELECTOR_BEFORE = frozenset(SEQUENCE_GLUE | {ord(VARIATION_SELECTOR_15)} | set(range(SKIN_TONES[0], SKIN_TONES[1] + 1)))
 
 
 def emoji_only_code_points(font_dirs: Sequence[Path]) -> frozenset[int]:

@@ -18,28 +18,11 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from generator.emoji import starts_with_emoji
+
 # `==` that opens (not after `=` or a backslash, no space after) and closes (no space before)
 HIGHLIGHT = r"(?<![=\\])==(?![=\s])(.+?)(?<![\s=\\])==(?!=)"
 TASK_MARK = re.compile(r"^\s*\[([ xX])\](?:[ \t]+|$)")
-KEYCAP = re.compile("^[0-9#*]\ufe0f?\u20e3")
-
-
-def starts_with_emoji(text: str) -> bool:
-    """Does the text begin with an emoji (a pictograph, a symbol of the emoji blocks, a keycap)?"""
-    text = text.lstrip()
-    if not text:
-        return False
-    if KEYCAP.match(text):
-        return True
-    code = ord(text[0])
-    return (
-        0x1F000 <= code <= 0x1FAFF  # pictographs, emoticons, transport, flags' letters…
-        or 0x2600 <= code <= 0x27BF  # miscellaneous symbols and dingbats (☀ ✅ ✨ ➡)
-        or 0x2B00 <= code <= 0x2BFF  # arrows and stars (⬆ ⭐)
-        or 0x2190 <= code <= 0x21FF  # arrows (→ ↩)
-        or 0x2300 <= code <= 0x23FF  # technical (⌛ ⏰)
-        or code in (0x203C, 0x2049, 0x2122, 0x2139, 0x24C2, 0x3030, 0x303D, 0x3297, 0x3299)
-    )
 
 
 class _HighlightProcessor(InlineProcessor):

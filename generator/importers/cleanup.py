@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import ftfy
 
-from generator.emoji import is_emoji
+from generator.emoji import SEQUENCE_GLUE, drawn_by_emoji_font, is_emoji, is_sequence_part
 from generator.importers.formulas import find_verbatim
 from generator.importers.model import Link, Verbatim
 from generator.importers.trace import Trace, changed_part, report
@@ -225,15 +225,15 @@ def _char_score(char: str) -> float | None:
         return None
     cp = ord(char)
     bonus = 1.5 if char in _COMMON else 0.0
-    if cp in (0xFE0F, 0x200D, 0x20E3):  # emoji presentation, joiner, keycap: glue of sequences
+    if cp in SEQUENCE_GLUE:  # emoji presentation, joiner, keycap: glue of sequences
         return 6.0
-    if 0x1F3FB <= cp <= 0x1F3FF or 0x1F1E6 <= cp <= 0x1F1FF or 0xE0020 <= cp <= 0xE007F:
+    if is_sequence_part(cp):
         return 5.0  # skin tones, flag letters, subdivision-flag tags
     if is_emoji(cp):  # the rest of the symbol planes scores lower
         return 4.0 + bonus
     if 0x2000 <= cp <= 0x2BFF or 0x3000 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xFF00 <= cp <= 0xFFEF:
         return 3.0 + bonus
-    if 0x1F000 <= cp <= 0x1FAFF:
+    if drawn_by_emoji_font(cp):  # the pictographic planes (symbol blocks were scored above)
         return 3.0
     if 0x00A0 <= cp <= 0x052F:
         return 2.0

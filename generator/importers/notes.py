@@ -15,7 +15,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from generator.emoji import EMOJI_CLASS, EMOJI_PART_CLASS
+from generator.emoji import (
+    EMOJI_CLASS,
+    EMOJI_PART_CLASS,
+    KEYCAP,
+    KEYCAP_SEQUENCE,
+    SKIN_TONE_CLASS,
+    VARIATION_SELECTOR_16,
+    ZERO_WIDTH_JOINER,
+)
 from generator.importers.cleanup import RichText, concat_rich
 from generator.importers.model import ImportedPost
 from generator.importers.trace import Trace, report
@@ -25,9 +33,9 @@ from generator.importers.trace import Trace, report
 NOTE_POST_BUDGET = 480
 
 _EMOJI = (
-    "(?:[0-9#*]\ufe0f?\u20e3"  # keycaps 1️⃣
+    f"(?:{KEYCAP_SEQUENCE}"  # keycaps 1️⃣
     f"|[{EMOJI_PART_CLASS}]"
-    f"[\ufe0f\U0001f3fb-\U0001f3ff]*(?:\u200d[{EMOJI_CLASS}][\ufe0f]*)*)"
+    f"[{VARIATION_SELECTOR_16}{SKIN_TONE_CLASS}]*(?:{ZERO_WIDTH_JOINER}[{EMOJI_CLASS}][{VARIATION_SELECTOR_16}]*)*)"
 )
 LEADING_EMOJI = re.compile(rf"^(?:{_EMOJI})+")
 _ANY_TOKEN = re.compile("[\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
@@ -269,7 +277,7 @@ def conventions(post: ImportedPost, trace: Trace | None = None) -> ImportedPost:
 # --------------------------------------------------------------------------- notes
 
 # Splits a paragraph before a keycap number that runs on ("… 2️⃣ Next point …").
-_KEYCAP = re.compile("(?<=\\S)[ \t]+(?=([1-9])\ufe0f?\u20e3)")
+_KEYCAP = re.compile(f"(?<=\\S)[ \t]+(?=([1-9]){VARIATION_SELECTOR_16}?{KEYCAP})")
 
 
 def split_keycap_runs(text: str) -> list[str]:

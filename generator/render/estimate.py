@@ -22,7 +22,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from generator.content.markdown import plain_text
-from generator.emoji import EMOJI_FONT_CLASS, drawn_by_emoji_font
+from generator.emoji import EMOJI_FONT_CLASS, SKIN_TONE_CLASS, VARIATION_SELECTOR_16, ZERO_WIDTH_JOINER, drawn_by_emoji_font
 from generator.render.split import VOID_TAGS, is_unit_char, tokenize
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -200,7 +200,7 @@ class _Style:
 
 _WORD = re.compile(r"\S+|\s+")
 _EMOJI_CHARS = EMOJI_FONT_CLASS
-_EMOJI_SPLIT = re.compile(f"[{_EMOJI_CHARS}][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*|[^{_EMOJI_CHARS}]+")
+_EMOJI_SPLIT = re.compile(f"[{_EMOJI_CHARS}][{VARIATION_SELECTOR_16}{ZERO_WIDTH_JOINER}{SKIN_TONE_CLASS}]*|[^{_EMOJI_CHARS}]+")
 _EMOJI_ANY = re.compile(f"[{_EMOJI_CHARS}]")
 
 
