@@ -13,8 +13,11 @@ unit offset has a height.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -126,11 +129,25 @@ def _font_index(folders: tuple[Path, ...]) -> dict[tuple[str, int, bool], Path]:
     return index
 
 
+@contextmanager
+def _quiet_fonttools() -> Iterator[None]:
+    """fontTools logs oddities of the files it reads at WARNING (Lato's head table has a
+    'created' date before 1970); they change no advance width, and unhandled they would
+    print as stray lines among the build's own. Errors still show."""
+    logger = logging.getLogger("fontTools")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
 @lru_cache(maxsize=64)
 def _load_advances(path: Path) -> dict[int, float]:
     from fontTools.ttLib import TTFont
 
-    with TTFont(path, lazy=True) as font:
+    with _quiet_fonttools(), TTFont(path, lazy=True) as font:
         upem = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
         cmap = font.getBestCmap() or {}

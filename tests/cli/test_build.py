@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.helpers import pdf_pages, run_carousel, write_project
 
@@ -156,3 +157,23 @@ def test_check_validates_without_writing(tmp_path):
     assert result.returncode == 1  # a thread's error; 2 is for the project (carousel.yaml, usage)
     assert "content/a.md:3: front matter: unknown layout 'qoute' (did you mean 'quote'?)" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_every_line_on_stderr_is_ours_in_every_theme(tmp_path):
+    """No library's log line leaks between the build's own (fontTools warned about Lato's head table)."""
+    from generator.catalog import load_catalog
+    from generator.project import Project
+
+    write_project(tmp_path, {"content/.keep": ""})
+    themes = sorted(load_catalog(Project.at(tmp_path)).themes)
+    threads = {
+        f"content/{theme}.md": f"---\ntitle: {theme}\ntheme: {theme}\noutro: false\n---\n\nOne post in {theme}.\n" for theme in themes
+    }
+    write_project(tmp_path, threads)
+    result = run_carousel(tmp_path, "build", "-j", "2", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    ours = re.compile(
+        r"(built|cached|skipped|removed|failed) +\S+(: .*)?|\d+ built, \d+ skipped, \d+ failed; .*|content/\S+\.md:(\d+:)? .*"
+    )
+    assert [line for line in result.stderr.splitlines() if not ours.fullmatch(line)] == []
+    assert len(themes) >= 10 and sum(line.startswith("built ") for line in result.stderr.splitlines()) == len(themes)
