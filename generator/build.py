@@ -36,6 +36,7 @@ from generator.cache import (
     PlanMeta,
     ThreadKey,
     output_stats,
+    record_digest,
 )
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.confine import ConfinementError, unlinked_path
@@ -397,10 +398,13 @@ class Builder:
             cli_options=self.request.cli_options,
         )
 
-    def up_to_date_unplanned(self, context: KeyContext, path: Path, now: datetime, target: str | None = None) -> ThreadResult | None:
+    def up_to_date_unplanned(
+        self, context: KeyContext, path: Path, now: datetime, recorded: Mapping[str, Any], target: str | None = None
+    ) -> ThreadResult | None:
         """The result of a thread (for `target`) whose stamp shows it unchanged since its output was written.
 
-        Nothing is parsed: `carousel list` and a no-op build read such threads from the cache.
+        Nothing is parsed: `carousel list` and a no-op build read such threads from the cache,
+        and their files from `recorded` (the manifest's units).
         """
         shown = self.project.relative(path)
         slug = self.cache.slug_of_source(shown, target)
@@ -412,7 +416,8 @@ class Builder:
         summary = _summary_from_meta(entry.meta, now)
         if summary is None or _skip_reason_of(summary["status"], self.request):
             return None  # planning says why it is skipped now
-        if self.cache.lookup(slug, entry.key, self.out_dir) is None:
+        files = recorded_files(recorded.get(slug))
+        if self.cache.lookup(slug, entry.key, self.out_dir, files) is None:
             return None
         self.dependencies.record(path, entry.deps)
         return ThreadResult(
@@ -420,7 +425,7 @@ class Builder:
             shown,
             "built",
             slide_count=entry.slides,
-            files=dict(entry.files),
+            files=files,
             diagnostics=list(entry.diagnostics),
             notes=tuple(entry.notes),
             cached=True,
@@ -470,7 +475,7 @@ class Builder:
         units = [BuildUnit(path, target) for path in paths]
         to_plan: list[int] = []
         for index, unit in enumerate(units):
-            unit.result = None if self.force else self.up_to_date_unplanned(run.context, unit.path, run.now, target)
+            unit.result = None if self.force else self.up_to_date_unplanned(run.context, unit.path, run.now, run.manifest_threads, target)
             if unit.result is None:
                 to_plan.append(index)
         return _TargetPass(target, units, to_plan)
@@ -506,7 +511,8 @@ class Builder:
                 unit.result = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
                 continue
             self.dependencies.record(path, key.deps)
-            entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir)
+            files = recorded_files(run.manifest_threads.get(plan.unit))
+            entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir, files)
             if entry is not None:
                 if entry.stamp != stamp or entry.deps != key.deps or entry.source != shown or entry.meta != _plan_meta(plan):
                     # unchanged output, changed inputs (e.g. a comment in carousel.yaml): remember the new stamp
@@ -519,7 +525,7 @@ class Builder:
                     "built",
                     plan=plan,
                     slide_count=entry.slides,
-                    files=dict(entry.files),
+                    files=files,
                     diagnostics=list(entry.diagnostics),
                     notes=tuple(entry.notes),
                     cached=True,
@@ -656,8 +662,8 @@ class Builder:
                 CacheEntry(
                     key=key.key,
                     out_dir=str(self.out_dir),
-                    files=built.files,
                     stats=output_stats(self.out_dir, built.files),
+                    verified=record_digest(built.files),
                     slides=artifacts.slide_count,
                     diagnostics=list(artifacts.warnings),
                     notes=list(artifacts.notes),
@@ -840,6 +846,14 @@ def check_cache_folder(project: Project, cache_dir: Path) -> None:
         for name in ("fonts", "fonts/project-fonts"):
             if (cache_dir / name).exists() or (cache_dir / name).is_symlink():
                 unlinked_path(cache_dir, name)
+
+
+def recorded_files(entry: Any) -> dict[str, str]:
+    """The files a manifest entry records ({`slug/relative`: sha256}); {} for anything malformed."""
+    files = entry.get("files") if isinstance(entry, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(name, str) and isinstance(digest, str) for name, digest in files.items()):
+        return {}  # nothing to reuse: the unit is built again
+    return dict(files)
 
 
 def _owned_files(entry: Any) -> list[str]:

@@ -18,9 +18,12 @@ A thread's output is a function of:
   versions of the libraries that shape the output; and `--strict`.
 
 `.carousel-cache/builds.json` records, per slug, the key of the output last written
-and the files written (with sha256 and stat), so a build of an unchanged repository
-renders nothing and rewrites nothing. The cache is only a shortcut: an entry is used
-only when its key matches *and* the output files on disk are still the ones written.
+(and the stat of each file when it was last verified), so a build of an unchanged
+repository renders nothing and rewrites nothing. Which files a unit wrote, with their
+sha256, is the manifest's fact (`output/manifest.json`): the cache does not keep a
+second copy, `lookup` checks the files the manifest records. The cache is only a
+shortcut: an entry is used only when its key matches *and* the files the manifest
+lists are on disk with their hashes.
 
 Planning 200 threads costs seconds (Markdown, YAML, validation), so an entry also
 holds a *stamp*: a hash of the inputs of the plan itself (the thread file's bytes,
@@ -38,7 +41,7 @@ import enum
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -535,6 +538,11 @@ def _digest(material: dict[str, Any]) -> str:
 # a truncated write, a foreign file) is a cache miss reported as one warning, never a crash.
 
 
+def record_digest(files: Mapping[str, str]) -> str:
+    """One hash of a manifest's record of a unit's files (names and sha256), to tell whether it changed."""
+    return hashlib.sha256(json.dumps(sorted(files.items()), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def _checked_output_name(relative: str) -> str:
     """A file name an entry may hold: relative, below the output folder (a foreign entry may not point elsewhere)."""
     parts = relative.split("/")
@@ -593,8 +601,11 @@ class CacheEntry(BaseModel):
 
     key: str
     out_dir: str
-    files: dict[OutputName, str]  # path relative to out_dir -> sha256
-    stats: dict[OutputName, FileStat]  # when written or last verified
+    # size and mtime of the manifest's files (relative to out_dir) when written or last
+    # verified against the record whose `record_digest` is `verified`: a file with the
+    # same stat need not be hashed again while the manifest records the same files
+    stats: dict[OutputName, FileStat]
+    verified: str = ""
     slides: int
     diagnostics: list[StoredDiagnostic]
     notes: list[str]
@@ -642,8 +653,8 @@ class BuildStore(Protocol):
     def entry(self, unit: str) -> CacheEntry | None:
         """The unit's entry as stored, intact output or not."""
 
-    def lookup(self, unit: str, key: str | None, out_dir: Path) -> CacheEntry | None:
-        """The unit's entry if it was made from `key` and its files are intact in `out_dir`."""
+    def lookup(self, unit: str, key: str | None, out_dir: Path, files: Mapping[str, str]) -> CacheEntry | None:
+        """The unit's entry if it was made from `key` and `files` (the manifest's record) are intact in `out_dir`."""
 
     def slug_of_source(self, source: str, target: str | None = None) -> str | None:
         """The unit built from the thread file `source` (as shown) for `target`, if exactly one."""
@@ -717,25 +728,38 @@ class BuildCache:
     def entry(self, unit: str) -> CacheEntry | None:
         return self.entries.get(unit)
 
-    def lookup(self, slug: str, key: str | None, out_dir: Path) -> CacheEntry | None:
-        """The entry for `slug` if it was made from `key` and its files are intact in out_dir."""
+    def lookup(self, slug: str, key: str | None, out_dir: Path, files: Mapping[str, str]) -> CacheEntry | None:
+        """The entry for `slug` if it was made from `key` and `files` are intact in out_dir.
+
+        `files` is what the manifest records for the unit ({`slug/relative`: sha256}); the
+        manifest is read from the output folder, so its names are checked like any input.
+        """
         entry = self.entries.get(slug)
-        if entry is None or key is None or entry.key != key or entry.out_dir != str(out_dir):
+        if entry is None or key is None or entry.key != key or entry.out_dir != str(out_dir) or not files:
             return None
-        for relative, digest in entry.files.items():
+        record = record_digest(files)
+        stats = dict(entry.stats) if entry.verified == record else {}  # stats vouch only for the record they were checked against
+        for relative, digest in files.items():
+            try:
+                _checked_output_name(relative)
+            except ValueError:
+                return None  # a manifest naming a file outside the output folder is never followed
             path = out_dir / relative
             try:
                 stat = path.stat()
             except OSError:
                 return None
-            if entry.stats.get(relative) == [stat.st_size, stat.st_mtime_ns]:
+            if stats.get(relative) == [stat.st_size, stat.st_mtime_ns]:
                 continue
             try:
                 if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
                     return None
             except OSError:
                 return None
-            entry.stats[relative] = [stat.st_size, stat.st_mtime_ns]  # touched, not changed
+            stats[relative] = [stat.st_size, stat.st_mtime_ns]  # touched, not changed
+        verified = {name: stats[name] for name in files}  # every file now matched its stat or its hash
+        if entry.verified != record or verified != entry.stats:
+            entry.stats, entry.verified = verified, record
             self._dirty = True
         return entry
 

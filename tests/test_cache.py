@@ -446,12 +446,39 @@ def test_foreign_cache_entry_pointing_outside_is_discarded(tmp_path):
     cache_file = next((project / ".carousel-cache").glob("*.json"))
     data = _json.loads(cache_file.read_text())
     entry = next(iter(data["entries"].values()))
-    entry["files"]["../../../etc/hostname"] = "0" * 64
+    entry["stats"]["../../../etc/hostname"] = [1, 2]
     cache_file.write_text(_json.dumps(data))
     result = build_in_process(project)
     assert result.exit_code == 0
     assert "corrupt build cache discarded (bad entry: a file outside the output folder)" in result.output
     assert (project / "output/a/a.pdf").is_file()
+
+
+def test_a_manifest_naming_a_file_outside_is_not_followed(project):
+    """The cache checks the files the manifest records; a manifest is input like any other."""
+    manifest_path = project / "output/manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["threads"]["alpha"]["files"]["../../../etc/hostname"] = "0" * 64
+    manifest_path.write_text(json.dumps(manifest))
+    report = build(project)
+    assert report.exit_code == 0
+    assert rendered(report) == {"alpha"}  # no reuse on a record that names a file outside
+    assert not any("etc/hostname" in name for name in json.loads(manifest_path.read_text())["threads"]["alpha"]["files"])
+
+
+def test_the_cache_keeps_no_second_copy_of_the_manifest_files(project):
+    """Files and hashes live in the manifest only; a unit it no longer records is built again."""
+    cache = json.loads((project / CACHE_DIR_NAME / CACHE_FILE_NAME).read_text())
+    manifest = json.loads((project / "output/manifest.json").read_text())
+    for unit, entry in cache["entries"].items():
+        assert "files" not in entry
+        assert sorted(entry["stats"]) == sorted(manifest["threads"][unit]["files"])
+    changed = {**manifest["threads"]["beta"]["files"]}
+    changed[next(iter(changed))] = "0" * 64  # the record says another file was written
+    manifest["threads"]["beta"]["files"] = changed
+    (project / "output/manifest.json").write_text(json.dumps(manifest))
+    assert rendered(build(project)) == {"beta"}
+    assert rendered(build(project)) == set()
 
 
 # --- builds.json is validated on load (pydantic): a bad file is a cache miss, never a crash ---
@@ -478,8 +505,9 @@ MALFORMED = {
     "a diagnostic of two fields": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1]]) or data,
     "an unknown severity": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1, "m", "fatal"]]) or data,
     "a stat of three numbers": lambda data: _first_entry(data).update(stats={"alpha.pdf": [1, 2, 3]}) or data,
-    "a file hash that is a number": lambda data: _first_entry(data).update(files={"alpha.pdf": 7}) or data,
-    "an absolute output file": lambda data: _first_entry(data).update(files={"/etc/passwd": "0" * 64}) or data,
+    "a file stat that is text": lambda data: _first_entry(data).update(stats={"alpha.pdf": "big"}) or data,
+    "an absolute output file": lambda data: _first_entry(data).update(stats={"/etc/passwd": [1, 2]}) or data,
+    "files kept twice (the manifest holds them)": lambda data: _first_entry(data).update(files={"alpha/alpha.pdf": "0" * 64}) or data,
     "deps without themes": lambda data: _first_entry(data).update(deps={"files": [], "layouts_unused": []}) or data,
     "meta with an unknown field": lambda data: _first_entry(data)["meta"].update(colour="red") or data,
     "an unknown entry field": lambda data: _first_entry(data).update(surprise=1) or data,

@@ -56,7 +56,7 @@ def list_rows(project: Project, out: Path, now: datetime) -> list[dict[str, Any]
     paths = project.discover_threads()
     cached: dict[Path, ThreadResult] = {}
     for path in paths:
-        result = builder.up_to_date_unplanned(context, path, now)
+        result = builder.up_to_date_unplanned(context, path, now, manifest_threads if isinstance(manifest_threads, dict) else {})
         if result is not None and result.summary is not None:
             cached[path] = result
     to_plan = [path for path in paths if path not in cached]

@@ -70,7 +70,7 @@ def test_built_thread_comes_from_the_cache_with_the_same_row_as_planning(built, 
     # the same row when the thread is planned instead (cache bypassed)
     import generator.build
 
-    monkeypatch.setattr(generator.build.Builder, "up_to_date_unplanned", lambda self, context, path, now: None)
+    monkeypatch.setattr(generator.build.Builder, "up_to_date_unplanned", lambda self, context, path, now, recorded: None)
     _, planned = rows(built)
     assert planned == listed
 
