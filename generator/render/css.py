@@ -16,7 +16,6 @@ from functools import lru_cache
 from html import unescape
 from typing import Any
 
-import cssselect2
 import tinycss2
 
 
@@ -116,6 +115,8 @@ def used_rules(css: str, names: DocumentNames) -> str:
 
 @lru_cache(maxsize=32)
 def _rules(css: str) -> tuple[_Rule, ...]:
+    import cssselect2.parser  # only when rendering (generator.cache reads stylesheets' URLs with this module)
+
     rules = []
     for node in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         text = node.serialize().replace("<", "\\3c ") + "\n"
@@ -131,6 +132,8 @@ def _rules(css: str) -> tuple[_Rule, ...]:
 
 def _needs(selector: Any) -> tuple[frozenset[str], frozenset[str]]:
     """(classes, ids) that an element and its related elements must carry for `selector` to match."""
+    import cssselect2.parser
+
     classes: set[str] = set()
     ids: set[str] = set()
     pending = [selector]
