@@ -14,13 +14,15 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image, ImageDraw
 
-from generator.colour import contrast_ratio, to_hex
+from generator.colour import contrast_ratio, mix, to_hex
 from generator.project import Project
-from generator.themes import load_theme
+from generator.themes import available_themes, load_theme
 from tests.helpers import REPO_ROOT, build_in_process, write_project
 
-THEMES = ("paper", "midnight")  # a light and a dark theme
+THEMES = ("paper", "midnight")  # a light and a dark theme, on every canvas
 CANVASES = ("linkedin-portrait", "linkedin-square", "story")
+ALL_THEMES = sorted(set(available_themes(Project.at(REPO_ROOT))))  # every theme, in portrait
+BUILDS = sorted({(theme, canvas) for theme in THEMES for canvas in CANVASES} | {(theme, CANVASES[0]) for theme in ALL_THEMES})
 MAGENTA = (255, 0, 255)
 
 
@@ -116,12 +118,11 @@ def builds(tmp_path_factory) -> dict[tuple[str, str], tuple[Path, str]]:
         "assets/small.png": _png(Image.new("RGB", (400, 400), (200, 180, 120))),
     }
     out: dict[tuple[str, str], tuple[Path, str]] = {}
-    for theme in THEMES:
-        for canvas in CANVASES:
-            root = write_project(tmp_path_factory.mktemp(f"photo-{theme}-{canvas}"), files)
-            result = build_in_process(root, "--theme", theme, "--canvas", canvas, "--format", "pdf,png")
-            assert result.exit_code == 0, result.output
-            out[theme, canvas] = (root / "output" / "photo", result.output)
+    for theme, canvas in BUILDS:
+        root = write_project(tmp_path_factory.mktemp(f"photo-{theme}-{canvas}"), files)
+        result = build_in_process(root, "--theme", theme, "--canvas", canvas, "--format", "pdf,png")
+        assert result.exit_code == 0, result.output
+        out[theme, canvas] = (root / "output" / "photo", result.output)
     return out
 
 
@@ -130,7 +131,7 @@ def _page_with(pdf: Path, word: str) -> int:
     try:
         for index in range(len(document)):
             textpage = document[index].get_textpage()
-            found = word in textpage.get_text_range()
+            found = word.lower() in textpage.get_text_range().lower()  # a theme may set titles in capitals
             textpage.close()
             if found:
                 return index
@@ -149,7 +150,8 @@ def _char_boxes(pdf: Path, index: int, scale: float, first: str, last: str) -> l
         textpage = page.get_textpage()
         boxes = []
         text = textpage.get_text_range()
-        start, end = text.index(first), text.index(last) + len(last)
+        lowered = text.lower()  # a theme may set titles in capitals (same length in ASCII)
+        start, end = lowered.index(first.lower()), lowered.index(last.lower()) + len(last)
         for char in range(start, end):
             if char < len(text) and text[char].isspace():
                 continue
@@ -202,6 +204,25 @@ def test_text_on_the_photo_reads_at_4_5(builds, theme, words):
     for canvas in CANVASES:
         ratio, ground = _text_area_contrast(builds[theme, canvas][0], words, ink)
         assert ratio >= 4.5, f"{theme} {canvas}: {ink} on {ground} is {ratio:.2f}:1"
+
+
+@pytest.mark.parametrize("theme", ALL_THEMES)
+def test_text_on_the_photo_reads_at_4_5_in_every_theme(builds, theme):
+    ink = load_theme(Project.at(REPO_ROOT), theme).colours["text"]
+    for words in (("Brightword", "linkword."), ("Darkword", "reading.")):
+        ratio, ground = _text_area_contrast(builds[theme, CANVASES[0]][0], words, ink)
+        assert ratio >= 4.5, f"{theme}: {ink} on {ground} is {ratio:.2f}:1"
+
+
+@pytest.mark.parametrize("theme", ALL_THEMES)
+def test_the_scrim_keeps_the_text_at_4_5_over_any_picture(theme):
+    """From the theme file: the scrim over a white and over a black picture."""
+    loaded = load_theme(Project.at(REPO_ROOT), theme)
+    scrim = loaded.scrim()
+    opacity = float(scrim.rsplit(",", 1)[1].rstrip(") "))
+    for picture in ("#ffffff", "#000000"):
+        veiled = mix(picture, loaded.colours["background"], opacity)
+        assert contrast_ratio(loaded.colours["text"], veiled) >= 4.5, (theme, picture, scrim)
 
 
 def test_the_photo_fills_the_slide_behind_the_text(builds):
