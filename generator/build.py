@@ -416,21 +416,21 @@ class Builder:
         summary = _summary_from_meta(entry.meta, now)
         if summary is None or _skip_reason_of(summary["status"], self.request):
             return None  # planning says why it is skipped now
-        files = recorded_files(recorded.get(slug))
-        if self.cache.lookup(slug, entry.key, self.out_dir, files) is None:
+        output = recorded_output(recorded.get(slug))
+        if self.cache.lookup(slug, entry.key, self.out_dir, output.files) is None:
             return None
         self.dependencies.record(path, entry.deps)
         return ThreadResult(
             slug,
             shown,
             "built",
-            slide_count=entry.slides,
-            files=files,
+            slide_count=output.slides,
+            files=output.files,
             diagnostics=list(entry.diagnostics),
             notes=tuple(entry.notes),
             cached=True,
             summary=summary,
-            alt=tuple(entry.alt),
+            alt=output.alt,
         )
 
     # building
@@ -511,8 +511,8 @@ class Builder:
                 unit.result = _failed(self.project, path, [internal_error(shown, error, "hashing its inputs")])
                 continue
             self.dependencies.record(path, key.deps)
-            files = recorded_files(run.manifest_threads.get(plan.unit))
-            entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir, files)
+            output = recorded_output(run.manifest_threads.get(plan.unit))
+            entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir, output.files)
             if entry is not None:
                 if entry.stamp != stamp or entry.deps != key.deps or entry.source != shown or entry.meta != _plan_meta(plan):
                     # unchanged output, changed inputs (e.g. a comment in carousel.yaml): remember the new stamp
@@ -524,12 +524,12 @@ class Builder:
                     shown,
                     "built",
                     plan=plan,
-                    slide_count=entry.slides,
-                    files=files,
+                    slide_count=output.slides,
+                    files=output.files,
                     diagnostics=list(entry.diagnostics),
                     notes=tuple(entry.notes),
                     cached=True,
-                    alt=tuple(entry.alt),
+                    alt=output.alt,
                 )
                 continue
             run.batch.add(unit, request.strict, self.generation)
@@ -664,14 +664,12 @@ class Builder:
                     out_dir=str(self.out_dir),
                     stats=output_stats(self.out_dir, built.files),
                     verified=record_digest(built.files),
-                    slides=artifacts.slide_count,
                     diagnostics=list(artifacts.warnings),
                     notes=list(artifacts.notes),
                     source=shown,
                     stamp=stamp,
                     deps=key.deps,
                     meta=_plan_meta(plan),
-                    alt=list(artifacts.alt),
                 ),
             )
         return built
@@ -848,12 +846,34 @@ def check_cache_folder(project: Project, cache_dir: Path) -> None:
                 unlinked_path(cache_dir, name)
 
 
-def recorded_files(entry: Any) -> dict[str, str]:
-    """The files a manifest entry records ({`slug/relative`: sha256}); {} for anything malformed."""
-    files = entry.get("files") if isinstance(entry, dict) else None
-    if not isinstance(files, dict) or not all(isinstance(name, str) and isinstance(digest, str) for name, digest in files.items()):
-        return {}  # nothing to reuse: the unit is built again
-    return dict(files)
+@dataclass(frozen=True)
+class RecordedOutput:
+    """What the manifest records of a unit's last output: its files ({`slug/relative`: sha256}), slides and alt text."""
+
+    files: dict[str, str]
+    slides: int
+    alt: tuple[str, ...]
+
+
+NOTHING_RECORDED = RecordedOutput({}, 0, ())
+
+
+def recorded_output(entry: Any) -> RecordedOutput:
+    """A manifest entry's record of the unit's output; nothing (so the unit is built again) for anything malformed."""
+    if not isinstance(entry, dict):
+        return NOTHING_RECORDED
+    files, slides, alt = entry.get("files"), entry.get("slides"), entry.get("alt", [])
+    if (
+        not isinstance(files, dict)
+        or not all(isinstance(name, str) and isinstance(digest, str) for name, digest in files.items())
+        or not isinstance(slides, int)
+        or isinstance(slides, bool)
+        or slides < 0
+        or not isinstance(alt, list)
+        or not all(isinstance(text, str) for text in alt)
+    ):
+        return NOTHING_RECORDED
+    return RecordedOutput(dict(files), slides, tuple(alt))
 
 
 def _owned_files(entry: Any) -> list[str]:

@@ -606,14 +606,13 @@ class CacheEntry(BaseModel):
     # same stat need not be hashed again while the manifest records the same files
     stats: dict[OutputName, FileStat]
     verified: str = ""
-    slides: int
+    # slides and alt text, like the files, are the manifest's record (build.recorded_output)
     diagnostics: list[StoredDiagnostic]
     notes: list[str]
     source: str = ""  # the thread file, as shown (content/x.md)
     stamp: str | None = None  # see KeyContext.stamp
     deps: StoredDeps | None = None
     meta: PlanMeta | None = None
-    alt: list[str] = Field(default_factory=list)  # alt text of every slide
 
 
 class _CacheHeader(BaseModel):

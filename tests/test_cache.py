@@ -467,11 +467,11 @@ def test_a_manifest_naming_a_file_outside_is_not_followed(project):
 
 
 def test_the_cache_keeps_no_second_copy_of_the_manifest_files(project):
-    """Files and hashes live in the manifest only; a unit it no longer records is built again."""
+    """Files with their hashes, slides and alt text live in the manifest only; a unit it no longer records is built again."""
     cache = json.loads((project / CACHE_DIR_NAME / CACHE_FILE_NAME).read_text())
     manifest = json.loads((project / "output/manifest.json").read_text())
     for unit, entry in cache["entries"].items():
-        assert "files" not in entry
+        assert not {"files", "slides", "alt"} & set(entry)
         assert sorted(entry["stats"]) == sorted(manifest["threads"][unit]["files"])
     changed = {**manifest["threads"]["beta"]["files"]}
     changed[next(iter(changed))] = "0" * 64  # the record says another file was written
@@ -501,7 +501,8 @@ MALFORMED = {
     "entries is a list": lambda data: {**data, "entries": []},
     "entry is a string": lambda data: {**data, "entries": {"alpha": "x"}},
     "key missing": lambda data: _first_entry(data).pop("key") and data,
-    "slides is text": lambda data: _first_entry(data).update(slides="three") or data,
+    "notes is text": lambda data: _first_entry(data).update(notes="three") or data,
+    "slides kept twice (the manifest holds them)": lambda data: _first_entry(data).update(slides=3) or data,
     "a diagnostic of two fields": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1]]) or data,
     "an unknown severity": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1, "m", "fatal"]]) or data,
     "a stat of three numbers": lambda data: _first_entry(data).update(stats={"alpha.pdf": [1, 2, 3]}) or data,
