@@ -90,6 +90,9 @@ class LayoutDeclaration(StrictModel):
     # steps down to the floor (`shrink_floor`) before it is split
     type_scale: tuple[float, ...] = (1.0, 1.125, 1.25, 1.5, 1.75, 2.0)
     continues: bool = True  # may continue on a next slide; else it shrinks to fit one
+    # 2: the body is set as two columns side by side, one per list or `###` section; a post
+    # with fewer than two is set in one column, and the build warns
+    columns: Literal[1, 2] = 1
     # a top-aligned post slide that leaves room sits at the band's optical centre (its
     # free room split about 2:3 above and below); a full slide stays at the top
     balance: bool = True

@@ -33,6 +33,7 @@ from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did
 from generator.layouts import layout_for_kind
 from generator.limits import LIMITS
 from generator.model import ImageAsset, SlideKind, SlideSpec, ThreadMeta, ThreadPlan
+from generator.render.split import column_sections
 from generator.slugs import slug_problem
 from generator.themes import ACCENT_CONTRAST, contrast_ratio, load_theme
 
@@ -462,6 +463,7 @@ def load_thread(
     if arrangement_problems:
         raise ThreadError(arrangement_problems)
     problems += _blurry_backdrops(slides, md_posts, shown, options.resolved_canvas())
+    problems += _lone_columns(slides, md_posts, shown)
     dependencies = [path] + resolver.used
     if project.config_path.is_file():
         dependencies.append(project.config_path)
@@ -639,6 +641,24 @@ def _blurry_backdrops(slides: list[SlideSpec], md_posts: list[PostEntry], shown:
                 )
             )
     return problems
+
+
+def _lone_columns(slides: list[SlideSpec], md_posts: list[PostEntry], shown: str) -> list[Diagnostic]:
+    """A warning for each post on a two-column layout that has only one column's worth:
+    two lists separated by a blank line are one list in Markdown, a common slip."""
+    lines = {entry.post.number: entry.post.directive_line or entry.post.line for entry in md_posts}
+    return [
+        Diagnostic(
+            shown,
+            lines.get(spec.post_numbers[0]),
+            f"post {spec.post_numbers[0]}: layout {spec.layout} sets two lists or two '###' sections side by side, and this "
+            "post has one (two lists with only a blank line between them are one list): it is set in one column; "
+            "put a '### Before' / '### After' heading above each list",
+            Severity.WARNING,
+        )
+        for spec in slides
+        if spec.declaration.columns == 2 and spec.post_numbers and column_sections(spec.blocks) < 2
+    ]
 
 
 def _special_slide(catalog: Catalog, kind: SlideKind, options: Options) -> SlideSpec | None:

@@ -37,6 +37,7 @@ from generator.render.estimate import TextMeasure, font_metrics
 from generator.render.grid import Grid, grid_for, image_ratio, leading, text_column, text_direction, title_growth
 from generator.render.patterns import pattern_css
 from generator.render.sandbox import describe, new_layout_environment, render_bounded, template_location
+from generator.render.split import column_sections
 from generator.render.syntax import syntax_css
 from generator.render.titles import TitleMeasure, styled
 from generator.themes import Theme
@@ -181,6 +182,7 @@ class SlideView:
     media_share: tuple[float, float] = (0.14, 0.45)  # least and most of the band an image takes
     media_adjust: float = 0.0  # px: the measured correction of the guessed image room (fitting)
     type_scale: tuple[float, ...] = (1.0,)  # the sizes a hook or headline may take
+    columns: int = 1  # a two-column layout's columns for this post: 1 when it has one list or section
 
     @property
     def is_last(self) -> bool:
@@ -245,6 +247,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 media_share=spec.declaration.image.share,
                 media_adjust=spec.media_adjust,
                 type_scale=spec.declaration.type_scale,
+                columns=min(spec.declaration.columns, max(1, column_sections(blocks))),
                 body_size=round(grid.body_size * spec.body_scale, 2),
                 fit_style=_scaled_hook(grid, spec.title_scale),
             )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -250,6 +251,14 @@ def boundaries(fragment: str) -> tuple[int, ...]:
         elif gap.whitespace:
             tiers[index] = TIER_WORD
     return tuple(tiers)
+
+
+def column_sections(blocks: Sequence[str]) -> int:
+    """How many columns a two-column layout can make of a post's blocks: its `###`
+    sections when it has two or more, else its lists."""
+    tags = [root_tag(block) for block in blocks]
+    headed = tags.count("h3")
+    return headed if headed >= 2 else tags.count("ul") + tags.count("ol")
 
 
 def heading_block(fragment: str) -> bool:
