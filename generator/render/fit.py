@@ -1169,6 +1169,13 @@ def _px(value: float) -> str:
     return f"{round(value * 2) / 2:g}px"
 
 
+def _size(fitter: _Fitter, reference_px: float) -> str:
+    """A type size as `typography` gives it (on the 540 px reference) and as drawn on the slide:
+    "17px" alone reads as tiny on a 1080 px slide where it is 34 px."""
+    canvas = fitter.plan.canvas
+    return f"{_px(reference_px)} ({_px(canvas.px(reference_px))} on the {canvas.width} px slide)"
+
+
 def _hook_size(fitter: _Fitter) -> float:
     """The cover's hook size on the 540 px reference (the grid's --hook-size, else the title size)."""
     hook = fitter.grid.css_variables().get("--hook-size", "")
@@ -1186,14 +1193,14 @@ def _notes(fitter: _Fitter, entries: list[PostFit]) -> list[str]:
         if entry.spec.kind in ("cover", "outro"):
             if entry.title_scale < 1.0:
                 notes.append(
-                    f"{label} title shrunk to {_px(_hook_size(fitter) * entry.title_scale if entry.spec.kind == 'cover' else typography.title * entry.title_scale)}"
+                    f"{label} title shrunk to {_size(fitter, _hook_size(fitter) * entry.title_scale if entry.spec.kind == 'cover' else typography.title * entry.title_scale)}"
                 )
             continue
         parts: list[str] = []
         if entry.body_scale < 1.0:
-            parts.append(f"shrunk to {_px(entry.spec.options.typography.body * entry.body_scale)}")
+            parts.append(f"shrunk to {_size(fitter, entry.spec.options.typography.body * entry.body_scale)}")
         if entry.title_scale < 1.0:
-            parts.append(f"title shrunk to {_px(entry.spec.options.typography.title * entry.title_scale)}")
+            parts.append(f"title shrunk to {_size(fitter, entry.spec.options.typography.title * entry.title_scale)}")
         if len(entry.cuts) > 1:
             parts.append(f"split over {len(entry.cuts)} slides")
         if parts:

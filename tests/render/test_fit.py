@@ -449,7 +449,8 @@ def test_shrink_lowers_the_body_then_splits_past_the_floor(tmp_path):
     assert result.returncode == 0, result.stderr
     line = next(l for l in result.stderr.splitlines() if l.startswith("built"))  # noqa: E741
     assert re.search(r"post 1 shrunk to 1[4-7](\.5)?px", line), line
-    assert re.search(r"post 2 shrunk to 14\.5px, split over \d slides", line), line  # 18 px x 0.8 floor
+    # 18 px x 0.8 floor, on the 540 px reference and as drawn on the 1080 px slide
+    assert re.search(r"post 2 shrunk to 14\.5px \(29px on the 1080 px slide\), split over \d slides", line), line
     manifest = json.loads((root / "output" / "manifest.json").read_text())
     assert manifest["threads"]["shrink"]["notes"][0].startswith("post 1 shrunk to")
     check_thread(root / "output", "shrink", (root / "content" / "shrink.md").read_text(), "linkedin-square", skip_cover=True)
