@@ -40,18 +40,10 @@ from generator.render.sandbox import describe, new_layout_environment, render_bo
 from generator.render.split import column_sections
 from generator.render.syntax import syntax_css
 from generator.render.titles import TitleMeasure, styled
+from generator.render.widows import no_widow
 from generator.themes import Theme
 
 ATTRIBUTION = re.compile(r"^\s*<p\b[^>]*>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.DOTALL)
-# the space before a block's last short word (WeasyPrint has no `text-wrap: balance`)
-LAST_WORD = re.compile(
-    r" ((?:<(?:a|b|strong|em|i|code|span)\b[^>]*>)?[^\s<>]{1,12}(?:</(?:a|b|strong|em|i|code|span)>)*[.,;:!?…)\u201d\"']*)(?=\s*(?:</(?:p|li|h[1-6]|blockquote)>|$))"
-)
-
-
-def no_widow(html: str) -> Markup:
-    """Tie the last word of each paragraph, list item and heading to the one before it."""
-    return Markup(LAST_WORD.sub("\u00a0\\1", html))
 
 
 def new_environment(project: Project) -> Environment:
