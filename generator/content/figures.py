@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
+from html.parser import HTMLParser
 
 # a currency sign, digits (thousands separators, decimals), then a unit or multiplier;
 # never the start of a word ("3rd", "4K60" are not figures)
@@ -19,9 +19,9 @@ UNIT = r"(?:\s?(?:%|x|×|bn|ms|min|px|GB|MB|TB|kg|km|[KMBTkmshd]|\+))?"
 FIGURE = re.compile(
     r"(?<![\w.,])(?:[$€£¥]\s?)?[+\-−]?(?:\d{1,3}(?:[,\u202f\u00a0]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)" + UNIT + r"(?![\w])"
 )
-# text in these is not a figure: code, formulas (drawn as SVG), link targets
-SKIPPED = re.compile(r"<(code|pre|svg|math|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-TAG = re.compile(r"<[^>]*>")
+# text in these is not a figure: code, formulas (drawn as SVG); link targets and other
+# attributes are never text
+SKIPPED = frozenset({"code", "pre", "svg", "math", "script", "style"})
 # an optional inline wrapper around a leading figure (**73%**, ==73%==, _73%_)
 LEADING = r"\A(\s*(?:<p\b[^>]*>)?\s*)(<(strong|b|em|i|mark)\b[^>]*>\s*)?{figure}(\s*</\3>)?[ \t\u00a0]*"
 
@@ -35,10 +35,45 @@ class TakenFigure:
     blocks: tuple[str, ...]
 
 
+class _Text(HTMLParser):
+    """The text nodes of an HTML fragment, entities decoded, a space for each tag, the
+    text inside `skipped` elements left out."""
+
+    def __init__(self, skipped: frozenset[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self._skipped = skipped
+        self._inside = 0  # open skipped elements
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.append(" ")
+        if tag in self._skipped:
+            self._inside += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.parts.append(" ")
+        if tag in self._skipped:
+            self._inside = max(0, self._inside - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._inside:
+            self.parts.append(data)
+
+
+def text_of(html: str, skipped: frozenset[str] = frozenset()) -> str:
+    """The text of an HTML fragment (a space where a tag was), without that of `skipped` elements."""
+    parser = _Text(skipped)
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
 def first_figure(html: str) -> str | None:
     """The first figure in the text of an HTML fragment (code and formulas skipped)."""
-    text = unescape(TAG.sub(" ", SKIPPED.sub(" ", html)))
-    match = FIGURE.search(text)
+    match = FIGURE.search(text_of(html, SKIPPED))
     return match.group(0).strip() if match else None
 
 
@@ -66,6 +101,6 @@ def take_figure(title_html: str, blocks: tuple[str, ...], given: str | None = No
         return TakenFigure(figure, title_html, blocks)  # the heading holds it mid-sentence
     if not title_html.strip() and blocks and (rest := _without_leading(blocks[0], figure)) is not None:
         # no heading: the words after the figure are its label
-        emptied = not TAG.sub("", rest).strip()
+        emptied = not text_of(rest).strip()
         return TakenFigure(figure, title_html, blocks[1:] if emptied else (rest, *blocks[1:]))
     return TakenFigure(figure, title_html, blocks)

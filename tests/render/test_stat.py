@@ -128,6 +128,21 @@ def test_the_figure_is_set_far_larger_than_its_label(pdf):
         ),
         ("No number", ("<p>Just words.</p>",), None, ("", "No number", ("<p>Just words.</p>",))),
         ("Revenue", ("<p>Up again.</p>",), "€1.5bn", ("€1.5bn", "Revenue", ("<p>Up again.</p>",))),
+        # an attribute is no text, even with a `>` in it; nested code is skipped whole
+        (
+            "Chart",
+            ('<p><img src="c.png" alt="a > 73%"> up 5%</p>',),
+            None,
+            ("5%", "Chart", ('<p><img src="c.png" alt="a > 73%"> up 5%</p>',)),
+        ),
+        (
+            "Code",
+            ("<p><code>x <code>1</code> 2</code> then 3</p>",),
+            None,
+            ("3", "Code", ("<p><code>x <code>1</code> 2</code> then 3</p>",)),
+        ),
+        # a figure alone in the first paragraph leaves no paragraph of a no-break space
+        ("", ("<p>73%&nbsp;</p>", "<p>of teams</p>"), None, ("73%", "", ("<p>of teams</p>",))),
     ],
 )
 def test_take_figure(title, blocks, given, expected):
