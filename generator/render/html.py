@@ -43,6 +43,9 @@ from generator.render.titles import TitleMeasure, styled
 from generator.render.widows import no_widow
 from generator.themes import Theme
 
+# a quote's last block `<p>— name</p>`: a test on one block the parser already split
+# off (blocks are single top-level elements), not an edit of the HTML, so an anchored
+# pattern reads it as safely as a parse would; the name goes through plain_text
 ATTRIBUTION = re.compile(r"^\s*<p\b[^>]*>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.DOTALL)
 
 
