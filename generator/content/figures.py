@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from generator.content.tokens import Token, source_tokens
+
 # a currency sign, digits (thousands separators, decimals), then a unit or multiplier;
 # never the start of a word ("3rd", "4K60" are not figures)
 UNIT = r"(?:\s?(?:%|x|×|bn|ms|min|px|GB|MB|TB|kg|km|[KMBTkmshd]|\+))?"
@@ -22,8 +24,11 @@ FIGURE = re.compile(
 # text in these is not a figure: code, formulas (drawn as SVG); link targets and other
 # attributes are never text
 SKIPPED = frozenset({"code", "pre", "svg", "math", "script", "style"})
+PARAGRAPH = frozenset({"p"})
 # an optional inline wrapper around a leading figure (**73%**, ==73%==, _73%_)
-LEADING = r"\A(\s*(?:<p\b[^>]*>)?\s*)(<(strong|b|em|i|mark)\b[^>]*>\s*)?{figure}(\s*</\3>)?[ \t\u00a0]*"
+WRAPPERS = frozenset({"strong", "b", "em", "i", "mark"})
+# the spaces after a leading figure go with it
+TRAILING_SPACE = " \t\u00a0"
 
 
 @dataclass(frozen=True)
@@ -77,14 +82,47 @@ def first_figure(html: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
+def _skip_space(html: str, at: int) -> int:
+    while at < len(html) and html[at].isspace():
+        at += 1
+    return at
+
+
 def _without_leading(html: str, figure: str) -> str | None:
-    """`html` with `figure` taken from its start; None when it does not start with it."""
-    escaped = re.escape(figure).replace("\\ ", r"[\s\u00a0]")
-    match = re.match(LEADING.format(figure=escaped), html)
-    if not match or bool(match.group(2)) != bool(match.group(4)):
+    """`html` with `figure` taken from its start; None when it does not start with it.
+
+    Read over the fragment's tokens: white space and an opening `<p>` before the figure
+    stay; an inline wrapper holding the figure alone goes with it (one that holds more
+    keeps the figure in its sentence), and so do the spaces after it.
+    """
+    tokens = source_tokens(html)
+    starting = {token.start: token for token in tokens}
+
+    def tag_at(at: int, kind: str, names: frozenset[str]) -> Token | None:
+        token = starting.get(at)
+        return token if token is not None and token.kind == kind and token.tag in names else None
+
+    at = _skip_space(html, 0)
+    if (paragraph := tag_at(at, "start", PARAGRAPH)) is not None:
+        at = _skip_space(html, paragraph.end)
+    kept = at
+    wrapper = tag_at(at, "start", WRAPPERS)
+    if wrapper is not None:
+        at = _skip_space(html, wrapper.end)
+    text = next((token for token in tokens if token.start <= at < token.end), None)
+    written = re.compile(re.escape(figure).replace("\\ ", r"[\s\u00a0]"))
+    found = written.match(html, at)
+    if text is None or text.kind != "text" or found is None or found.end() > text.end:
         return None
-    rest = html[match.end() :]
-    return match.group(1) + rest
+    at = found.end()
+    if wrapper is not None:
+        closing = tag_at(_skip_space(html, at), "end", frozenset({wrapper.tag}))
+        if closing is None:
+            return None
+        at = closing.end
+    while at < len(html) and html[at] in TRAILING_SPACE:
+        at += 1
+    return html[:kept] + html[at:]
 
 
 def take_figure(title_html: str, blocks: tuple[str, ...], given: str | None = None) -> TakenFigure:

@@ -11,10 +11,9 @@ written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from html.parser import HTMLParser
-
 from markupsafe import Markup
+
+from generator.content.tokens import Token, source_tokens
 
 # a block whose end keeps its last word company
 BLOCK_ENDS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
@@ -27,74 +26,7 @@ CLOSING_PUNCTUATION = ".,;:!?…)\u201d\"'"
 TIE = "\u00a0"
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "text", "start", "end" or "other" (comment, declaration, empty element)
-    tag: str
-    start: int
-    end: int
-
-
-class _Tokens(HTMLParser):
-    """The fragment's tokens with their offsets in the source (text nodes merged)."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self._line_starts = [0]
-        newline = html.find("\n")
-        while newline >= 0:
-            self._line_starts.append(newline + 1)
-            newline = html.find("\n", newline + 1)
-        self._length = len(html)
-        self._marks: list[tuple[str, str, int]] = []
-        self.feed(html)
-        self.close()
-
-    def _mark(self, kind: str, tag: str = "") -> None:
-        line, column = self.getpos()
-        self._marks.append((kind, tag, self._line_starts[line - 1] + column))
-
-    def tokens(self) -> list[_Token]:
-        """Tokens in source order; a token runs to the start of the next one."""
-        merged: list[tuple[str, str, int]] = []
-        for mark in self._marks:
-            if not (mark[0] == "text" and merged and merged[-1][0] == "text"):
-                merged.append(mark)
-        ends = [start for _, _, start in merged[1:]] + [self._length]
-        return [_Token(kind, tag, start, end) for (kind, tag, start), end in zip(merged, ends, strict=True)]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._mark("start", tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._mark("start", tag)  # `<em/>` opens as the pattern of old read it
-
-    def handle_endtag(self, tag: str) -> None:
-        self._mark("end", tag)
-
-    def handle_data(self, data: str) -> None:
-        self._mark("text")
-
-    def handle_entityref(self, name: str) -> None:
-        self._mark("text")
-
-    def handle_charref(self, name: str) -> None:
-        self._mark("text")
-
-    def handle_comment(self, data: str) -> None:
-        self._mark("other")
-
-    def handle_decl(self, decl: str) -> None:
-        self._mark("other")
-
-    def handle_pi(self, data: str) -> None:
-        self._mark("other")
-
-    def unknown_decl(self, data: str) -> None:
-        self._mark("other")
-
-
-def _is_tag(html: str, token: _Token, kind: str, names: frozenset[str]) -> bool:
+def _is_tag(html: str, token: Token, kind: str, names: frozenset[str]) -> bool:
     """Whether `token` is a `kind` tag of one of `names`, written in lower case (an end
     tag exactly `</name>`)."""
     if token.kind != kind or token.tag not in names:
@@ -112,7 +44,7 @@ def _word_start(html: str, start: int, end: int) -> int:
     return end
 
 
-def _tie_before_word(html: str, tokens: list[_Token], index: int, word_start: int) -> int | None:
+def _tie_before_word(html: str, tokens: list[Token], index: int, word_start: int) -> int | None:
     """The offset of the space to tie for a word that starts at `word_start` in text token
     `tokens[index]`: the space just before it, or before the one inline tag opening it."""
     if word_start > tokens[index].start:
@@ -124,7 +56,7 @@ def _tie_before_word(html: str, tokens: list[_Token], index: int, word_start: in
     return None
 
 
-def _tie_at(html: str, tokens: list[_Token], end_index: int) -> int | None:
+def _tie_at(html: str, tokens: list[Token], end_index: int) -> int | None:
     """The space to tie for the block that ends before `tokens[end_index]` (or at the end
     of the fragment when `end_index == len(tokens)`), if its last word is short."""
     index = end_index - 1
@@ -160,7 +92,7 @@ def no_widow(html: str) -> Markup:
     """Tie the last word of each paragraph, list item and heading to the one before it."""
     if " " not in html:
         return Markup(html)
-    tokens = _Tokens(html).tokens()
+    tokens = source_tokens(html)
     ends = [i for i, token in enumerate(tokens) if _is_tag(html, token, "end", BLOCK_ENDS)] + [len(tokens)]
     ties = {tie for end in ends if (tie := _tie_at(html, tokens, end)) is not None}
     if not ties:

@@ -143,6 +143,12 @@ def test_the_figure_is_set_far_larger_than_its_label(pdf):
         ),
         # a figure alone in the first paragraph leaves no paragraph of a no-break space
         ("", ("<p>73%&nbsp;</p>", "<p>of teams</p>"), None, ("73%", "", ("<p>of teams</p>",))),
+        # a wrapper holding more than the figure keeps the figure in its sentence
+        ("", ("<p><strong>3x faster</strong> builds</p>",), None, ("3x", "", ("<p><strong>3x faster</strong> builds</p>",))),
+        # tags are read as HTML reads them: in any case, with attributes
+        ("", ('<p class="lead"><STRONG>73%</STRONG> of teams</p>',), None, ("73%", "", ('<p class="lead">of teams</p>',))),
+        # white space before the figure stays, the space after it goes; a spaced figure may be tied
+        ("", ("<p> 10\u00a0000 stars</p>",), "10 000", ("10 000", "", ("<p> stars</p>",))),
     ],
 )
 def test_take_figure(title, blocks, given, expected):
