@@ -39,7 +39,11 @@ lock:
 system-deps:
 	@sh .ci/system-deps $(SYSTEM_PACKAGES)
 
+# generator/ is byte-compiled on every `make install`, fresh stamp or not: the editable install has no
+# .pyc of its own, a source edit makes them stale, and where PYTHONDONTWRITEBYTECODE is set Python
+# never writes one, so every `carousel` process would compile ~60 modules (~0.1 s). Up to date: ~50 ms.
 install: $(STAMP) system-deps
+	@$(BIN)/python -m compileall -q generator
 
 build: install
 	$(BIN)/carousel build --format pdf,png

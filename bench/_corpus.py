@@ -73,6 +73,20 @@ def thread_text(index: int, posts: int = 8, seed: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ensure_bytecode() -> str:
+    """Byte-compile this checkout's generator/ (what `make install` and a pip install do); returns a note.
+
+    Python reads a module's .pyc when it is up to date and compiles the source otherwise; with
+    PYTHONDONTWRITEBYTECODE set (as on some machines) it never writes one, so an editable checkout
+    would compile every module in every process (~0.1 s), a cost no installed package has.
+    """
+    import compileall
+
+    compileall.compile_dir(REPO / "generator", quiet=1)
+    flag = " (PYTHONDONTWRITEBYTECODE is set: .pyc made here, not by Python)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
+    return f"bytecode: generator/ compiled{flag}"
+
+
 def make_project(root: Path, threads: int, posts: int = 8) -> Path:
     """A content repo with `threads` threads of `posts` posts each (posts + 2 slides)."""
     (root / "content/images").mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ Every run is a fresh process; contenders are interleaved (A B C A B C ...) so a 
 slows them alike. Wall time and CPU time (user + system of the process and every child it
 waited for, Chromium's included) are medians. The second part sets the same text at --many
 slides to get the marginal cost per slide, ours against bare: (t(many) - t(10)) / (many - 10).
+Our generator/ is byte-compiled first, as an installed package is (_corpus.ensure_bytecode).
 Prints figures; asserts nothing.
 """
 
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _corpus import WORDS, full_build_argv  # the same text as the other build benchmarks
+from _corpus import WORDS, ensure_bytecode, full_build_argv  # the same text as the other build benchmarks
 
 REPO = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = REPO / "bench" / "_bare_weasyprint.py"
@@ -233,6 +234,7 @@ def main() -> None:
         f"load {os.getloadavg()[0]:.1f}  Python {platform.python_version()}"
         f"{'' if subreaper else '  (CPU of orphaned child processes not counted)'}"
     )
+    print(ensure_bytecode())
     if marp:
         version = subprocess.run([marp, "--version"], capture_output=True, text=True, env=env).stdout.strip().splitlines()
         print(f"marp: {version[0] if version else marp}  (CHROME_PATH={env.get('CHROME_PATH', 'auto')})")
