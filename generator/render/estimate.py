@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from generator.content.markdown import plain_text
 from generator.emoji import EMOJI_FONT_CLASS, SKIN_TONE_CLASS, VARIATION_SELECTOR_16, ZERO_WIDTH_JOINER, drawn_by_emoji_font
-from generator.render.split import IGNORABLE, VOID_TAGS, count_units, tokenize
+from generator.render.split import VOID_TAGS, is_unit_char, tokenize
 
 FONT_SUFFIXES = (".ttf", ".otf")
 FALLBACK_ADVANCE = 0.55  # em, for characters no known font covers
@@ -98,14 +98,7 @@ class FontMetrics:
         return FALLBACK_ADVANCE
 
     def width(self, text: str) -> float:
-        """Advance width of a text in em (no shaping)."""
-        advances = self.advances
-        try:
-            # the common case, every character in this face: the same sum, in the same
-            # order, without a call per character
-            return sum([advances[ord(char)] for char in text])
-        except KeyError:
-            return sum(self.advance(char) for char in text)
+        return sum(self.advance(char) for char in text)
 
 
 GENERIC = FontMetrics({})
@@ -233,36 +226,6 @@ def _has_emoji(text: str) -> bool:
 
 
 _PRE_PART = re.compile(r"\n|[^\S\n]+|\S+")
-_IGNORABLE_ANY = re.compile(f"[{''.join(sorted(IGNORABLE))}]")
-
-
-_NEWLINE, _SPACE, _TEXT = 0, 1, 2  # the parts of an inline text
-
-
-@lru_cache(maxsize=8192)
-def _parts(text: str, pre: bool) -> tuple[tuple[int, str, tuple[tuple[str, int], ...]], ...]:
-    """An inline text as line breaking takes it: (kind, part, its segments and their
-    units) per part. Cached: fitting estimates a block at every size step it tries."""
-    parts: list[tuple[int, str, tuple[tuple[str, int], ...]]] = []
-    for part in _PRE_PART.findall(text) if pre else _WORD.findall(text):
-        if part == "\n" and pre:
-            parts.append((_NEWLINE, part, ()))
-        elif part.isspace():
-            parts.append((_SPACE, part, ()))
-        else:
-            # emoji (like ideographs) may break from their neighbours without a space
-            segments = _EMOJI_SPLIT.findall(part) if not pre and _has_emoji(part) else (part,)
-            # a segment holds no white space (\S+): its units are its characters but the ignorable ones
-            parts.append(
-                (
-                    _TEXT,
-                    part,
-                    tuple(
-                        (segment, len(segment) if _IGNORABLE_ANY.search(segment) is None else count_units(segment)) for segment in segments
-                    ),
-                )
-            )
-    return tuple(parts)
 
 
 class _Estimator:
@@ -310,20 +273,22 @@ class _Estimator:
         for text, piece_style in self.run:
             if piece_style.size <= style.size * 1.2:
                 line_height = max(line_height, piece_style.size * style.line_height)
-            metrics, size = piece_style.metrics, piece_style.size
-            for kind, part, segments in _parts(text, piece_style.pre):
-                if kind == _NEWLINE:
+            parts = _PRE_PART.findall(text) if piece_style.pre else _WORD.findall(text)
+            for part in parts:
+                if part == "\n" and piece_style.pre:
                     self._place(line_height, line_units, style.pad)
                     line_width, line_units, started, pending_space = 0.0, 0, False, 0.0
                     continue
-                if kind == _SPACE:
+                if part.isspace():
                     if piece_style.pre:
-                        pending_space += metrics.width(part) * size
+                        pending_space += piece_style.metrics.width(part) * piece_style.size
                     elif started:
-                        pending_space = metrics.advance(" ") * size
+                        pending_space = piece_style.metrics.advance(" ") * piece_style.size
                     continue
-                for segment, word_units in segments:
-                    word_width = metrics.width(segment) * size
+                # emoji (like ideographs) may break from their neighbours without a space
+                for segment in _EMOJI_SPLIT.findall(part) if not piece_style.pre and _has_emoji(part) else (part,):
+                    word_width = piece_style.metrics.width(segment) * piece_style.size
+                    word_units = sum(1 for char in segment if is_unit_char(char))
                     if started and line_width + pending_space + word_width > width:
                         self._place(line_height, line_units, style.pad)
                         line_width, line_units, pending_space = 0.0, 0, 0.0

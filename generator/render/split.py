@@ -266,7 +266,6 @@ def heading_block(fragment: str) -> bool:
     return root_tag(fragment) in HEADING_TAGS
 
 
-@lru_cache(maxsize=1024)
 def images_tail(blocks: tuple[str, ...]) -> Position | None:
     """Where the post's closing run of images starts: from there on there are images and
     no words (None when the post ends with text). A slide of nothing but a small image,

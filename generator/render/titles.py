@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
@@ -34,57 +34,35 @@ class TitleSet:
 
 
 @dataclass(frozen=True)
-class _Words:
-    """A title's unbreakable pieces and their widths in em (as `FontMetrics.width` gives them)."""
-
-    words: tuple[str, ...]
-    widths: tuple[float, ...]
-    widest: float  # em, with SAFETY
-
-
-@dataclass(frozen=True)
 class TitleMeasure:
     """Widths of display-type titles in a theme's display face (plain data: templates
     may call it)."""
 
     metrics: FontMetrics
     uppercase: bool
-    # Memos of this instance (its owner, a fitting run or one HTML rendering, drops them
-    # with it): a title is measured at every size step and every balancing width, and
-    # its words and their widths never change. Pure: the same values as measuring again.
-    _words_memo: dict[str, _Words] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _post_memo: dict[tuple[str, float, float], TitleSet] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool) -> TitleMeasure:
         return cls(font_metrics(family, weight, folders), uppercase)
 
-    def _measured(self, html: str) -> _Words:
+    def _words(self, html: str) -> list[str]:
         """The title's unbreakable pieces: words, and words tied by a no-break space (the
-        last two of a title are tied against a one-word last line), with their widths."""
-        html = str(html)
-        known = self._words_memo.get(html)
-        if known is None:
-            text = plain_text(html)
-            words = tuple(word for word in BREAKABLE_SPACE.split(text.upper() if self.uppercase else text) if word)
-            widths = tuple(self.metrics.width(word) for word in words)
-            known = _Words(words, widths, max(widths, default=0.0) * SAFETY)
-            self._words_memo[html] = known
-        return known
+        last two of a title are tied against a one-word last line)."""
+        text = plain_text(str(html))
+        return [word for word in BREAKABLE_SPACE.split(text.upper() if self.uppercase else text) if word]
 
     def widest_word(self, html: str) -> float:
         """Width in em of the title's widest word."""
-        return self._measured(html).widest
+        return max((self.metrics.width(word) for word in self._words(html)), default=0.0) * SAFETY
 
     def breaks(self, html: str, width: float, size: float) -> list[list[str]]:
         """Greedy line breaking at `width` px: the words of each line (a word wider than
         a line takes its own)."""
-        measured = self._measured(html)
         space = self.metrics.width(" ")
         lines: list[list[str]] = [[]]
         filled = 0.0
-        for word, em in zip(measured.words, measured.widths):
-            length = em * size * SAFETY
+        for word in self._words(html):
+            length = self.metrics.width(word) * size * SAFETY
             needed = length if filled == 0 else filled + space * size + length
             if needed <= width or filled == 0:
                 filled = needed
@@ -137,12 +115,7 @@ class TitleMeasure:
         """A post title at `base` px, or smaller (down to POST_TITLE_FLOOR) until its
         widest word fits the column: a title never breaks inside a word; a word too wide
         even then is hyphenated."""
-        key = (str(html), column, base)
-        known = self._post_memo.get(key)
-        if known is None:
-            known = self.set(html, column, base, POST_TITLE_STEPS, avoid_stranded=False)
-            self._post_memo[key] = known
-        return known
+        return self.set(html, column, base, POST_TITLE_STEPS, avoid_stranded=False)
 
     def tie_fits(self, tied_html: str, column: float, size: float) -> bool:
         """Does a title whose last words are tied by a no-break space (`no_widow`) still
