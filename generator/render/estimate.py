@@ -98,7 +98,10 @@ class FontMetrics:
         return FALLBACK_ADVANCE
 
     def width(self, text: str) -> float:
-        return sum(self.advance(char) for char in text)
+        """Width of `text` in em: the sum of its advances (the face's own looked up inline,
+        as fitting measures hundreds of thousands of characters a thread)."""
+        get = self.advances.get
+        return sum([width if (width := get(ord(char))) is not None else self.advance(char) for char in text])
 
 
 GENERIC = FontMetrics({})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
@@ -40,20 +40,28 @@ class TitleMeasure:
 
     metrics: FontMetrics
     uppercase: bool
+    # per title: its words and their widths in em. Fitting measures a title at every size
+    # step and balancing at a dozen widths; plain_text and the advances are the cost.
+    _measured: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool) -> TitleMeasure:
         return cls(font_metrics(family, weight, folders), uppercase)
 
-    def _words(self, html: str) -> list[str]:
-        """The title's unbreakable pieces: words, and words tied by a no-break space (the
-        last two of a title are tied against a one-word last line)."""
-        text = plain_text(str(html))
-        return [word for word in BREAKABLE_SPACE.split(text.upper() if self.uppercase else text) if word]
+    def _words(self, html: str) -> tuple[tuple[str, float], ...]:
+        """The title's unbreakable pieces with their widths in em: words, and words tied by
+        a no-break space (the last two of a title are tied against a one-word last line)."""
+        key = str(html)
+        measured = self._measured.get(key)
+        if measured is None:
+            text = plain_text(key)
+            words = [word for word in BREAKABLE_SPACE.split(text.upper() if self.uppercase else text) if word]
+            measured = self._measured[key] = tuple((word, self.metrics.width(word)) for word in words)
+        return measured
 
     def widest_word(self, html: str) -> float:
         """Width in em of the title's widest word."""
-        return max((self.metrics.width(word) for word in self._words(html)), default=0.0) * SAFETY
+        return max((width for _, width in self._words(html)), default=0.0) * SAFETY
 
     def breaks(self, html: str, width: float, size: float) -> list[list[str]]:
         """Greedy line breaking at `width` px: the words of each line (a word wider than
@@ -61,8 +69,8 @@ class TitleMeasure:
         space = self.metrics.width(" ")
         lines: list[list[str]] = [[]]
         filled = 0.0
-        for word in self._words(html):
-            length = self.metrics.width(word) * size * SAFETY
+        for word, em in self._words(html):
+            length = em * size * SAFETY
             needed = length if filled == 0 else filled + space * size + length
             if needed <= width or filled == 0:
                 filled = needed

@@ -500,8 +500,10 @@ def test_wrong_guesses_are_fixed_by_laying_out_only_what_changed(tmp_path, monke
     in place and the PDF is made of pages from several layouts (Document.copy)."""
     import generator.render.estimate as estimate
 
-    advance = estimate.FontMetrics.advance
+    # every measure goes through these two (width sums a face's advances without calling advance)
+    advance, width = estimate.FontMetrics.advance, estimate.FontMetrics.width
     monkeypatch.setattr(estimate.FontMetrics, "advance", lambda self, char: advance(self, char) * 0.96)
+    monkeypatch.setattr(estimate.FontMetrics, "width", lambda self, text: width(self, text) * 0.96)
     estimate._estimate_block.cache_clear()
     rng = random.Random(26)
     text = _thread("\n\n".join(paragraph(rng, rng.randint(300, 1500)) for _ in range(14)))
