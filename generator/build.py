@@ -44,7 +44,7 @@ from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
 from generator.fonts import discard_corrupt_staged_fonts
 from generator.model import ThreadPlan, thread_status
-from generator.output import OutputError, OutputFolder, file_digests
+from generator.output import OutputError, OutputFolder, file_digests, owned_files
 from generator.parallel import RenderBackend, RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.progress import Progress
 from generator.project import Project
@@ -648,7 +648,7 @@ class Builder:
         # the manifest as it must read once the new files are in place: committed with the swap
         after = self.manifest({**manifest_threads, slug: _manifest_entry(built, previous if isinstance(previous, dict) else None, now)})
         try:
-            self.output.replace_thread(slug, artifacts.files, owned=_owned_files(previous), manifest=after)
+            self.output.replace_thread(slug, artifacts.files, owned=owned_files(previous), manifest=after)
         except ConfinementError as error:
             problem = Diagnostic(self.project.relative(error.path), None, f"{error.reason} (building {shown})")
             return ThreadResult(slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, problem], exit_code=1)
@@ -733,7 +733,7 @@ class Builder:
         source = entry.get("source") if isinstance(entry, dict) else None
         try:
             # its files go in one swap, committed with the manifest that no longer lists them
-            self.output.remove_thread(unit, _owned_files(entry), manifest=self.manifest(manifest_threads))
+            self.output.remove_thread(unit, owned_files(entry), manifest=self.manifest(manifest_threads))
         except OutputError as error:
             manifest_threads[unit] = entry  # its files are still there, and still ours
             result = ThreadResult(
@@ -874,12 +874,6 @@ def recorded_output(entry: Any) -> RecordedOutput:
     ):
         return NOTHING_RECORDED
     return RecordedOutput(dict(files), slides, tuple(alt))
-
-
-def _owned_files(entry: Any) -> list[str]:
-    """The files a manifest entry says this program wrote."""
-    files = entry.get("files") if isinstance(entry, dict) else None
-    return [path for path in files if isinstance(path, str)] if isinstance(files, dict) else []
 
 
 def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: datetime) -> dict[str, Any]:

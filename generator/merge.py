@@ -1,8 +1,16 @@
 """Merge the output folders of several shard builds into one (`carousel manifest --merge`).
 
-Each shard built a disjoint share of the threads into its own folder; the merge copies
+Each shard built a disjoint share of the threads into its own folder; the merge takes
 every file a shard's manifest lists (checking its sha256) and writes one manifest.json
 holding every thread, exactly as an unsharded build would have written it.
+
+Everything is read and checked before anything is written. The writing is a build's:
+under the output lock, one unit at a time through `OutputFolder.replace_thread` (files
+hard-linked, else copied, into staging, checked again there, swapped in one rename,
+journaled with the manifest as it reads after that unit), so a merge killed at any
+point leaves every unit all old or all new, `read_manifest` describing the files on
+disk, and the next build or merge finishing the journal. Units the folder held that no
+shard holds are removed first, as an unsharded build removes a deleted thread's.
 """
 
 from __future__ import annotations
@@ -13,14 +21,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.confine import ConfinementError, unlinked_path
-from generator.errors import ConfigError, Diagnostic, Severity
-from generator.output import MANIFEST_NAME, OutputFolder, atomic_write, reconcile_manifest, sha256
+from generator.errors import CarouselError, ConfigError, Diagnostic, Severity
+from generator.output import MANIFEST_NAME, LinkedFile, OutputError, OutputFolder, owned_files, reconcile_manifest, regular_file_sha256
 
 
 @dataclass
 class MergeReport:
     threads: int = 0
-    copied: int = 0
+    copied: int = 0  # files linked or copied in (those already in place with their sha256 are not)
+    removed: int = 0  # units the folder held that no shard holds
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -47,13 +56,36 @@ def _safe_relative(name: str) -> PurePosixPath | None:
 
 
 def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
-    """Copy every shard's files into `out_dir` and write the combined manifest.
+    """Take every shard's files into `out_dir` and write the combined manifest, one unit at a time, crash-safe.
 
-    Raises ConfigError when a folder is not a build's output, when two shards hold
-    different entries for one slug, or a file does not match its manifest.
+    Raises ConfigError, with nothing written, when a folder is not a build's output,
+    when two shards hold different entries for one slug, or a file does not match its
+    manifest; CarouselError when writing fails (a full disk): the units merged before it
+    are in place and listed, the others as they were.
     """
     report = MergeReport()
     manifests = [(folder, _read(folder)) for folder in folders]
+    merged, threads, owner = _combine(folders, manifests)
+    sources = _checked_sources(threads, owner)
+    output = OutputFolder(out_dir)
+    try:
+        with output.locked():
+            _write_units(output, merged, threads, sources, report)
+    except ConfinementError as error:
+        raise ConfigError(Diagnostic(str(error.path), None, str(error))) from error
+    except OutputError as error:
+        raise CarouselError(Diagnostic(str(out_dir), None, f"merge stopped: {error}")) from error
+    report.threads = len(threads)
+    if not threads:
+        report.diagnostics.append(Diagnostic(str(out_dir / MANIFEST_NAME), None, "no threads in any shard", Severity.WARNING))
+    return report
+
+
+def _combine(folders: list[Path], manifests: list[tuple[Path, dict[str, Any]]]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Path]]:
+    """The shards' top-level fields, their units (each entry as a whole, whatever it holds), and each unit's shard.
+
+    Raises ConfigError when two shards disagree on a field or a unit.
+    """
     merged: dict[str, Any] = {}
     threads: dict[str, Any] = {}
     owner: dict[str, Path] = {}
@@ -81,52 +113,69 @@ def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
             owner[slug] = folder
     if problems:
         raise ConfigError(problems)
+    return merged, threads, owner
 
-    files_to_copy: list[tuple[Path, PurePosixPath, str]] = []
-    for slug, entry in sorted(threads.items()):
+
+def _checked_sources(threads: dict[str, Any], owner: dict[str, Path]) -> dict[str, dict[str, LinkedFile]]:
+    """Each unit's files as {name inside its folder: LinkedFile}, every one read and checked against its sha256.
+
+    Raises ConfigError listing every problem (a name outside the unit's folder, a file
+    missing, unreadable, behind a symlink or changed); nothing has been written then.
+    """
+    sources: dict[str, dict[str, LinkedFile]] = {}
+    problems: list[Diagnostic] = []
+    for unit, entry in sorted(threads.items()):
+        shard_manifest = str(owner[unit] / MANIFEST_NAME)
         files = entry.get("files", {}) if isinstance(entry, dict) else {}
+        if _safe_relative(unit) is None:
+            problems.append(Diagnostic(shard_manifest, None, f"thread '{unit}' would be written outside the output folder"))
+            continue
+        sources[unit] = {}
         for name, digest in sorted(files.items()):
             relative = _safe_relative(str(name))
-            if relative is None:
+            if relative is None or not str(name).startswith(f"{unit}/"):
                 problems.append(
-                    Diagnostic(
-                        str(owner[slug] / MANIFEST_NAME), None, f"thread '{slug}': file '{name}' would be written outside the output folder"
-                    )
+                    Diagnostic(shard_manifest, None, f"thread '{unit}': file '{name}' would be written outside its folder {unit}/")
                 )
                 continue
-            files_to_copy.append((owner[slug], relative, str(digest)))
-    data_by_target: dict[PurePosixPath, bytes] = {}
-    for folder, relative, digest in files_to_copy:
-        source = folder / relative
-        try:
-            data = unlinked_path(folder, relative.as_posix()).read_bytes()  # never read through a link out of the shard
-        except ConfinementError as error:
-            problems.append(Diagnostic(str(source), None, str(error)))
-            continue
-        except OSError as error:
-            problems.append(Diagnostic(str(source), None, f"listed in the manifest but cannot be read: {error.strerror}"))
-            continue
-        if sha256(data) != digest:
-            problems.append(Diagnostic(str(source), None, "does not match the sha256 its manifest records"))
-            continue
-        data_by_target[relative] = data
+            source = owner[unit] / relative
+            try:
+                found = regular_file_sha256(unlinked_path(owner[unit], relative.as_posix()))  # never read through a link out of the shard
+            except ConfinementError as error:
+                problems.append(Diagnostic(str(source), None, str(error)))
+                continue
+            except OSError as error:
+                problems.append(Diagnostic(str(source), None, f"listed in the manifest but cannot be read: {error.strerror}"))
+                continue
+            if found != digest:
+                problems.append(Diagnostic(str(source), None, "does not match the sha256 its manifest records"))
+                continue
+            sources[unit][str(name)[len(unit) + 1 :]] = LinkedFile(source, found)
     if problems:
         raise ConfigError(problems)  # nothing written: gather and validate first
+    return sources
 
-    output = OutputFolder(out_dir)
-    merged["threads"] = threads
-    try:
-        with output.locked():
-            for relative, data in sorted(data_by_target.items()):
-                target = unlinked_path(out_dir, relative.as_posix())  # never write through a symlink
-                if not (target.is_file() and sha256(target.read_bytes()) == sha256(data)):
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write(target, data)
-                    report.copied += 1
-            output.write_manifest(merged)
-    except ConfinementError as error:
-        raise ConfigError(Diagnostic(str(error.path), None, str(error))) from error
-    report.threads = len(threads)
-    if not threads:
-        report.diagnostics.append(Diagnostic(str(out_dir / MANIFEST_NAME), None, "no threads in any shard", Severity.WARNING))
-    return report
+
+def _write_units(
+    output: OutputFolder, merged: dict[str, Any], threads: dict[str, Any], sources: dict[str, dict[str, LinkedFile]], report: MergeReport
+) -> None:
+    """Under the lock: remove the units no shard holds, then swap in each shard unit, each step journaled with its manifest.
+
+    The manifest after each step lists the units done so far with the shards' entries
+    and the others as the folder had them: every unit it lists has its listed files.
+    """
+    current = dict(output.read_manifest().get("threads", {}))  # the lock's recovery has made manifest.json exact
+
+    def manifest() -> dict[str, Any]:
+        return {**merged, "threads": dict(current)}
+
+    for unit in sorted(set(current) - set(threads)):  # first: a target's folder may sit inside a unit that is gone
+        entry = current.pop(unit)
+        output.remove_thread(unit, owned_files(entry), manifest=manifest())
+        report.removed += 1
+    for unit in sorted(threads):
+        previous = current.get(unit)
+        current[unit] = threads[unit]
+        report.copied += sum(not output.holds(f"{unit}/{name}", linked) for name, linked in sources[unit].items())
+        output.replace_thread(unit, sources[unit], owned=owned_files(previous), manifest=manifest())
+    output.write_manifest(manifest())  # no unit at all, or only a top-level field changed

@@ -34,9 +34,11 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,30 @@ def sha256(data: bytes) -> str:
 
 class OutputError(Exception):
     """The output folder cannot be written safely (a symlink, a foreign folder, a full disk)."""
+
+
+@dataclass(frozen=True)
+class LinkedFile:
+    """A file of another output folder (a shard's) taken as it is: hard-linked where the file system allows, else copied.
+
+    `digest` is the sha256 it must have: the staged file is checked against it, so a
+    source changed since it was checked is refused rather than swapped in.
+    """
+
+    source: Path
+    digest: str
+
+
+FileContent = bytes | LinkedFile  # what replace_thread puts at a name: these bytes, or that file
+
+
+def regular_file_sha256(path: Path) -> str:
+    """The sha256 of a regular file, opened through no final symlink; OSError for anything else (a link, a FIFO, a device)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO opens without blocking, and is refused below
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 # --- the output folder -------------------------------------------------------------------
@@ -156,23 +182,25 @@ class OutputFolder:
     # --- one thread ------------------------------------------------------------------------
 
     def replace_thread(
-        self, slug: str, files: dict[str, bytes], owned: Iterable[str] = (), manifest: dict[str, Any] | None = None
+        self, slug: str, files: Mapping[str, FileContent], owned: Iterable[str] = (), manifest: dict[str, Any] | None = None
     ) -> dict[str, str]:
         """Make `<out>/<slug>/` hold exactly `files` (plus anything there we did not write).
 
-        `owned` are the paths (relative to the output folder, `slug/...`) the previous
-        manifest lists: those not produced again are removed with the old set. Files
-        whose bytes are unchanged keep their inode. With `manifest`, manifest.json holds
-        it once the new set is in place (the swap is journaled, see the module's
-        docstring). Returns {`slug/relative`: sha256}. Raises ConfinementError or
-        OutputError, leaving the previous set (and manifest.json) in place.
+        A file is given as its bytes, or as a `LinkedFile` (a merge) that is hard-linked
+        or copied into staging and checked against its sha256 there. `owned` are the
+        paths (relative to the output folder, `slug/...`) the previous manifest lists:
+        those not produced again are removed with the old set. Files whose bytes are
+        unchanged keep their inode. With `manifest`, manifest.json holds it once the new
+        set is in place (the swap is journaled, see the module's docstring). Returns
+        {`slug/relative`: sha256}. Raises ConfinementError or OutputError, leaving the
+        previous set (and manifest.json) in place.
         """
         self.check()
         thread_dir = unlinked_path(self.root, slug)
         owned_here = {path[len(slug) + 1 :] for path in owned if path.startswith(f"{slug}/")}
         existing = _thread_entries(thread_dir)  # raises on symlinks and foreign folders
         digests = file_digests(slug, files)
-        unchanged = {relative for relative, data in files.items() if relative in existing and _same_bytes(thread_dir / relative, data)}
+        unchanged = {relative for relative, data in files.items() if relative in existing and _same_content(thread_dir / relative, data)}
         stale_owned = (owned_here & set(existing)) - set(files)
         if unchanged == set(files) and not stale_owned and (thread_dir.is_dir() or not files):
             if manifest is not None:  # no file is touched: the manifest alone may change
@@ -187,11 +215,14 @@ class OutputFolder:
                 if relative in unchanged or relative in keep:
                     _link_or_copy(thread_dir / relative, target)
                 else:
-                    _write_new(target, files[relative])
+                    _stage_file(target, files[relative], f"{slug}/{relative}")
             _fsync_tree(staged)
             if manifest is not None:
                 self._write_journal(manifest)
             old_set = self._swap_into_place(staged, thread_dir)
+        except OutputError:
+            _remove_tree(staged)  # a source that changed under us: found while staging, before any journal
+            raise
         except OSError as error:
             self._drop_journal()
             _remove_tree(staged)
@@ -256,6 +287,14 @@ class OutputFolder:
             except (OSError, ConfinementError):
                 pass  # not empty (files of the user's), or already gone
 
+    def holds(self, name: str, content: FileContent) -> bool:
+        """Whether `name` (relative to the folder) is already a regular file with this content, read through no symlink."""
+        try:
+            path = unlinked_path(self.root, name)
+        except ConfinementError:
+            return False
+        return path.is_file() and _same_content(path, content)
+
     # --- the manifest ----------------------------------------------------------------------
 
     def read_manifest(self) -> dict[str, Any]:
@@ -297,9 +336,9 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def file_digests(slug: str, files: dict[str, bytes]) -> dict[str, str]:
+def file_digests(slug: str, files: Mapping[str, FileContent]) -> dict[str, str]:
     """{`slug/relative`: sha256} of a thread's files, as the manifest lists them."""
-    return {f"{slug}/{relative}": sha256(data) for relative, data in files.items()}
+    return {f"{slug}/{relative}": data.digest if isinstance(data, LinkedFile) else sha256(data) for relative, data in files.items()}
 
 
 _READ_ATTEMPTS = 3  # a build committing meanwhile changes the files under us: read again
@@ -347,6 +386,12 @@ def journal_holds(out_dir: Path, committed: dict[str, Any], journal: dict[str, A
         if any(_present(out_dir, name) for name in set(old) - set(new)):
             return False
     return True
+
+
+def owned_files(entry: Any) -> list[str]:
+    """The files a manifest entry says this program wrote (the ones a build or merge may replace or remove)."""
+    files = entry.get("files") if isinstance(entry, dict) else None
+    return [path for path in files if isinstance(path, str)] if isinstance(files, dict) else []
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
@@ -437,6 +482,36 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+def _same_content(path: Path, content: FileContent) -> bool:
+    if isinstance(content, bytes):
+        return _same_bytes(path, content)
+    try:
+        if os.path.samestat(os.lstat(path), os.lstat(content.source)):
+            return True  # linked by an earlier merge: one file (its source was checked by the caller)
+        return regular_file_sha256(path) == content.digest
+    except OSError:
+        return False
+
+
+def _stage_file(target: Path, content: FileContent, name: str) -> None:
+    """Put one new file in staging: write its bytes, or link (else copy) its source and check that against its sha256."""
+    if isinstance(content, bytes):
+        _write_new(target, content)
+        return
+    _link_or_copy(content.source, target)
+    if regular_file_sha256(target) != content.digest:  # changed (or replaced) since the caller checked it
+        raise OutputError(f"{content.source} changed while it was being taken as {name}; the previous files are unchanged")
+    _fsync_file(target)  # a copy (or a source never synced) is on the disk before the swap
+
+
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _write_new(path: Path, data: bytes) -> None:

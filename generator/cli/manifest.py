@@ -26,7 +26,7 @@ from generator.merge import merge_outputs
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
-    help="Folder that receives every shard's files and the combined manifest.json.",
+    help="Folder that receives every shard's files and the combined manifest.json (threads no shard holds are removed from it).",
 )
 @exits_on_carousel_error
 def manifest_command(folders: tuple[Path, ...], more: tuple[Path, ...], out_dir: Path) -> None:
@@ -35,7 +35,9 @@ def manifest_command(folders: tuple[Path, ...], more: tuple[Path, ...], out_dir:
     report = merge_outputs(sources, out_dir)
     for diagnostic in report.diagnostics:
         print_diagnostic(diagnostic)
+    removed = f", {report.removed} no shard holds removed" if report.removed else ""
     click.echo(
-        f"merged {len(sources)} folder{'s' if len(sources) != 1 else ''}: {report.threads} threads, {report.copied} files copied into {out_dir}",
+        f"merged {len(sources)} folder{'s' if len(sources) != 1 else ''}: {report.threads} threads, "
+        f"{report.copied} files linked or copied into {out_dir}{removed}",
         err=True,
     )
