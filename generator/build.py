@@ -4,11 +4,12 @@ Every thread is validated before anything is written; a thread that fails is
 reported with all its problems while the others are still built.
 
 Builds are incremental: each thread gets a key hashing everything its output
-depends on (generator.cache); a thread whose key matches the cache and whose
-output files are intact is not rendered, and nothing of it is rewritten. Threads
-that must be rendered go to a render backend (generator.parallel): this process,
-or warm worker processes for `-j N`. Files are written by this process only,
-atomically, and only when their bytes changed; so is the manifest.
+depends on (generator.cache); a thread whose key matches the one its manifest
+record holds and whose output files are intact is not rendered, and nothing of it
+is rewritten. Threads that must be rendered go to a render backend
+(generator.parallel): this process, or warm worker processes for `-j N`. Files are
+written by this process only, atomically, and only when their bytes changed; so is
+the manifest.
 
 `Builder` keeps the state between builds (file hashes, the cache, the workers),
 which `carousel watch` reuses for every rebuild; `run_build` is one full build.
@@ -26,17 +27,18 @@ from typing import Any, Literal
 from generator import __version__
 from generator.cache import (
     CACHE_DIR_NAME,
-    BuildCache,
     BuildStore,
     CacheEntry,
     ChangeSet,
     DependencyIndex,
     FileHasher,
     KeyContext,
+    ManifestStore,
+    OutputHashes,
     PlanMeta,
     ThreadKey,
-    output_stats,
-    record_digest,
+    read_build_parts,
+    without_build_parts,
 )
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.confine import ConfinementError, unlinked_path
@@ -44,7 +46,7 @@ from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
 from generator.fonts import discard_corrupt_staged_fonts
 from generator.model import ThreadPlan, thread_status
-from generator.output import OutputError, OutputFolder, file_digests, owned_files
+from generator.output import MANIFEST_NAME, OutputError, OutputFolder, file_digests, owned_files
 from generator.parallel import RenderBackend, RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.progress import Progress
 from generator.project import Project
@@ -69,7 +71,7 @@ class BuildRequest:
     strict: bool = False
     force: bool = False  # render everything, ignoring the cache (which is still updated)
     jobs: int = 1  # worker processes; the CLI defaults to the CPU count
-    use_cache: bool = True  # read and write the build cache at all
+    use_cache: bool = True  # reuse what the manifest records (records are written either way) and keep the hash memo
     cache_dir: Path | None = None  # default: <project>/.carousel-cache
     target: str | None = None  # build only this carousel.yaml target (--target)
     shard: Shard | None = None  # build only this share of the threads (--shard K/N)
@@ -95,6 +97,7 @@ class ThreadResult:
     summary: dict[str, Any] | None = None  # manifest fields of a thread not planned (up to date by its stamp)
     slug_clashes: tuple[str, ...] = ()  # failed: these threads (as shown) have its slug too
     alt: tuple[str, ...] = ()  # alt text of every slide
+    build: dict[str, Any] | None = None  # the manifest's `build` part of the build that wrote `files` (BuildStore.record)
 
 
 @dataclass
@@ -363,14 +366,9 @@ class Builder:
         self.global_diagnostics: list[Diagnostic] = []
         self._noticed = False
         check_cache_folder(self.project, request.resolved_cache_dir)
-        self.cache: BuildStore
-        if request.use_cache:
-            # --force bypasses the entries but keeps them: a forced build of one thread keeps the others'
-            self.cache = BuildCache.open(request.resolved_cache_dir, self.project.relative(request.resolved_cache_dir))
-        else:
-            self.cache = BuildCache.disabled()
-        for warning in self.cache.warnings:
-            self.note(warning)
+        # --force bypasses the records but keeps them: a forced build of one thread keeps the others'
+        hashes = OutputHashes(request.out_dir, request.resolved_cache_dir if request.use_cache else None)
+        self.store: BuildStore = ManifestStore(self.project, hashes, enabled=request.use_cache)
         fonts_dir = self.project.root / CACHE_DIR_NAME / "fonts"  # where renderers stage project fonts
         for name in discard_corrupt_staged_fonts(fonts_dir):
             shown = self.project.relative(fonts_dir / "project-fonts" / name)
@@ -388,6 +386,27 @@ class Builder:
         if self.report_thread is not None:
             self.report_thread(result)
 
+    def read_units(self) -> dict[str, Any]:
+        """The units of the output folder's manifest, as a build starts from them.
+
+        An unreadable manifest is a warning and no units (everything is built again); the
+        records of another generator lose their build parts, a malformed build part is a
+        warning (that unit is built again).
+        """
+        manifest = self.output.read_manifest()
+        shown = self.project.relative(self.out_dir / MANIFEST_NAME)
+        threads = manifest.get("threads")
+        if not isinstance(threads, dict):
+            if (self.out_dir / MANIFEST_NAME).is_file():
+                self.note(Diagnostic(shown, None, "unreadable manifest ignored; every thread is built again", Severity.WARNING))
+            return {}
+        if manifest.get("fingerprint") != self.store.fingerprint:
+            return without_build_parts(threads)  # made by another generator (or none): nothing of it is reused
+        units, warnings = read_build_parts(threads, shown)
+        for warning in warnings:
+            self.note(warning)
+        return units
+
     def key_context(self, catalog: Catalog) -> KeyContext:
         return KeyContext(
             self.project,
@@ -395,6 +414,7 @@ class Builder:
             self.hasher,
             strict=self.request.strict,
             theme_names=catalog.themes,
+            config=catalog.config,
             cli_options=self.request.cli_options,
         )
 
@@ -407,9 +427,9 @@ class Builder:
         and their files from `recorded` (the manifest's units).
         """
         shown = self.project.relative(path)
-        slug = self.cache.slug_of_source(shown, target)
-        entry = self.cache.entry(slug) if slug is not None else None
-        if slug is None or entry is None or entry.stamp is None or entry.deps is None or entry.meta is None:
+        slug = self.store.slug_of_source(recorded, shown, target)
+        entry = self.store.entry(recorded, slug) if slug is not None else None
+        if slug is None or entry is None or entry.stamp is None:
             return None
         if context.stamp(path, entry.deps) != entry.stamp:
             return None
@@ -417,7 +437,7 @@ class Builder:
         if summary is None or _skip_reason_of(summary["status"], self.request):
             return None  # planning says why it is skipped now
         output = recorded_output(recorded.get(slug))
-        if self.cache.lookup(slug, entry.key, self.out_dir, output.files) is None:
+        if self.store.lookup(recorded, slug, entry.key, output.files) is None:
             return None
         self.dependencies.record(path, entry.deps)
         return ThreadResult(
@@ -431,6 +451,7 @@ class Builder:
             cached=True,
             summary=summary,
             alt=output.alt,
+            build=recorded[slug]["build"],
         )
 
     # building
@@ -512,13 +533,10 @@ class Builder:
                 continue
             self.dependencies.record(path, key.deps)
             output = recorded_output(run.manifest_threads.get(plan.unit))
-            entry = None if self.force else self.cache.lookup(plan.unit, key.key, self.out_dir, output.files)
+            entry = None if self.force else self.store.lookup(run.manifest_threads, plan.unit, key.key, output.files)
             if entry is not None:
-                if entry.stamp != stamp or entry.deps != key.deps or entry.source != shown or entry.meta != _plan_meta(plan):
-                    # unchanged output, changed inputs (e.g. a comment in carousel.yaml): remember the new stamp
-                    self.cache.store(
-                        plan.unit, entry.model_copy(update={"source": shown, "stamp": stamp, "deps": key.deps, "meta": _plan_meta(plan)})
-                    )
+                # unchanged output, maybe changed inputs (e.g. a comment in carousel.yaml): the record takes the new stamp
+                renewed = dataclasses.replace(entry, source=shown, stamp=stamp, deps=key.deps, meta=_plan_meta(plan))
                 unit.result = ThreadResult(
                     plan.unit,
                     shown,
@@ -530,6 +548,7 @@ class Builder:
                     notes=tuple(entry.notes),
                     cached=True,
                     alt=output.alt,
+                    build=self.store.record(renewed),
                 )
                 continue
             run.batch.add(unit, request.strict, self.generation)
@@ -610,7 +629,9 @@ class Builder:
 
     def _record(self, result: ThreadResult, manifest_threads: dict[str, Any], now: datetime, *, advance: bool = False) -> None:
         previous = manifest_threads.get(result.slug)
-        manifest_threads[result.slug] = _manifest_entry(result, previous if isinstance(previous, dict) else None, now)
+        entry = _manifest_entry(result, previous if isinstance(previous, dict) else None, now)
+        if entry != previous:  # an equal record stays the same object (the manifest's bytes of it are memoised)
+            manifest_threads[result.slug] = entry
         self._report(result, advance=advance)
 
     def _finish(
@@ -633,6 +654,9 @@ class Builder:
                 raise ThreadError(
                     Diagnostic(shown, plan.meta.slug_line, f"output path '{slug}/{relative}' would be outside the output folder")
                 )
+        made = None
+        if key.key is not None:
+            made = CacheEntry(key.key, stamp, key.deps, tuple(artifacts.warnings), tuple(artifacts.notes), _plan_meta(plan), shown)
         built = ThreadResult(
             slug,
             shown,
@@ -643,6 +667,7 @@ class Builder:
             diagnostics=list(artifacts.warnings),
             notes=tuple(artifacts.notes),
             alt=artifacts.alt,
+            build=self.store.record(made) if made is not None else None,
         )
         previous = manifest_threads.get(slug)
         # the manifest as it must read once the new files are in place: committed with the swap
@@ -656,22 +681,7 @@ class Builder:
             return ThreadResult(
                 slug, shown, "failed", plan=plan, diagnostics=[*artifacts.warnings, Diagnostic(shown, None, str(error))], exit_code=1
             )
-        if key.key is not None:
-            self.cache.store(
-                slug,
-                CacheEntry(
-                    key=key.key,
-                    out_dir=str(self.out_dir),
-                    stats=output_stats(self.out_dir, built.files),
-                    verified=record_digest(built.files),
-                    diagnostics=list(artifacts.warnings),
-                    notes=list(artifacts.notes),
-                    source=shown,
-                    stamp=stamp,
-                    deps=key.deps,
-                    meta=_plan_meta(plan),
-                ),
-            )
+        self.store.wrote(built.files)
         return built
 
     # removing what no longer has a source
@@ -741,14 +751,13 @@ class Builder:
             )
             self._report(result)
             return result
-        self.cache.forget(unit)
         result = ThreadResult(unit, str(source), "removed", reason=reason)
         self._report(result)
         return result
 
     def manifest(self, manifest_threads: dict[str, Any]) -> dict[str, Any]:
         """The contents of output/manifest.json for these units."""
-        return {"generator": f"carousel-studio {__version__}", "threads": manifest_threads}
+        return {"generator": f"carousel-studio {__version__}", "fingerprint": self.store.fingerprint, "threads": manifest_threads}
 
     def write_manifest(self, manifest_threads: dict[str, Any]) -> None:
         """Write output/manifest.json, unless it already holds exactly this."""
@@ -756,7 +765,7 @@ class Builder:
 
     def finish(self, manifest_threads: dict[str, Any]) -> None:
         self.write_manifest(manifest_threads)
-        self.cache.save()
+        self.store.save(manifest_threads)
 
     def close(self) -> None:
         if self.backend is not None:
@@ -802,8 +811,7 @@ class Builder:
         paths = list(request.selection) if request.selection else self.project.discover_threads()
         paths = shard_paths(catalog, request, paths)
         with self.locked():
-            previous = self.output.read_manifest().get("threads", {})
-            manifest_threads: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
+            manifest_threads = self.read_units()
             stale = self.prune_targets(manifest_threads, catalog)
             results = stale + self.build(catalog, paths, manifest_threads, request.now)
             if not request.selection and request.target is None:  # --target leaves the other targets' output alone
@@ -891,7 +899,11 @@ def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: 
         entry.update(summary)
     if result.outcome == "built":
         entry.update(slides=result.slide_count, files=result.files, alt=list(result.alt))
+        if result.build is not None:
+            entry["build"] = result.build
     elif previous:
         # a failed or skipped build leaves the previous output (and its record) in place
         entry.update(slides=previous.get("slides", 0), files=previous.get("files", {}), alt=previous.get("alt", []))
+        if previous.get("build") is not None:
+            entry["build"] = previous["build"]
     return entry

@@ -17,13 +17,14 @@ A thread's output is a function of:
 * the generator: its version, a hash of the package's own source files and the
   versions of the libraries that shape the output; and `--strict`.
 
-`.carousel-cache/builds.json` records, per slug, the key of the output last written
-(and the stat of each file when it was last verified), so a build of an unchanged
-repository renders nothing and rewrites nothing. Which files a unit wrote, with their
-sha256, is the manifest's fact (`output/manifest.json`): the cache does not keep a
-second copy, `lookup` checks the files the manifest records. The cache is only a
-shortcut: an entry is used only when its key matches *and* the files the manifest
-lists are on disk with their hashes.
+`output/manifest.json` is the one record of each unit: the files it wrote with their
+sha256 and, in its `build` part, the key they were made from (with the stamp,
+dependencies, diagnostics and notes of that build), so a build of an unchanged
+repository renders nothing and rewrites nothing (`ManifestStore`). A record is used only
+when its key matches *and* the files it lists are on disk with their hashes. Keys,
+stamps and recorded dependencies name files relative to the project (`ProjectNames`),
+so the manifest is the same in any checkout. `.carousel-cache/hashes.json` is only a
+memo of output files' hashes by stat (`OutputHashes`): losing it costs hashing.
 
 Planning 200 threads costs seconds (Markdown, YAML, validation), so an entry also
 holds a *stamp*: a hash of the inputs of the plan itself (the thread file's bytes,
@@ -46,10 +47,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Literal, Protocol
 from urllib.parse import unquote, urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, ValidationError, model_validator
 
 from generator import __version__
 from generator.confine import is_confined
@@ -61,9 +62,7 @@ from generator.project import Project
 from generator.render.css import stylesheet_urls
 
 CACHE_DIR_NAME = ".carousel-cache"
-CACHE_FILE_NAME = "builds.json"
 CACHE_FORMAT = 1
-CACHE_TOOL = "carousel-studio build cache"
 
 # Files named after a layout a thread does not use (its declaration, template and
 # stylesheet) are the only layout files it does not depend on.
@@ -317,6 +316,53 @@ def is_font_path(project: Project, path: Path) -> bool:
     return False
 
 
+BUILTIN_PREFIX = "builtin:"
+# stand for the project's and the built-in folders in a plan's text: not ASCII, so they
+# cannot occur in the ASCII-only JSON they are put in, and the replacement is one to one
+_PROJECT_MARK, _BUILTIN_MARK = "\u27e8project\u27e9", "\u27e8builtin\u27e9"
+
+
+class ProjectNames:
+    """Names of a project's files that do not depend on where the project (or carousel) is.
+
+    A file of the project is named relative to it (`content/a.md`), a built-in layout,
+    theme or font file `builtin:<relative>`; keys, stamps and recorded dependencies
+    use these names, so a record is the same in any checkout (tests/hostile/test_reproducible.py).
+    """
+
+    def __init__(self, project: Project):
+        self.project = project
+        # the more specific root first (a project may hold the built-in folders, as this repository does)
+        roots = [(project.builtin, BUILTIN_PREFIX, _BUILTIN_MARK), (project.root, "", _PROJECT_MARK)]
+        self._roots = sorted(roots, key=lambda root: len(root[0].parts), reverse=True)
+
+    def known(self, path: Path) -> bool:
+        """Whether an absolute path is inside the project or the built-in folder (so it has a portable name)."""
+        return any(path == root or root in path.parents for root, _, _ in self._roots)
+
+    def name(self, path: Path) -> str:
+        """The portable name of an absolute path (the path itself when outside both roots)."""
+        for root, prefix, _ in self._roots:
+            if path == root or root in path.parents:
+                return prefix + path.relative_to(root).as_posix()
+        return str(path)
+
+    def path(self, name: str) -> Path:
+        """The absolute path a portable name stands for."""
+        if name.startswith(BUILTIN_PREFIX):
+            return self.project.builtin / name[len(BUILTIN_PREFIX) :]
+        return self.project.root / name
+
+    def portable(self, value: Any) -> str:
+        """A canonical value as JSON text with the project's and built-in folders (as paths and
+        file:// URLs, which plans hold) replaced by marks."""
+        text = json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        for root, _, mark in self._roots:
+            for written, kind in ((root.as_uri(), "url"), (str(root), "path")):
+                text = text.replace(json.dumps(written, ensure_ascii=True)[1:-1], f"{mark}{kind}:")
+        return text
+
+
 class KeyContext:
     """Computes thread keys for one state of a project (re-create it after changes).
 
@@ -334,19 +380,27 @@ class KeyContext:
         fingerprint: str | None = None,
         theme_names: Iterable[str] = (),
         cli_options: dict[str, Any] | None = None,
+        config: Any = None,
     ):
         self.project = project
         self.hasher = hasher
         self.strict = strict
         self.theme_names = tuple(sorted(theme_names))
         self.cli_options = canonical(cli_options or {})
-        # taken when the context is made, right after carousel.yaml was read for the catalog
-        self.config_digest = hasher.sha256(project.config_path)
         self.fingerprint = fingerprint or generator_fingerprint()
+        self.names = ProjectNames(project)
+        # carousel.yaml as the catalog read it (`config`: a comment changes no stamp, as it changes
+        # no plan, so a record is the same whichever builds saw the comment); else its bytes now
+        self.config_digest = (
+            hashlib.sha256(self.names.portable(canonical(config)).encode()).hexdigest()
+            if config is not None
+            else hasher.sha256(project.config_path)
+        )
         self.layout_names = tuple(sorted(set(layout_names)))
         self._layout_files: dict[str, tuple[int, Path]] | None = None
         self._themes: dict[str, tuple[str, ...] | CarouselError] = {}
         self._theme_digests: dict[str, str] = {}
+        self._layout_material: dict[frozenset[str], list[list[Any]]] = {}
         self._references: dict[str, frozenset[str] | None] = {}
         self._css_urls_memo: dict[Path, tuple[str, ...]] = {}
         self._fonts_digest: str | None = None
@@ -474,7 +528,7 @@ class KeyContext:
         if self._fonts_digest is None:
             digest = hashlib.sha256()
             for path in font_files(self.project):
-                digest.update(f"{path}:{self.hasher.sha256(path)}\0".encode())
+                digest.update(f"{self.names.name(path)}:{self.hasher.sha256(path)}\0".encode())
             self._fonts_digest = digest.hexdigest()
         return self._fonts_digest
 
@@ -490,7 +544,7 @@ class KeyContext:
             return ThreadKey(None, ThreadDeps(files, unused, (plan.theme,)))
         files |= self.stylesheet_references(plan, unused, chain)
         deps = ThreadDeps(files, unused, chain)
-        return ThreadKey(_digest({**self._dependency_material(deps), "plan": canonical(plan)}), deps)
+        return ThreadKey(_digest({**self._dependency_material(deps), "plan": self.names.portable(canonical(plan))}), deps)
 
     def stamp(self, path: Path, deps: ThreadDeps, *, source_digest: str | None = None) -> str | None:
         """A hash of the inputs a thread's plan is made from, with the dependencies it had.
@@ -505,23 +559,29 @@ class KeyContext:
             {
                 **self._dependency_material(deps),
                 "cli": self.cli_options,
-                "thread": [str(path), source],
+                "thread": [self.names.name(path), source],
                 "config": self.config_digest,
                 "names": [self.layout_names, self.theme_names],
             }
         )
+
+    def _layouts_material(self, unused: frozenset[str]) -> list[list[Any]]:
+        """The layout files a thread uses with their hashes; memoised like the theme digests (most threads share one set)."""
+        if unused not in self._layout_material:
+            self._layout_material[unused] = [
+                [name, index, self.hasher.sha256(file)] for name, (index, file) in sorted(self.layout_files().items()) if name not in unused
+            ]
+        return self._layout_material[unused]
 
     def _dependency_material(self, deps: ThreadDeps) -> dict[str, Any]:
         """What the key and the stamp both hash: the generator, --strict and the content of every dependency."""
         return {
             "cache": [CACHE_FORMAT, self.fingerprint],
             "strict": self.strict,
-            "files": [[str(file), self.hasher.sha256(file)] for file in sorted(deps.files)],
-            "layouts": [
-                [name, index, self.hasher.sha256(file)]
-                for name, (index, file) in sorted(self.layout_files().items())
-                if name not in deps.layouts_unused
-            ],
+            # a file outside the project (a symlink's target) is never read, its content never matters:
+            # it is left out, so a dependency list is all portable names (the link's name is in the plan)
+            "files": [[self.names.name(file), self.hasher.sha256(file)] for file in sorted(deps.files) if self.names.known(file)],
+            "layouts": self._layouts_material(deps.layouts_unused),
             "themes": [[theme, self.theme_digest(theme)] for theme in deps.themes],
             "fonts": self.fonts_digest(),
         }
@@ -532,27 +592,34 @@ def _digest(material: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# --- the cache file ----------------------------------------------------------------
+# --- the store: each unit's `build` part of output/manifest.json -------------------------
 #
-# builds.json is validated by these models on load: anything malformed (a hand edit,
-# a truncated write, a foreign file) is a cache miss reported as one warning, never a crash.
-
-
-def record_digest(files: Mapping[str, str]) -> str:
-    """One hash of a manifest's record of a unit's files (names and sha256), to tell whether it changed."""
-    return hashlib.sha256(json.dumps(sorted(files.items()), ensure_ascii=False).encode("utf-8")).hexdigest()
+# The manifest is the one record of a unit: its files with their sha256, slides and alt
+# text, and (its `build` part) the key, stamp, dependencies, diagnostics, notes and plan
+# facts of the build that wrote those files. A build part is validated by these models on
+# load: anything malformed (a hand edit, a foreign file) is a miss for that unit, reported
+# as one warning, never a crash.
 
 
 def _checked_output_name(relative: str) -> str:
-    """A file name an entry may hold: relative, below the output folder (a foreign entry may not point elsewhere)."""
+    """A file name a record may hold: relative, below the output folder (a foreign record may not point elsewhere)."""
     parts = relative.split("/")
     if not relative or relative.startswith("/") or "\\" in relative or any(part in ("", ".", "..") for part in parts):
         raise ValueError("a file outside the output folder")
     return relative
 
 
+def _checked_dependency_name(name: str) -> str:
+    """A dependency as recorded: a portable name (ProjectNames), never absolute, never leaving its root."""
+    relative = name.removeprefix(BUILTIN_PREFIX)
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or "\\" in relative or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"a dependency that is not a project-relative name: {name!r}")
+    return name
+
+
 OutputName = Annotated[str, AfterValidator(_checked_output_name)]
-FileStat = Annotated[list[int], Field(min_length=2, max_length=2)]  # [size, mtime_ns]
+DependencyName = Annotated[str, AfterValidator(_checked_dependency_name)]
 
 
 def _diagnostic_from_json(value: object) -> object:
@@ -569,19 +636,8 @@ def _diagnostic_to_json(diagnostic: Diagnostic) -> list[object]:
 StoredDiagnostic = Annotated[Diagnostic, BeforeValidator(_diagnostic_from_json), PlainSerializer(_diagnostic_to_json)]
 
 
-def _deps_to_json(deps: ThreadDeps) -> dict[str, list[str]]:
-    return {
-        "files": sorted(str(path) for path in deps.files),
-        "layouts_unused": sorted(deps.layouts_unused),
-        "themes": list(deps.themes),
-    }
-
-
-StoredDeps = Annotated[ThreadDeps, PlainSerializer(_deps_to_json)]
-
-
 class PlanMeta(BaseModel):
-    """What the manifest needs of a plan, kept so that a thread taken from the cache is not planned."""
+    """What the manifest needs of a plan, kept so that a thread known up to date is not planned."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -594,215 +650,320 @@ class PlanMeta(BaseModel):
     platform: str | None = None
 
 
-class CacheEntry(BaseModel):
-    """What was last written for a unit, and from which key (and stamp)."""
+class RecordedDeps(BaseModel):
+    """ThreadDeps as the manifest holds them: files by portable name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    files: list[DependencyName]
+    layouts_unused: list[str]
+    themes: list[str]
+
+
+class BuildRecord(BaseModel):
+    """A unit's `build` part in output/manifest.json: how the files the unit lists were made.
+
+    It describes the build that wrote those files, which a later failed or skipped
+    build does not change (its notes and plan facts may differ from the unit's own
+    fields, which tell the last outcome).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     key: str
-    out_dir: str
-    # size and mtime of the manifest's files (relative to out_dir) when written or last
-    # verified against the record whose `record_digest` is `verified`: a file with the
-    # same stat need not be hashed again while the manifest records the same files
-    stats: dict[OutputName, FileStat]
-    verified: str = ""
-    # slides and alt text, like the files, are the manifest's record (build.recorded_output)
+    stamp: str | None  # see KeyContext.stamp
+    deps: RecordedDeps
     diagnostics: list[StoredDiagnostic]
     notes: list[str]
-    source: str = ""  # the thread file, as shown (content/x.md)
-    stamp: str | None = None  # see KeyContext.stamp
-    deps: StoredDeps | None = None
-    meta: PlanMeta | None = None
+    meta: PlanMeta
+    # a hash of the fields above: a record edited by hand is not trusted (its unit is built
+    # again), whichever of key or stamp the next build would have compared
+    check: str
+
+    @model_validator(mode="after")
+    def _checked(self) -> BuildRecord:
+        if self.check != record_check(self.model_dump(mode="json", exclude={"check"})):
+            raise ValueError("edited: its check does not match")
+        return self
 
 
-class _CacheHeader(BaseModel):
-    """The fields that tell whose cache a file is, read before its entries are validated."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    tool: object = None
-    format: object = None
-    fingerprint: object = None
+def record_check(fields: Mapping[str, Any]) -> str:
+    """The `check` of a build part's other fields."""
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
-class _CacheFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True)
+class CacheEntry:
+    """A unit's build record in memory: paths absolute again, and the thread file (as shown) it was built from."""
 
-    tool: str
-    format: int
-    fingerprint: str
-    entries: dict[str, CacheEntry]
+    key: str
+    stamp: str | None
+    deps: ThreadDeps
+    diagnostics: tuple[Diagnostic, ...]
+    notes: tuple[str, ...]
+    meta: PlanMeta
+    source: str  # the unit's `source` in the manifest (content/x.md)
 
 
-def _first_problem(error: ValidationError, skip: int = 0) -> str:
-    """One line for a validation error: the validator's own message, or where (less `skip` outer levels) and what."""
+def _first_problem(error: ValidationError) -> str:
+    """One line for a validation error: the validator's own message, or where and what."""
     problem = error.errors(include_url=False)[0]
     cause = (problem.get("ctx") or {}).get("error")
     if problem["type"] == "value_error" and cause is not None:
         return str(cause)
-    where = ".".join(str(part) for part in problem["loc"][skip:])
+    where = ".".join(str(part) for part in problem["loc"])
     return f"{where}: {problem['msg']}" if where else str(problem["msg"])
 
 
 class BuildStore(Protocol):
-    """Where a build keeps, per unit, what it last wrote and from which key (the Builder's seam)."""
+    """Where a build keeps, per unit, what it last wrote and from which key (the Builder's seam).
 
-    warnings: list[Diagnostic]  # problems met opening the store (one line each)
+    `units` is the manifest's `threads` mapping as the build holds it (unit -> record).
+    """
 
-    def entry(self, unit: str) -> CacheEntry | None:
-        """The unit's entry as stored, intact output or not."""
+    fingerprint: str  # the generator the records were made by (the manifest's `fingerprint`)
 
-    def lookup(self, unit: str, key: str | None, out_dir: Path, files: Mapping[str, str]) -> CacheEntry | None:
-        """The unit's entry if it was made from `key` and `files` (the manifest's record) are intact in `out_dir`."""
+    def entry(self, units: Mapping[str, Any], unit: str) -> CacheEntry | None:
+        """The unit's build record, intact output or not."""
 
-    def slug_of_source(self, source: str, target: str | None = None) -> str | None:
+    def lookup(self, units: Mapping[str, Any], unit: str, key: str | None, files: Mapping[str, str]) -> CacheEntry | None:
+        """The unit's record if it was made from `key` and `files` (what the manifest lists) are intact on disk."""
+
+    def slug_of_source(self, units: Mapping[str, Any], source: str, target: str | None = None) -> str | None:
         """The unit built from the thread file `source` (as shown) for `target`, if exactly one."""
 
-    def store(self, unit: str, entry: CacheEntry) -> None: ...
+    def record(self, entry: CacheEntry) -> dict[str, Any]:
+        """The manifest's `build` part for an entry (JSON)."""
 
-    def forget(self, unit: str) -> None: ...
+    def wrote(self, files: Mapping[str, str]) -> None:
+        """These files ({`slug/relative`: sha256}) were just written: remember how they look on disk."""
 
-    def save(self) -> None:
-        """Make what was stored and forgotten last (a store may do it as it goes)."""
+    def save(self, units: Mapping[str, Any]) -> None:
+        """Keep what a later build can reuse that the manifest does not say (the hash memo)."""
 
 
-class BuildCache:
-    """`.carousel-cache/builds.json`: per slug, the key and files of the last output written (a BuildStore)."""
+def read_build_parts(units: Mapping[str, Any], shown: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The units with every malformed `build` part taken out (that unit is built again), and a warning for each."""
+    cleaned: dict[str, Any] = {}
+    warnings: list[Diagnostic] = []
+    for unit, record in units.items():
+        part = record.get("build") if isinstance(record, dict) else None
+        if part is not None:
+            try:
+                BuildRecord.model_validate(part)
+            except ValidationError as error:
+                message = f"build record of '{unit}' ignored ({_first_problem(error)}); it is built again"
+                warnings.append(Diagnostic(shown, None, message, Severity.WARNING))
+                record = {name: value for name, value in record.items() if name != "build"}
+        cleaned[unit] = record
+    return cleaned, warnings
 
-    def __init__(self, path: Path | None, entries: dict[str, CacheEntry] | None = None, fingerprint: str | None = None):
-        self.path = path  # None: a disabled cache (nothing read, nothing written)
-        self.entries: dict[str, CacheEntry] = entries or {}
-        self.fingerprint = fingerprint or generator_fingerprint()
-        self.warnings: list[Diagnostic] = []
-        self._dirty = False
 
-    @classmethod
-    def disabled(cls) -> BuildCache:
-        return cls(None)
+def without_build_parts(units: Mapping[str, Any]) -> dict[str, Any]:
+    """The units with no `build` part (records another generator made: every unit is built again)."""
+    return {
+        unit: ({k: v for k, v in record.items() if k != "build"} if isinstance(record, dict) else record) for unit, record in units.items()
+    }
 
-    @classmethod
-    def open(cls, cache_dir: Path, shown: str) -> BuildCache:
-        """Load the cache; a corrupt or foreign one is discarded with a warning."""
-        path = cache_dir / CACHE_FILE_NAME
-        cache = cls(path)
-        if not path.exists():
-            return cache
-        shown_file = f"{shown}/{CACHE_FILE_NAME}"
+
+class ManifestStore:
+    """The BuildStore over output/manifest.json: each unit's `build` part, written with its files.
+
+    The parts are read from the units mapping a build holds and written into it (the
+    Builder puts `record(...)` into a unit's manifest entry), so they reach the disk in
+    the same journaled write as the files they describe (OutputFolder.replace_thread).
+    Disabled (`use_cache=False`), nothing is reused and the hash memo is neither read nor
+    written; records are still written, so the manifest is the same either way.
+    """
+
+    def __init__(self, project: Project, hashes: OutputHashes, *, enabled: bool = True):
+        self.names = ProjectNames(project)
+        self.hashes = hashes
+        self.enabled = enabled
+        self.fingerprint = generator_fingerprint()
+        self._parsed: dict[str, tuple[object, CacheEntry | None]] = {}  # by unit: (the build part read, its entry)
+
+    def entry(self, units: Mapping[str, Any], unit: str) -> CacheEntry | None:
+        record = units.get(unit)
+        if not self.enabled or not isinstance(record, dict) or record.get("build") is None:
+            return None
+        part = record["build"]
+        known = self._parsed.get(unit)
+        if known is not None and known[0] is part:  # parts are replaced, never changed in place
+            return known[1]
+        entry = self._entry_of(part, record.get("source"))
+        self._parsed[unit] = (part, entry)
+        return entry
+
+    def _entry_of(self, part: object, source: object) -> CacheEntry | None:
         try:
-            text = path.read_bytes()
-        except OSError as error:
-            cache._discard(shown_file, f"corrupt build cache discarded ({type(error).__name__}: {error})")
-            return cache
-        try:
-            header = _CacheHeader.model_validate_json(text)
-        except ValidationError as error:
-            if any(problem["type"] == "json_invalid" for problem in error.errors()):
-                cache._discard(shown_file, f"corrupt build cache discarded ({_first_problem(error)})")
-            else:
-                cache._discard(shown_file, "foreign build cache discarded (not written by this version of carousel)")
-            return cache
-        if header.tool != CACHE_TOOL or header.format != CACHE_FORMAT:
-            cache._discard(shown_file, "foreign build cache discarded (not written by this version of carousel)")
-            return cache
-        if header.fingerprint != cache.fingerprint:
-            cache._dirty = True  # another generator: every entry is stale, start afresh quietly
-            return cache
-        try:
-            cache.entries = dict(_CacheFile.model_validate_json(text).entries)
-        except ValidationError as error:
-            located = error.errors(include_url=False)[0]["loc"]
-            what = "no entries" if located[:1] != ("entries",) or len(located) < 2 else f"bad entry: {_first_problem(error, skip=1)}"
-            cache._discard(shown_file, f"corrupt build cache discarded ({what})")
-        return cache
+            built = BuildRecord.model_validate(part)
+        except ValidationError:
+            return None  # reported once, when the manifest was read (read_build_parts)
+        deps = ThreadDeps(
+            frozenset(self.names.path(name) for name in built.deps.files),
+            frozenset(built.deps.layouts_unused),
+            tuple(built.deps.themes),
+        )
+        shown = source if isinstance(source, str) else ""
+        return CacheEntry(built.key, built.stamp, deps, tuple(built.diagnostics), tuple(built.notes), built.meta, shown)
 
-    def _discard(self, shown: str, message: str) -> None:
-        self.warnings.append(Diagnostic(shown, None, message, Severity.WARNING))
-        self.entries = {}
-        self._dirty = True
-
-    @property
-    def enabled(self) -> bool:
-        return self.path is not None
-
-    def entry(self, unit: str) -> CacheEntry | None:
-        return self.entries.get(unit)
-
-    def lookup(self, slug: str, key: str | None, out_dir: Path, files: Mapping[str, str]) -> CacheEntry | None:
-        """The entry for `slug` if it was made from `key` and `files` are intact in out_dir.
+    def lookup(self, units: Mapping[str, Any], unit: str, key: str | None, files: Mapping[str, str]) -> CacheEntry | None:
+        """The unit's entry if it was made from `key` and `files` are intact in the output folder.
 
         `files` is what the manifest records for the unit ({`slug/relative`: sha256}); the
         manifest is read from the output folder, so its names are checked like any input.
         """
-        entry = self.entries.get(slug)
-        if entry is None or key is None or entry.key != key or entry.out_dir != str(out_dir) or not files:
+        entry = self.entry(units, unit)
+        if entry is None or key is None or entry.key != key or not files:
             return None
-        record = record_digest(files)
-        stats = dict(entry.stats) if entry.verified == record else {}  # stats vouch only for the record they were checked against
         for relative, digest in files.items():
             try:
                 _checked_output_name(relative)
             except ValueError:
                 return None  # a manifest naming a file outside the output folder is never followed
-            path = out_dir / relative
-            try:
-                stat = path.stat()
-            except OSError:
+            if self.hashes.sha256(relative) != digest:
                 return None
-            if stats.get(relative) == [stat.st_size, stat.st_mtime_ns]:
-                continue
-            try:
-                if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-                    return None
-            except OSError:
-                return None
-            stats[relative] = [stat.st_size, stat.st_mtime_ns]  # touched, not changed
-        verified = {name: stats[name] for name in files}  # every file now matched its stat or its hash
-        if entry.verified != record or verified != entry.stats:
-            entry.stats, entry.verified = verified, record
-            self._dirty = True
         return entry
 
-    def slug_of_source(self, source: str, target: str | None = None) -> str | None:
-        """The unit (slug, or slug/target) whose entry was built from `source` (content/x.md) for `target`, if exactly one."""
+    def slug_of_source(self, units: Mapping[str, Any], source: str, target: str | None = None) -> str | None:
+        """The unit (slug, or slug/target) with a build record made from `source` (content/x.md) for `target`, if exactly one."""
 
         def for_target(unit: str) -> bool:
             return unit.rpartition("/")[2] == target if target is not None and "/" in unit else target is None and "/" not in unit
 
-        slugs = [slug for slug, entry in self.entries.items() if entry.source == source and for_target(slug)]
+        slugs = [
+            unit
+            for unit, record in units.items()
+            if isinstance(record, dict) and record.get("source") == source and record.get("build") is not None and for_target(unit)
+        ]
         return slugs[0] if len(slugs) == 1 else None
 
-    def store(self, slug: str, entry: CacheEntry) -> None:
-        if self.entries.get(slug) != entry:
-            self.entries[slug] = entry
-            self._dirty = True
+    def record(self, entry: CacheEntry) -> dict[str, Any]:
+        deps = RecordedDeps(
+            files=sorted(self.names.name(path) for path in entry.deps.files if self.names.known(path)),  # as the key has them
+            layouts_unused=sorted(entry.deps.layouts_unused),
+            themes=list(entry.deps.themes),
+        )
+        fields = {
+            "key": entry.key,
+            "stamp": entry.stamp,
+            "deps": deps.model_dump(mode="json"),
+            "diagnostics": [_diagnostic_to_json(diagnostic) for diagnostic in entry.diagnostics],
+            "notes": list(entry.notes),
+            "meta": entry.meta.model_dump(mode="json"),
+        }
+        return {**fields, "check": record_check(fields)}
 
-    def forget(self, slug: str) -> None:
-        if self.entries.pop(slug, None) is not None:
-            self._dirty = True
+    def wrote(self, files: Mapping[str, str]) -> None:
+        if self.enabled:
+            for relative, digest in files.items():
+                self.hashes.remember(relative, digest)
 
-    def save(self) -> None:
-        """Write the cache if anything changed (atomically; the folder ignores itself in git)."""
-        if self.path is None or not self._dirty:
+    def save(self, units: Mapping[str, Any]) -> None:
+        if self.enabled:
+            listed = {name for record in units.values() if isinstance(record, dict) for name in _listed_files(record)}
+            self.hashes.save(listed)
+
+
+def _listed_files(record: Mapping[str, Any]) -> list[str]:
+    files = record.get("files")
+    return [name for name in files if isinstance(name, str)] if isinstance(files, dict) else []
+
+
+# --- a memo of the output files' hashes -----------------------------------------------------
+#
+# So that a no-op build does not read every PNG again, the sha256 of each output file is
+# remembered with the file's stat (size, mtime, inode, ctime) in .carousel-cache/hashes.json.
+# It is a memo, not a record: it says nothing the manifest does not (a file with that stat
+# had that sha256), a file is hashed again whenever its stat differs, and a memo that is
+# missing, unreadable or made for another output folder only costs hashing. An edit that
+# keeps a file's size, mtime, inode *and* ctime (possible only by resetting the clock) is
+# not seen, as with any stat-based tool (make, rsync).
+
+HASHES_FILE_NAME = "hashes.json"
+HASHES_TOOL = "carousel-studio output hashes"
+LEGACY_CACHE_FILE = "builds.json"  # the record before the manifest held it: removed when seen
+Signature = tuple[int, int, int, int]
+
+
+class _HashesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tool: Literal["carousel-studio output hashes"]
+    out_dir: str
+    files: dict[OutputName, tuple[int, int, int, int, str]]  # size, mtime_ns, inode, ctime_ns, sha256
+
+
+class OutputHashes:
+    """sha256 of the files of one output folder, by name, remembered by stat (see above)."""
+
+    def __init__(self, out_dir: Path, cache_dir: Path | None):
+        self.out_dir = out_dir
+        self.path = cache_dir / HASHES_FILE_NAME if cache_dir is not None else None  # None: nothing read or written
+        self._memo: dict[str, tuple[Signature, str]] = {}
+        self._saved: dict[str, tuple[Signature, str]] = {}
+        self._loaded = False
+
+    def _load(self) -> None:
+        self._loaded = True
+        if self.path is None or not self.path.is_file():
+            return
+        try:
+            document = _HashesFile.model_validate_json(self.path.read_bytes())
+        except (OSError, ValidationError):
+            return  # a memo only: without it every file is hashed once, and it is written anew
+        if document.out_dir == str(self.out_dir):
+            self._memo = {
+                name: ((size, mtime, inode, ctime), digest) for name, (size, mtime, inode, ctime, digest) in document.files.items()
+            }
+            self._saved = dict(self._memo)
+
+    def _signature(self, relative: str) -> Signature | None:
+        try:
+            return _stat_signature((self.out_dir / relative).stat())
+        except OSError:
+            return None
+
+    def sha256(self, relative: str) -> str | None:
+        """The sha256 of `out_dir/relative`, hashed only when its stat is not the one remembered; None if unreadable."""
+        if not self._loaded:
+            self._load()
+        signature = self._signature(relative)
+        if signature is None:
+            return None
+        remembered = self._memo.get(relative)
+        if remembered is not None and remembered[0] == signature:
+            return remembered[1]
+        try:
+            digest = hashlib.sha256((self.out_dir / relative).read_bytes()).hexdigest()
+        except OSError:
+            return None
+        self._memo[relative] = (signature, digest)
+        return digest
+
+    def remember(self, relative: str, digest: str) -> None:
+        """A file just written with this sha256 (its stat taken now)."""
+        if not self._loaded:
+            self._load()
+        signature = self._signature(relative)
+        if signature is not None:
+            self._memo[relative] = (signature, digest)
+
+    def save(self, listed: set[str]) -> None:
+        """Write the memo of the files the manifest lists, if it changed (atomically); drop an old builds.json."""
+        if self.path is None:
             return
         folder = self.path.parent
+        (folder / LEGACY_CACHE_FILE).unlink(missing_ok=True)
+        memo = {name: value for name, value in sorted(self._memo.items()) if name in listed}
+        if memo == self._saved and self.path.is_file():
+            return
         folder.mkdir(parents=True, exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             atomic_write(ignore, b"# written by carousel: the build cache is local\n*\n")
-        document = _CacheFile(
-            tool=CACHE_TOOL, format=CACHE_FORMAT, fingerprint=self.fingerprint, entries=dict(sorted(self.entries.items()))
-        )
-        text = json.dumps(document.model_dump(mode="json"), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        atomic_write(self.path, text.encode("utf-8"))
-        self._dirty = False
-
-
-def output_stats(out_dir: Path, files: Iterable[str]) -> dict[str, list[int]]:
-    stats: dict[str, list[int]] = {}
-    for relative in files:
-        try:
-            stat = (out_dir / relative).stat()
-        except OSError:
-            continue
-        stats[relative] = [stat.st_size, stat.st_mtime_ns]
-    return stats
+        files = {name: (*signature, digest) for name, (signature, digest) in memo.items()}
+        document = _HashesFile(tool=HASHES_TOOL, out_dir=str(self.out_dir), files=files)
+        atomic_write(self.path, (json.dumps(document.model_dump(mode="json"), sort_keys=True) + "\n").encode("utf-8"))
+        self._saved = memo

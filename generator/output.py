@@ -110,6 +110,7 @@ class OutputFolder:
 
     def __init__(self, root: Path):
         self.root = root
+        self._fragments = ManifestFragments()  # a build writes the manifest at every swap: each unit's text is made once
 
     def check(self) -> None:
         """Refuse an output folder that is a symlink (or not a folder); nothing is touched."""
@@ -302,14 +303,14 @@ class OutputFolder:
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write manifest.json (atomically), unless it already holds exactly these bytes."""
-        data = manifest_bytes(manifest)
+        data = manifest_bytes(manifest, self._fragments)
         path = unlinked_path(self.root, MANIFEST_NAME)
         if path.is_file() and path.read_bytes() == data:
             return
         atomic_write(path, data)
 
     def _write_journal(self, manifest: dict[str, Any]) -> None:
-        atomic_write(unlinked_path(self.root, JOURNAL_NAME), manifest_bytes(manifest))
+        atomic_write(unlinked_path(self.root, JOURNAL_NAME), manifest_bytes(manifest, self._fragments))
         _fsync_dir(self.root)  # on the disk before the swap it describes
 
     def _commit_journal(self) -> None:
@@ -331,9 +332,49 @@ class OutputFolder:
             self._drop_journal()
 
 
-def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    """The bytes of manifest.json: deterministic (sorted keys), so a rebuild is byte-identical."""
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+def _indented(value: Any, level: int) -> str:
+    """`value` as json.dumps(indent=2, sort_keys=True) writes it `level` levels deep (JSON text holds no raw newline)."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+
+
+class ManifestFragments:
+    """The JSON text of each unit's record, kept while the record is the same object.
+
+    The Builder replaces a unit's record, never changes it in place, so a swap writes the
+    manifest without encoding every other unit again (200 threads: the encoding once, not 200 times).
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[object, str]] = {}
+
+    def text(self, unit: str, record: Any) -> str:
+        known = self._texts.get(unit)
+        if known is not None and known[0] is record:
+            return known[1]
+        text = _indented(record, 2)
+        self._texts[unit] = (record, text)
+        return text
+
+    def keep_only(self, units: Iterable[str]) -> None:
+        kept = set(units)
+        self._texts = {unit: known for unit, known in self._texts.items() if unit in kept}
+
+
+def manifest_bytes(manifest: dict[str, Any], fragments: ManifestFragments | None = None) -> bytes:
+    """The bytes of manifest.json: json.dumps(indent=2, sort_keys=True), so a rebuild is byte-identical.
+
+    With `fragments`, each unit's text is reused while its record is the same object.
+    """
+    threads = manifest.get("threads")
+    if fragments is None or not isinstance(threads, dict) or not threads or not all(isinstance(unit, str) for unit in threads):
+        return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    fragments.keep_only(threads)
+    units = ",\n".join(f"    {json.dumps(unit, ensure_ascii=False)}: {fragments.text(unit, threads[unit])}" for unit in sorted(threads))
+    parts = [
+        f"  {json.dumps(name, ensure_ascii=False)}: " + ("{\n" + units + "\n  }" if name == "threads" else _indented(value, 1))
+        for name, value in sorted(manifest.items())
+    ]
+    return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
 def file_digests(slug: str, files: Mapping[str, FileContent]) -> dict[str, str]:

@@ -47,7 +47,6 @@ from generator.build import Builder, BuildReport, BuildRequest, ThreadResult, pl
 from generator.cache import CACHE_DIR_NAME, canonical
 from generator.catalog import Catalog, cli_layer_problems, load_catalog
 from generator.errors import CarouselError, ConfigError, Diagnostic
-from generator.output import read_manifest
 from generator.parallel import PoolBackend
 from generator.progress import BuildProgress, summary_line
 
@@ -270,8 +269,8 @@ class Watcher:
 
     def initial_build(self) -> None:
         started = time.perf_counter()
-        previous = read_manifest(self.out_dir).get("threads", {})
-        self.manifest_threads = dict(previous) if isinstance(previous, dict) else {}
+        assert self.builder is not None
+        self.manifest_threads = self.builder.read_units()
         self.catalog = self._load_catalog()
         if self.catalog is None:
             return

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from generator.build import BuildRequest, run_build
-from generator.cache import CACHE_DIR_NAME, CACHE_FILE_NAME
+from generator.cache import CACHE_DIR_NAME, generator_fingerprint
 from generator.catalog import load_catalog
 from generator.project import Project
 from tests.helpers import REPO_ROOT, run_carousel, write_project
@@ -224,29 +224,61 @@ def test_missing_or_altered_output_is_rebuilt(project):
     assert (project / "output/alpha/caption.txt").read_text() != "tampered\n"
 
 
-def test_corrupt_cache_is_discarded_with_a_warning(project):
-    (project / CACHE_DIR_NAME / CACHE_FILE_NAME).write_text("{not json")
+def read_manifest_json(project: Path) -> dict:
+    return json.loads((project / "output/manifest.json").read_text(encoding="utf-8"))
+
+
+def write_manifest_json(project: Path, manifest: dict) -> None:
+    (project / "output/manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_corrupt_manifest_is_a_warning_and_a_full_rebuild(project):
+    (project / "output/manifest.json").write_text("{not json")
     report = build(project)
-    assert rendered(report) == SLUGS
-    assert any("corrupt build cache discarded" in str(d) for d in report.global_diagnostics)
-    assert rendered(build(project)) == set()  # and a good cache was written again
+    assert report.exit_code == 0 and rendered(report) == SLUGS
+    assert [str(d) for d in report.global_diagnostics] == ["output/manifest.json: unreadable manifest ignored; every thread is built again"]
+    assert set(read_manifest_json(project)["threads"]) == SLUGS
+    assert rendered(build(project)) == set()  # and a good record was written again
 
 
-def test_foreign_cache_is_discarded_with_a_warning(project):
-    (project / CACHE_DIR_NAME / CACHE_FILE_NAME).write_text(json.dumps({"tool": "something else", "entries": {}}))
+def test_an_old_builds_json_is_ignored_and_removed(project):
+    old = project / CACHE_DIR_NAME / "builds.json"
+    old.write_text(json.dumps({"tool": "carousel-studio build cache", "format": 1, "entries": {"alpha": 1}}))
     report = build(project)
-    assert rendered(report) == SLUGS
-    assert any("foreign build cache discarded" in str(d) for d in report.global_diagnostics)
+    assert rendered(report) == set() and report.global_diagnostics == []
+    assert not old.exists()
 
 
-def test_bad_cache_entry_is_discarded_with_a_warning(project):
-    path = project / CACHE_DIR_NAME / CACHE_FILE_NAME
-    data = json.loads(path.read_text())
-    data["entries"]["alpha"]["files"] = 42
-    path.write_text(json.dumps(data))
+def test_a_bad_build_part_is_a_warning_and_rebuilds_that_unit_only(project):
+    manifest = read_manifest_json(project)
+    manifest["threads"]["alpha"]["build"]["deps"] = 42
+    write_manifest_json(project, manifest)
     report = build(project)
-    assert rendered(report) == SLUGS
-    assert any("corrupt build cache" in str(d) for d in report.global_diagnostics)
+    assert report.exit_code == 0 and rendered(report) == {"alpha"}
+    [warning] = [str(d) for d in report.global_diagnostics]
+    assert warning.startswith("output/manifest.json: build record of 'alpha' ignored (") and "\n" not in warning
+    assert rendered(build(project)) == set()
+
+
+@pytest.mark.parametrize("field", ["key", "stamp", "notes"])
+def test_an_edited_build_part_rebuilds_that_unit(project, field):
+    manifest = read_manifest_json(project)
+    manifest["threads"]["beta"]["build"][field] = ["edited"] if field == "notes" else "0" * 64
+    write_manifest_json(project, manifest)
+    report = build(project)
+    assert report.exit_code == 0 and rendered(report) == {"beta"}
+    assert [str(d) for d in report.global_diagnostics] == [
+        "output/manifest.json: build record of 'beta' ignored (edited: its check does not match); it is built again"
+    ]
+    assert read_manifest_json(project)["threads"]["beta"]["build"][field] != manifest["threads"]["beta"]["build"][field]
+
+
+def test_a_build_part_removed_from_the_manifest_rebuilds_that_unit(project):
+    manifest = read_manifest_json(project)
+    del manifest["threads"]["gamma"]["build"]
+    write_manifest_json(project, manifest)
+    assert rendered(build(project)) == {"gamma"}
+    assert "build" in read_manifest_json(project)["threads"]["gamma"]
 
 
 def test_another_generator_invalidates_the_cache(project, monkeypatch):
@@ -436,22 +468,20 @@ def test_corrupt_staged_font_is_discarded_and_restaged_with_a_warning(tmp_path):
         assert "DejaVu-Serif" in embedded_font_names((project / "output/a/a.pdf").read_bytes())
 
 
-def test_foreign_cache_entry_pointing_outside_is_discarded(tmp_path):
-    import json as _json
-
+def test_a_build_part_naming_a_dependency_outside_is_discarded(tmp_path):
     from tests.helpers import build_in_process, write_project
 
     project = write_project(tmp_path, {"content/a.md": "---\ntitle: A\n---\n\nHello.\n"})
     assert build_in_process(project).exit_code == 0
-    cache_file = next((project / ".carousel-cache").glob("*.json"))
-    data = _json.loads(cache_file.read_text())
-    entry = next(iter(data["entries"].values()))
-    entry["stats"]["../../../etc/hostname"] = [1, 2]
-    cache_file.write_text(_json.dumps(data))
+    manifest = read_manifest_json(project)
+    manifest["threads"]["a"]["build"]["deps"]["files"].append("../../../etc/hostname")
+    write_manifest_json(project, manifest)
     result = build_in_process(project)
     assert result.exit_code == 0
-    assert "corrupt build cache discarded (bad entry: a file outside the output folder)" in result.output
+    assert "build record of 'a' ignored (a dependency that is not a project-relative name: '../../../etc/hostname')" in result.output
+    assert "Traceback" not in result.output
     assert (project / "output/a/a.pdf").is_file()
+    assert "../../../etc/hostname" not in (project / "output/manifest.json").read_text()
 
 
 def test_a_manifest_naming_a_file_outside_is_not_followed(project):
@@ -466,95 +496,150 @@ def test_a_manifest_naming_a_file_outside_is_not_followed(project):
     assert not any("etc/hostname" in name for name in json.loads(manifest_path.read_text())["threads"]["alpha"]["files"])
 
 
-def test_the_cache_keeps_no_second_copy_of_the_manifest_files(project):
-    """Files with their hashes, slides and alt text live in the manifest only; a unit it no longer records is built again."""
-    cache = json.loads((project / CACHE_DIR_NAME / CACHE_FILE_NAME).read_text())
-    manifest = json.loads((project / "output/manifest.json").read_text())
-    for unit, entry in cache["entries"].items():
-        assert not {"files", "slides", "alt"} & set(entry)
-        assert sorted(entry["stats"]) == sorted(manifest["threads"][unit]["files"])
+def test_the_manifest_is_the_one_record_of_a_unit(project):
+    """Key, stamp, dependencies, diagnostics in the unit's `build` part; .carousel-cache holds no record."""
+    manifest = read_manifest_json(project)
+    assert manifest["fingerprint"] == generator_fingerprint()
+    alpha = manifest["threads"]["alpha"]["build"]
+    assert set(alpha) == {"key", "stamp", "deps", "diagnostics", "notes", "meta", "check"}
+    assert len(alpha["key"]) == 64 and len(alpha["stamp"]) == 64
+    assert alpha["deps"]["files"] == ["content/alpha.md", "content/images/pic.png"]
+    beta = manifest["threads"]["beta"]["build"]
+    assert beta["deps"]["themes"] == ["brand", "base", "paper"]
+    assert "quote.css" in alpha["deps"]["layouts_unused"] and "quote.css" not in beta["deps"]["layouts_unused"]
+    assert alpha["meta"]["title"] == "Alpha" and alpha["meta"]["draft"] is False
+    assert str(project) not in json.dumps(manifest)
+    assert sorted(path.name for path in (project / CACHE_DIR_NAME).iterdir() if path.suffix == ".json") == ["hashes.json"]
+    memo = (project / CACHE_DIR_NAME / "hashes.json").read_text()
+    assert alpha["key"] not in memo and alpha["stamp"] not in memo
+
+
+def test_the_record_keeps_structured_diagnostics(tmp_path):
+    files = dict(PROJECT)
+    files["content/gamma.md"] = "---\ntitle: Gamma\n---\n\nRemote ![x](https://example.com/x.png) refused.\n"
+    root = make_project(tmp_path / "p", files)
+    first = build(root)
+    gamma = read_manifest_json(root)["threads"]["gamma"]
+    [warning] = [d for r in first.results if r.slug == "gamma" for d in r.diagnostics]
+    assert gamma["build"]["diagnostics"] == [[warning.path, warning.line, warning.message, "warning"]]
+    assert gamma["warnings"] == [str(warning)]
+
+
+def test_a_changed_record_of_files_rebuilds_the_unit(project):
+    manifest = read_manifest_json(project)
     changed = {**manifest["threads"]["beta"]["files"]}
     changed[next(iter(changed))] = "0" * 64  # the record says another file was written
     manifest["threads"]["beta"]["files"] = changed
-    (project / "output/manifest.json").write_text(json.dumps(manifest))
+    write_manifest_json(project, manifest)
     assert rendered(build(project)) == {"beta"}
     assert rendered(build(project)) == set()
 
 
-# --- builds.json is validated on load (pydantic): a bad file is a cache miss, never a crash ---
+def test_an_edit_keeping_size_and_mtime_is_seen(project):
+    """The hash memo is keyed by the whole stat (inode and ctime too): restoring the mtime does not hide an edit."""
+    caption = project / "output/alpha/caption.txt"
+    before = caption.stat()
+    text = caption.read_bytes()
+    caption.write_bytes(bytes([text[0] ^ 1]) + text[1:])  # same size
+    os.utime(caption, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert rendered(build(project)) == {"alpha"}
+    assert caption.read_bytes() == text
+
+
+def test_without_the_hash_memo_nothing_is_rendered(project):
+    (project / CACHE_DIR_NAME / "hashes.json").unlink()
+    report = build(project)
+    assert rendered(report) == set() and report.count_cached() == 3
+    assert (project / CACHE_DIR_NAME / "hashes.json").is_file()  # hashed once, remembered again
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b"\xff\xfe", b'{"tool": "carousel-studio output hashes", "out_dir": 1}'])
+def test_a_bad_hash_memo_is_only_hashing(project, garbage):
+    (project / CACHE_DIR_NAME / "hashes.json").write_bytes(garbage)
+    report = build(project)
+    assert rendered(report) == set() and report.global_diagnostics == []
+
+
+def test_a_build_without_the_cache_writes_the_same_manifest(project):
+    manifest = (project / "output/manifest.json").read_bytes()
+    memo = (project / CACHE_DIR_NAME / "hashes.json").read_bytes()
+    report = build(project, use_cache=False)
+    assert rendered(report) == SLUGS
+    assert (project / "output/manifest.json").read_bytes() == manifest
+    assert (project / CACHE_DIR_NAME / "hashes.json").read_bytes() == memo  # neither read nor written
+
+
+def test_two_folders_give_byte_identical_manifests(tmp_path):
+    one = make_project(tmp_path / "one" / "project")
+    two = make_project(tmp_path / "somewhere" / "else" / "project-two")
+    assert build(one).exit_code == build(two).exit_code == 0
+    assert (one / "output/manifest.json").read_bytes() == (two / "output/manifest.json").read_bytes()
+    # a record made in one folder is a cache hit in the other
+    (two / CACHE_DIR_NAME / "hashes.json").unlink()
+    (two / "output/manifest.json").write_bytes((one / "output/manifest.json").read_bytes())
+    assert rendered(build(two)) == set()
+
+
+# --- the build part is validated on load (pydantic): a bad one is a miss, never a crash ---
 
 
 @pytest.fixture(scope="module")
-def cache_text(tmp_path_factory) -> str:
-    """A real builds.json, written by a build of the test project."""
-    root = make_project(tmp_path_factory.mktemp("cache-file") / "project")
+def manifest_text(tmp_path_factory) -> str:
+    """A real manifest.json, written by a build of the test project."""
+    root = make_project(tmp_path_factory.mktemp("manifest-file") / "project")
     assert build(root).exit_code == 0
-    return (root / CACHE_DIR_NAME / CACHE_FILE_NAME).read_text(encoding="utf-8")
+    return (root / "output/manifest.json").read_text(encoding="utf-8")
 
 
-def _first_entry(data: dict) -> dict:
-    return data["entries"]["alpha"]
+def _alpha_build(data: dict) -> dict:
+    return data["threads"]["alpha"]["build"]
 
 
 MALFORMED = {
-    "not an object": lambda data: [1, 2, 3],
-    "entries is a list": lambda data: {**data, "entries": []},
-    "entry is a string": lambda data: {**data, "entries": {"alpha": "x"}},
-    "key missing": lambda data: _first_entry(data).pop("key") and data,
-    "notes is text": lambda data: _first_entry(data).update(notes="three") or data,
-    "slides kept twice (the manifest holds them)": lambda data: _first_entry(data).update(slides=3) or data,
-    "a diagnostic of two fields": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1]]) or data,
-    "an unknown severity": lambda data: _first_entry(data).update(diagnostics=[["a.md", 1, "m", "fatal"]]) or data,
-    "a stat of three numbers": lambda data: _first_entry(data).update(stats={"alpha.pdf": [1, 2, 3]}) or data,
-    "a file stat that is text": lambda data: _first_entry(data).update(stats={"alpha.pdf": "big"}) or data,
-    "an absolute output file": lambda data: _first_entry(data).update(stats={"/etc/passwd": [1, 2]}) or data,
-    "files kept twice (the manifest holds them)": lambda data: _first_entry(data).update(files={"alpha/alpha.pdf": "0" * 64}) or data,
-    "deps without themes": lambda data: _first_entry(data).update(deps={"files": [], "layouts_unused": []}) or data,
-    "meta with an unknown field": lambda data: _first_entry(data)["meta"].update(colour="red") or data,
-    "an unknown entry field": lambda data: _first_entry(data).update(surprise=1) or data,
-    "an older format": lambda data: {**data, "format": 0},
+    "build is a string": lambda data: data["threads"]["alpha"].update(build="x") or data,
+    "key missing": lambda data: _alpha_build(data).pop("key") and data,
+    "notes is text": lambda data: _alpha_build(data).update(notes="three") or data,
+    "slides kept twice (the unit holds them)": lambda data: _alpha_build(data).update(slides=3) or data,
+    "files kept twice (the unit holds them)": lambda data: _alpha_build(data).update(files={"alpha/alpha.pdf": "0" * 64}) or data,
+    "a diagnostic of two fields": lambda data: _alpha_build(data).update(diagnostics=[["a.md", 1]]) or data,
+    "an unknown severity": lambda data: _alpha_build(data).update(diagnostics=[["a.md", 1, "m", "fatal"]]) or data,
+    "deps without themes": lambda data: _alpha_build(data).update(deps={"files": [], "layouts_unused": []}) or data,
+    "an absolute dependency": lambda data: _alpha_build(data)["deps"].update(files=["/etc/passwd"]) or data,
+    "a dependency leaving the built-in folder": lambda data: _alpha_build(data)["deps"].update(files=["builtin:../x"]) or data,
+    "meta with an unknown field": lambda data: _alpha_build(data)["meta"].update(colour="red") or data,
+    "an unknown field": lambda data: _alpha_build(data).update(surprise=1) or data,
 }
 
 
 @pytest.mark.parametrize("mutation", sorted(MALFORMED))
-def test_malformed_cache_file_is_an_empty_cache_with_one_warning(cache_text, tmp_path, mutation):
-    from generator.cache import BuildCache
+def test_a_malformed_build_part_is_dropped_with_one_warning(manifest_text, mutation):
+    from generator.cache import read_build_parts, record_check
 
-    data = MALFORMED[mutation](json.loads(cache_text))
-    (tmp_path / CACHE_FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
-    cache = BuildCache.open(tmp_path, ".carousel-cache")
-    assert cache.entries == {}
-    assert len(cache.warnings) == 1
-    warning = str(cache.warnings[0])
-    assert warning.startswith(".carousel-cache/builds.json: ")
-    assert "build cache discarded" in warning and "\n" not in warning
-
-
-@pytest.mark.parametrize(
-    "garbage", [b"", b"{not json", b"\xff\xfe\x00binary", b'{"tool": "carousel-studio build cache", "format": 1, "fingerprint": ']
-)
-def test_unreadable_cache_file_is_an_empty_cache(tmp_path, garbage):
-    from generator.cache import BuildCache
-
-    (tmp_path / CACHE_FILE_NAME).write_bytes(garbage)
-    cache = BuildCache.open(tmp_path, ".carousel-cache")
-    assert cache.entries == {}
-    assert [str(w) for w in cache.warnings] and "corrupt build cache discarded" in str(cache.warnings[0])
+    data = MALFORMED[mutation](json.loads(manifest_text))
+    alpha = data["threads"]["alpha"]
+    if isinstance(alpha["build"], dict) and "check" in alpha["build"]:  # the edit made well: only the model may refuse it
+        alpha["build"]["check"] = record_check({name: value for name, value in alpha["build"].items() if name != "check"})
+    units, warnings = read_build_parts(data["threads"], "output/manifest.json")
+    assert "build" not in units["alpha"] and units["alpha"]["files"] == data["threads"]["alpha"]["files"]
+    assert all("build" in units[slug] for slug in ("beta", "gamma"))
+    assert len(warnings) == 1
+    warning = str(warnings[0])
+    assert warning.startswith("output/manifest.json: build record of 'alpha' ignored (") and "\n" not in warning
 
 
-def test_cache_file_round_trips_through_its_model(cache_text, tmp_path):
-    """Loading and saving a cache gives the same entries and the same bytes (sorted, stable)."""
-    from generator.cache import BuildCache
+def test_a_build_part_round_trips_through_its_model(manifest_text, tmp_path):
+    """Read into an entry (absolute paths, in another folder) and recorded again, a build part is the same JSON."""
+    from generator.cache import ManifestStore, OutputHashes
 
-    (tmp_path / CACHE_FILE_NAME).write_text(cache_text, encoding="utf-8")
-    cache = BuildCache.open(tmp_path, ".carousel-cache")
-    assert cache.warnings == [] and set(cache.entries) == SLUGS
-    alpha = cache.entries["alpha"]
-    assert alpha.meta is not None and alpha.meta.title == "Alpha" and alpha.deps is not None
-    assert any(path.name == "pic.png" for path in alpha.deps.files)
-    cache._dirty = True
-    cache.save()
-    assert (tmp_path / CACHE_FILE_NAME).read_text(encoding="utf-8") == cache_text
+    root = make_project(tmp_path / "elsewhere")
+    store = ManifestStore(Project.at(root), OutputHashes(root / "output", None))
+    threads = json.loads(manifest_text)["threads"]
+    alpha = store.entry(threads, "alpha")
+    assert alpha is not None and alpha.meta.title == "Alpha" and alpha.source == "content/alpha.md"
+    assert (root / "content/images/pic.png").resolve() in alpha.deps.files
+    for unit in SLUGS:
+        entry = store.entry(threads, unit)
+        assert entry is not None and store.record(entry) == threads[unit]["build"]
 
 
 # --- the dependency index: which threads a changed path affects (watch mode asks it) ---
@@ -605,3 +690,19 @@ def test_index_sends_fonts_and_unknown_threads_to_a_full_replan(indexed):
     fonts = index.classify({root / "themes/fonts/Extra.ttf"})
     assert fonts.fonts and affected(indexed, "themes/fonts/Extra.ttf") == SLUGS
     assert index.affects(root / "content/new.md", index.classify({root / "content/images/pic.png"}))  # never keyed
+
+
+def test_a_dependency_linked_outside_the_project_leaves_no_path_in_the_record(tmp_path):
+    outside = tmp_path / "outside" / "secret.png"
+    outside.parent.mkdir()
+    outside.write_bytes(png("#123456"))
+    root = make_project(tmp_path / "p", {"content/a.md": "---\ntitle: A\n---\n\nA picture: ![pic](images/link.png)\n"})
+    (root / "content/images").mkdir()
+    (root / "content/images/link.png").symlink_to(outside)
+    first = build(root)
+    assert [r.outcome for r in first.results] == ["built"]  # the image is refused, with a warning
+    manifest = (root / "output/manifest.json").read_text()
+    assert str(tmp_path) not in manifest
+    second = build(root)
+    assert second.global_diagnostics == [] and rendered(second) == set()
+    assert [r.outcome for r in first.results] == [r.outcome for r in second.results]

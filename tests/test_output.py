@@ -265,3 +265,17 @@ def test_symlinked_manifest_lock_or_staging_is_refused_before_anything_is_writte
     assert f"output/{name}: is a symlink; refusing to write or delete through it (nothing was touched)" in result.output
     assert victim_intact(victim)
     assert not (project / "output/good").exists()
+
+
+def test_manifest_bytes_from_memoised_units_are_the_plain_encoding():
+    """A swap encodes only the units whose record changed; the bytes are json.dumps(indent=2, sort_keys=True)'s."""
+    from generator.output import ManifestFragments, manifest_bytes
+
+    fragments = ManifestFragments()
+    alpha = {"files": {"alpha/alpha.pdf": "0" * 64}, "alt": ["Ünïcödé 🚀", 'a "quote"\nnewline'], "build": {"deps": {"files": []}}}
+    manifest = {"generator": "carousel-studio 1", "fingerprint": "f", "threads": {"b/x": {"slides": 0, "notes": []}, "alpha": alpha}}
+    assert manifest_bytes(manifest, fragments) == manifest_bytes(manifest)
+    assert manifest_bytes(manifest, fragments) == (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    replaced = {**manifest, "threads": {**manifest["threads"], "alpha": {**alpha, "slides": 3}}}  # a record is replaced, not edited
+    assert manifest_bytes(replaced, fragments) == manifest_bytes(replaced) != manifest_bytes(manifest)
+    assert manifest_bytes({"threads": {}}, fragments) == manifest_bytes({"threads": {}})

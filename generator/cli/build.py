@@ -36,7 +36,7 @@ def report_thread(result: ThreadResult) -> None:
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @build_options(
-    force_help="Render every thread, ignoring the build cache (.carousel-cache/).",
+    force_help="Render every thread, ignoring what the last build recorded (output/manifest.json).",
     jobs_help="Threads rendered in parallel (default: CPU count).",
 )
 @shard_option

@@ -13,7 +13,6 @@ import click
 from generator.build import Builder, BuildRequest, ThreadResult, plan_threads, unit_slug
 from generator.catalog import load_catalog
 from generator.cli.common import exits_on_carousel_error, parse_now, project_option, resolve_project
-from generator.output import read_manifest
 from generator.project import Project
 
 
@@ -27,7 +26,7 @@ from generator.project import Project
 def list_command(as_json: bool, due_only: bool, now_option: str | None, out_dir: Path | None, project_dir: Path | None) -> None:
     """List threads: status (draft, scheduled, due), date and outputs.
 
-    Threads unchanged since their last build are read from the build cache (and show
+    Threads unchanged since their last build are read from the manifest's records (and show
     the slides that were built); the others are parsed and show the slides planned.
     """
     project = resolve_project(project_dir)
@@ -48,15 +47,15 @@ def list_command(as_json: bool, due_only: bool, now_option: str | None, out_dir:
 
 def list_rows(project: Project, out: Path, now: datetime) -> list[dict[str, Any]]:
     """One row per thread file, in discovery order (nothing is written)."""
-    manifest_threads = read_manifest(out).get("threads", {})
     catalog = load_catalog(project)
     request = BuildRequest(project=project, out_dir=out, now=now, include_drafts=True, include_future=True)
     builder = Builder(request)
+    manifest_threads = builder.read_units()
     context = builder.key_context(catalog)
     paths = project.discover_threads()
     cached: dict[Path, ThreadResult] = {}
     for path in paths:
-        result = builder.up_to_date_unplanned(context, path, now, manifest_threads if isinstance(manifest_threads, dict) else {})
+        result = builder.up_to_date_unplanned(context, path, now, manifest_threads)
         if result is not None and result.summary is not None:
             cached[path] = result
     to_plan = [path for path in paths if path not in cached]
