@@ -11,7 +11,10 @@ no caller keeps a table of its own:
 - `drawn_by_emoji_font` / `EMOJI_FONT_CLASS`: the blocks the vendored text fonts
   leave to the emoji font (the layout estimate advances them by its width);
 - `starts_with_emoji`: a list item led by an emoji or pictographic symbol uses it as
-  its bullet (the symbol blocks an author picks as bullets, arrows included).
+  its bullet (the symbol blocks an author picks as bullets, arrows included);
+- `grapheme_clusters` / `is_emoji_sequence`: what a reader sees as one character (a
+  ZWJ sequence such as 👩‍💻, a flag 🇫🇷, a keycap 1️⃣, a skin-toned 👍🏽), which
+  nothing may cut, and whether such a cluster is drawn as one emoji.
 
 The tables describe what the vendored fonts draw, not only Unicode's Emoji property
 (the dingbat block is whole, arrows are bullets), so they are kept here rather than
@@ -22,6 +25,8 @@ emoji font itself where the exact coverage matters.
 from __future__ import annotations
 
 import re
+
+from wcwidth import iter_graphemes
 
 # (first, last) code point of each run, inclusive.
 EMOJI_RANGES: tuple[tuple[int, int], ...] = (
@@ -128,6 +133,32 @@ def starts_with_emoji(text: str) -> bool:
         return True
     code = ord(text[0])
     return any(first <= code <= last for first, last in BULLET_RANGES)
+
+
+def grapheme_clusters(text: str) -> list[str]:
+    """The extended grapheme clusters of a text (Unicode UAX #29, as wcwidth implements it).
+
+    A ZWJ sequence, a regional-indicator pair (a flag), a tag sequence (🏴 of Scotland),
+    a keycap and an emoji with its skin tone or presentation selector are each one
+    cluster, as is a letter with its combining marks.
+    """
+    if text.isascii() and "\r\n" not in text:
+        return list(text)  # no other ASCII character joins its neighbour
+    return list(iter_graphemes(text))
+
+
+def is_emoji_sequence(cluster: str) -> bool:
+    """Whether a cluster of several code points is drawn as one emoji (one advance of the emoji font).
+
+    That is a keycap (`[0-9#*]` FE0F? 20E3), or an emoji or sequence part (a flag letter)
+    followed only by emoji, sequence parts and glue (joiner, FE0F, keycap mark). A single
+    code point is not a sequence; text with combining marks is not one either.
+    """
+    if len(cluster) < 2:
+        return False
+    if cluster[0] in "0123456789#*" and cluster[-1] == KEYCAP:
+        return True
+    return is_emoji_part(ord(cluster[0])) and all(is_emoji_part(ord(char)) or ord(char) in SEQUENCE_GLUE for char in cluster[1:])
 
 
 # The body of a regular-expression character class ("[...]") matching `is_emoji`.

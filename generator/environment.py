@@ -38,6 +38,7 @@ OUTPUT_LIBRARIES = (
     "pygments",
     "nh3",
     "ftfy",
+    "wcwidth",  # grapheme clusters: where the layout estimate breaks lines and cuts posts
     "pydantic",
     "pyyaml",
 )

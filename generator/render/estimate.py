@@ -25,8 +25,8 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from generator.content.markdown import plain_text
-from generator.emoji import EMOJI_FONT_CLASS, SKIN_TONE_CLASS, VARIATION_SELECTOR_16, ZERO_WIDTH_JOINER, drawn_by_emoji_font
-from generator.render.split import VOID_TAGS, is_unit_char, tokenize
+from generator.emoji import EMOJI_FONT_CLASS, SEQUENCE_GLUE, SEQUENCE_PART_RANGES, drawn_by_emoji_font, grapheme_clusters, is_emoji_sequence
+from generator.render.split import VOID_TAGS, count_units, is_unit_char, tokenize
 
 FONT_SUFFIXES = (".ttf", ".otf")
 FALLBACK_ADVANCE = 0.55  # em, for characters no known font covers
@@ -74,6 +74,13 @@ BLOCK_TAGS = frozenset(
 # --- font metrics -------------------------------------------------------------------
 
 
+# A character only emoji sequences hold (joiner, FE0F, keycap mark, tones, flag letters, tags):
+# text without one measures code point by code point.
+_SEQUENCE_CHAR = re.compile(
+    "[" + "".join(map(chr, sorted(SEQUENCE_GLUE))) + "".join(f"{chr(a)}-{chr(b)}" for a, b in SEQUENCE_PART_RANGES) + "]"
+)
+
+
 @dataclass(eq=False)
 class FontMetrics:
     """Advance widths of one face, in em, by character."""
@@ -99,7 +106,13 @@ class FontMetrics:
 
     def width(self, text: str) -> float:
         """Width of `text` in em: the sum of its advances (the face's own looked up inline,
-        as fitting measures hundreds of thousands of characters a thread)."""
+        as fitting measures hundreds of thousands of characters a thread); an emoji
+        sequence (👩‍💻, 🇫🇷, 1️⃣, 👍🏽) is one emoji's advance, not its code points'."""
+        if text.isascii() or _SEQUENCE_CHAR.search(text) is None:
+            return self._plain_width(text)
+        return sum(EMOJI_ADVANCE if is_emoji_sequence(cluster) else self._plain_width(cluster) for cluster in grapheme_clusters(text))
+
+    def _plain_width(self, text: str) -> float:
         get = self.advances.get
         return sum([width if (width := get(ord(char))) is not None else self.advance(char) for char in text])
 
@@ -219,13 +232,53 @@ class _Style:
 
 
 _WORD = re.compile(r"\S+|\s+")
-_EMOJI_CHARS = EMOJI_FONT_CLASS
-_EMOJI_SPLIT = re.compile(f"[{_EMOJI_CHARS}][{VARIATION_SELECTOR_16}{ZERO_WIDTH_JOINER}{SKIN_TONE_CLASS}]*|[^{_EMOJI_CHARS}]+")
-_EMOJI_ANY = re.compile(f"[{_EMOJI_CHARS}]")
+_EMOJI_ANY = re.compile(f"[{EMOJI_FONT_CLASS}]")
 
 
 def _has_emoji(text: str) -> bool:
     return _EMOJI_ANY.search(text) is not None
+
+
+def emoji_segments(word: str) -> list[str]:
+    """A word cut where a line may break without a space: before and after each emoji.
+
+    Each emoji is a whole grapheme cluster (a ZWJ sequence, a flag, a skin-toned or
+    keycap emoji stays one segment: the layout never breaks inside one); the text
+    between emoji stays together.
+    """
+    segments: list[str] = []
+    text = ""
+    for cluster in grapheme_clusters(word):
+        if drawn_by_emoji_font(ord(cluster[0])):
+            if text:
+                segments.append(text)
+                text = ""
+            segments.append(cluster)
+        else:
+            text += cluster
+    if text:
+        segments.append(text)
+    return segments
+
+
+def cluster_ends(segment: str) -> list[int]:
+    """The unit offsets (see `split`) inside a segment where a grapheme cluster ends: where a too-long word may break."""
+    ends: list[int] = []
+    units = 0
+    for cluster in grapheme_clusters(segment):
+        counted = count_units(cluster)
+        if counted:
+            units += counted
+            ends.append(units)
+    return ends
+
+
+def _whole_clusters(ends: list[int], done: int, wanted: int) -> int:
+    """`wanted` units after the `done` already placed, moved back to the end of a cluster (at least one whole cluster)."""
+    inside = [end for end in ends if done < end <= done + wanted]
+    if inside:
+        return inside[-1] - done
+    return next((end for end in ends if end > done), done + wanted) - done
 
 
 _PRE_PART = re.compile(r"\n|[^\S\n]+|\S+")
@@ -289,7 +342,7 @@ class _Estimator:
                         pending_space = piece_style.metrics.advance(" ") * piece_style.size
                     continue
                 # emoji (like ideographs) may break from their neighbours without a space
-                for segment in _EMOJI_SPLIT.findall(part) if not piece_style.pre and _has_emoji(part) else (part,):
+                for segment in emoji_segments(part) if not piece_style.pre and _has_emoji(part) else (part,):
                     word_width = piece_style.metrics.width(segment) * piece_style.size
                     word_units = sum(1 for char in segment if is_unit_char(char))
                     if started and line_width + pending_space + word_width > width:
@@ -298,15 +351,23 @@ class _Estimator:
                         started = False
                     line_width += pending_space
                     pending_space = 0.0
+                    ends: list[int] | None = None
+                    done = 0
                     while line_width + word_width > width and word_units > 1:
-                        # a word wider than the line breaks anywhere
+                        # a word wider than the line breaks anywhere, but between grapheme clusters
                         fraction = max(0.0, (width - line_width) / word_width)
                         taken = max(1, int(word_units * fraction))
+                        if not segment.isascii():  # in ASCII every unit is a cluster
+                            ends = cluster_ends(segment) if ends is None else ends
+                            taken = _whole_clusters(ends, done, taken)
+                            if taken >= word_units:
+                                break  # one cluster wider than what is left of the line: it stays whole
                         self._place(line_height, line_units + taken, style.pad)
                         line_units = 0
                         line_width = 0.0
                         word_width -= word_width * taken / word_units
                         word_units -= taken
+                        done += taken
                     line_width += word_width
                     line_units += word_units
                     started = True

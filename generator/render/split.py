@@ -17,6 +17,9 @@ A cut is made *between* two units. Each possible cut has a **tier**, best first:
     3  between words
     4  inside a word (only where the layout itself broke the word: it is wider than the slide)
 
+and never inside a grapheme cluster (a ZWJ sequence 👩‍💻, a flag 🇫🇷, a keycap, a
+letter and its combining marks): those gaps have `TIER_NEVER`, which no cut accepts.
+
 `split_at` cuts a block: the head closes every element still open at the cut and the
 tail opens them again, so a list stays a list (an ordered one keeps its numbering) and
 a code block repeats its fence styling.
@@ -30,6 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
+
+from generator.emoji import grapheme_clusters
 
 # Characters that take no room of their own: they never count as units on either side.
 IGNORABLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f\u00ad")
@@ -64,8 +69,8 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SENTENCE_END = frozenset(".!?…。！？؟۔")
 CLOSING_PUNCTUATION = frozenset("\"'”’»)]}›")
 
-TIER_BLOCK, TIER_NESTED, TIER_SENTENCE, TIER_WORD, TIER_CHAR = 0, 1, 2, 3, 4
-TIER_NAMES = {0: "paragraph", 1: "item", 2: "sentence", 3: "word", 4: "character"}
+TIER_BLOCK, TIER_NESTED, TIER_SENTENCE, TIER_WORD, TIER_CHAR, TIER_NEVER = 0, 1, 2, 3, 4, 5
+TIER_NAMES = {0: "paragraph", 1: "item", 2: "sentence", 3: "word", 4: "character", 5: "inside a character"}
 
 
 def is_unit_char(char: str) -> bool:
@@ -175,6 +180,7 @@ class _Gap:
     whitespace: str = ""
     tags: list[Token] | None = None
     in_pre: bool = False
+    in_cluster: bool = False  # between two code points of one grapheme cluster: no cut, whatever lies there (a joiner)
 
     def add_tag(self, token: Token) -> None:
         if self.tags is None:
@@ -193,13 +199,17 @@ def _unit_stream(fragment: str) -> tuple[list[str], list[_Gap]]:
     for token in tokenize(fragment):
         in_pre = "pre" in stack
         if token.kind == "text":
-            for char in token.text:
-                if is_unit_char(char):
-                    units.append(char)
-                    gaps.append(_Gap(in_pre="pre" in stack))
-                else:
-                    gaps[-1].whitespace += char
-                    gaps[-1].in_pre = gaps[-1].in_pre or in_pre
+            for cluster in grapheme_clusters(token.text):
+                counted = False
+                for char in cluster:
+                    if is_unit_char(char):
+                        units.append(char)
+                        gaps.append(_Gap(in_pre=in_pre))
+                        gaps[-2].in_cluster = gaps[-2].in_cluster or counted
+                        counted = True
+                    else:
+                        gaps[-1].whitespace += char
+                        gaps[-1].in_pre = gaps[-1].in_pre or in_pre
         elif token.kind == "start":
             gaps[-1].add_tag(token)
             stack.append(token.tag)
@@ -236,6 +246,9 @@ def boundaries(fragment: str) -> tuple[int, ...]:
     tiers[0] = tiers[count] = TIER_BLOCK
     for index in range(1, count):
         gap = gaps[index]
+        if gap.in_cluster:
+            tiers[index] = TIER_NEVER
+            continue
         tags = gap.tags or []
         around_image = units[index - 1] == "\ufffc" or units[index] == "\ufffc"
         if gap.in_pre:
