@@ -201,8 +201,16 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
             fitted = round(title_size * title_set.scale, 2)
             if title_set.scale < 1.0:
                 title_fit = f"--title-size: {fitted:g}px;"
-            if not titles.tie_fits(title_html, column, fitted * spec.declaration.text.title):
+            size = fitted * spec.declaration.text.title
+            if not titles.tie_fits(title_html, column, size):
                 title_html = Markup(spec.title_html)  # the tie would force a break inside a word
+            elif title_html != spec.title_html:
+                if titles.stranded(title_html, column, size) and not titles.stranded(spec.title_html, column, size):
+                    title_html = Markup(spec.title_html)  # the tie would leave "A" alone on the first line
+                else:
+                    # balanced for the tied words: "Ship the tiny script" balanced untied
+                    # and set tied would break a word inside the narrower width
+                    title_set = dataclasses.replace(title_set, width=max(title_set.width, titles.balanced_width(title_html, column, size)))
         blocks = list(spec.blocks)
         attribution = ""
         if "attribution" in spec.declaration.takes and len(blocks) > 1 and (match := ATTRIBUTION.match(blocks[-1])):
