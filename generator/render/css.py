@@ -148,3 +148,163 @@ def _needs(selector: Any) -> tuple[frozenset[str], frozenset[str]]:
                 elif isinstance(simple, cssselect2.parser.IDSelector):
                     ids.add(simple.ident)
     return frozenset(classes), frozenset(ids)
+
+
+# --- custom properties with one value ------------------------------------------------
+
+# a custom property declared in a style attribute or a rule: over-inclusive (any `--name:`
+# in the text), which only keeps a var() as written
+_DECLARED = re.compile(r"(--[A-Za-z0-9_-]+)\s*:")
+
+
+_ESCAPED_NAME = re.compile(r"--[A-Za-z0-9_-]*\\")
+ANY_PROPERTY = "\\"  # in a set of declared names: some name is written with a CSS escape
+
+
+def declared_properties(text: str) -> frozenset[str]:
+    """Every custom property name that `text` (HTML, or CSS in a style attribute) may declare,
+    entities decoded; with ANY_PROPERTY when a name might be written with an escape."""
+    text = unescape(text)
+    names = set(_DECLARED.findall(text))
+    if _ESCAPED_NAME.search(text):
+        names.add(ANY_PROPERTY)
+    return frozenset(names)
+
+
+@lru_cache(maxsize=32)
+def with_root_values(css: str, declared_elsewhere: frozenset[str]) -> str:
+    """`css` with each `var(--x)` replaced by the one value `--x` can have.
+
+    WeasyPrint resolves a var() again for every element a declaration applies to, and
+    validates the result there (~1 M instructions a slide in the bands alone). A custom
+    property declared only in top-level `:root` rules (not `!important`), and nowhere in
+    `declared_elsewhere` (the document's other rules and style attributes), has its
+    root value on every element: that value is written in its place. A var() of a
+    property declared nowhere becomes its fallback. Everything else stays as written,
+    as do at-rules. Same cascade as long as the substituted value is valid for the
+    property (an invalid one is dropped at parse time instead of computing as `unset`).
+    """
+    if ANY_PROPERTY in declared_elsewhere:
+        return css
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=False)
+    roots: dict[str, list[Any]] = {}
+    unsafe = set(declared_elsewhere)
+    for rule in rules:
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
+            for declaration in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True):
+                if declaration.type == "declaration" and declaration.name.startswith("--"):
+                    if declaration.important:
+                        unsafe.add(declaration.name)
+                    roots[declaration.name] = _strip_whitespace(declaration.value)
+        elif rule.type in ("qualified-rule", "at-rule"):
+            unsafe.update(_declared_in(list(rule.prelude) + list(rule.content or ())))
+    values = _Substitution({name: value for name, value in roots.items() if name not in unsafe}, frozenset(unsafe | roots.keys()))
+    out = []
+    for rule in rules:
+        if rule.type == "qualified-rule" and rule.content is not None:
+            rule.content = values.tokens(rule.content)
+        out.append(rule)
+    return str(tinycss2.serialize(out)).replace("<", "\\3c ")
+
+
+def _declared_in(tokens: list[Any]) -> set[str]:
+    """Custom property names followed by a colon anywhere in `tokens` (names unescaped by the tokenizer)."""
+    found: set[str] = set()
+    meaningful = [token for token in tokens if token.type not in ("whitespace", "comment")]
+    for token, following in zip(meaningful, meaningful[1:] + [None], strict=True):
+        if (
+            token.type == "ident"
+            and token.value.startswith("--")
+            and following is not None
+            and following.type == "literal"
+            and following.value == ":"
+        ):
+            found.add(token.value)
+        elif token.type == "function":
+            found |= _declared_in(token.arguments)
+        elif token.type in ("() block", "[] block", "{} block"):
+            found |= _declared_in(token.content)
+    return found
+
+
+def _strip_whitespace(tokens: list[Any]) -> list[Any]:
+    start, end = 0, len(tokens)
+    while start < end and tokens[start].type in ("whitespace", "comment"):
+        start += 1
+    while end > start and tokens[end - 1].type in ("whitespace", "comment"):
+        end -= 1
+    return tokens[start:end]
+
+
+class _Substitution:
+    """var() replaced by known values: `known` root values, `declared` every name declared anywhere."""
+
+    def __init__(self, known: dict[str, list[Any]], declared: frozenset[str]) -> None:
+        self.known = known
+        self.declared = declared
+        self.resolved: dict[str, list[Any] | None] = {}
+
+    def value(self, name: str, seen: frozenset[str] = frozenset()) -> list[Any] | None:
+        """The root value of `name` with its own var() replaced; None when it has none that is sure."""
+        if name in seen or name not in self.known:
+            return None
+        if name not in self.resolved:
+            self.resolved[name] = self._tokens(self.known[name], seen | {name})
+        return self.resolved[name]
+
+    def tokens(self, tokens: list[Any]) -> list[Any]:
+        """`tokens` with every var() that has a sure value replaced by it (the others kept)."""
+        return [item for token in tokens for item in self._token(token, frozenset(), keep=True) or ()]
+
+    def _tokens(self, tokens: list[Any], seen: frozenset[str]) -> list[Any] | None:
+        out: list[Any] = []
+        for token in tokens:
+            replaced = self._token(token, seen, keep=False)
+            if replaced is None:
+                return None
+            out.extend(replaced)
+        return out
+
+    def _token(self, token: Any, seen: frozenset[str], keep: bool) -> list[Any] | None:
+        """The tokens `token` stands for; None (when not `keep`ing) if a var() in it has no sure value."""
+        if token.type == "function" and token.lower_name == "var":
+            found = self._var(token.arguments, seen)
+            if found is not None:
+                return found
+            return [token] if keep else None
+        if token.type == "function":
+            arguments = self._children(token.arguments, seen, keep)
+            return (
+                None if arguments is None else [tinycss2.ast.FunctionBlock(token.source_line, token.source_column, token.name, arguments)]
+            )
+        if token.type in ("() block", "[] block", "{} block"):
+            content = self._children(token.content, seen, keep)
+            if content is None:
+                return None
+            block = {
+                "() block": tinycss2.ast.ParenthesesBlock,
+                "[] block": tinycss2.ast.SquareBracketsBlock,
+                "{} block": tinycss2.ast.CurlyBracketsBlock,
+            }
+            return [block[token.type](token.source_line, token.source_column, content)]
+        return [token]
+
+    def _children(self, tokens: list[Any], seen: frozenset[str], keep: bool) -> list[Any] | None:
+        if keep:
+            return [item for child in tokens for item in self._token(child, seen, keep=True) or ()]
+        return self._tokens(tokens, seen)
+
+    def _var(self, arguments: list[Any], seen: frozenset[str]) -> list[Any] | None:
+        """The value of `var(arguments)` when it is sure, else None."""
+        meaningful = [index for index, token in enumerate(arguments) if token.type not in ("whitespace", "comment")]
+        if not meaningful or arguments[meaningful[0]].type != "ident" or not arguments[meaningful[0]].value.startswith("--"):
+            return None
+        name = arguments[meaningful[0]].value
+        rest = _strip_whitespace(arguments[meaningful[0] + 1 :])
+        if rest and not (rest[0].type == "literal" and rest[0].value == ","):
+            return None  # not var(--x) or var(--x, fallback)
+        if name in self.declared:
+            return self.value(name, seen)
+        if not rest:
+            return None  # declared nowhere, no fallback: invalid at computed-value time, left to WeasyPrint
+        return self._tokens(_strip_whitespace(rest[1:]), seen)

@@ -32,7 +32,7 @@ from generator.errors import CarouselError, Diagnostic, ThreadError
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.code import size_code_blocks
-from generator.render.css import css_string, document_names, safe_stylesheet, used_rules
+from generator.render.css import css_string, declared_properties, document_names, safe_stylesheet, used_rules, with_root_values
 from generator.render.estimate import TextMeasure, font_metrics
 from generator.render.grid import Grid, grid_for, image_ratio, leading, text_column, text_direction, title_growth
 from generator.render.patterns import pattern_css
@@ -375,12 +375,17 @@ def render_html(
 
 
 def with_used_rules(html: str, stylesheet: str) -> str:
-    """`html` whose stylesheet keeps only the rules its elements can use (`css.used_rules`).
+    """`html` whose stylesheet keeps only the rules its elements can use (`css.used_rules`),
+    with the var() of custom properties that have one value replaced by it (`css.with_root_values`).
 
     The document template writes the stylesheet once, verbatim, in the head; a template
     that writes it otherwise keeps it whole (correct, only slower to lay out).
     """
-    return html.replace(stylesheet, used_rules(stylesheet, document_names(html)), 1)
+    head, found, tail = html.partition(stylesheet)
+    if not found:
+        return html
+    css = with_root_values(used_rules(stylesheet, document_names(html)), declared_properties(head + tail))
+    return head + css + tail
 
 
 def layout_error(project: Project, plan: ThreadPlan, error: Exception) -> ThreadError:
