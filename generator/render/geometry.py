@@ -55,7 +55,7 @@ class SlideGeometry:
     bottom: float  # lowest edge
     right_excess: float  # px past the right edge of the content area (unbreakable content)
     truncated: bool  # content ran off the page: WeasyPrint laid out only part of it
-    frame_top: float | None = None  # where the content's frame starts
+    frame_top: float | None = None  # where the content's frame starts (its first box in the flow)
     body_top: float | None = None  # top of the first body block (border box)
     body_bottom: float | None = None  # bottom of the last body block laid out
     end_y: float | None = None  # the end marker (all content laid out above it)
@@ -171,6 +171,8 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
         pseudo = pseudo or _is_pseudo(box)
         if "slide__backdrop" in classes.split():
             return  # drawn behind the slide by its layout (a photo, its scrim): not content
+        if geometry.frame_top is None and "slide__cell" in classes.split():
+            geometry.frame_top = _first_in_flow_top(box)
         if "slide__marker" in classes:
             identifier = (element.get("id") or "") if element is not None else ""
             if identifier.endswith("-start"):
@@ -225,6 +227,22 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
     if geometry.bottom >= page_height - EPSILON or (geometry.end_y is None and found_any):
         geometry.truncated = True
     return geometry
+
+
+def _first_in_flow_top(cell: Box) -> float | None:
+    """Where the content of a slide's frame starts: the top (margin edge) of the first box
+    in the flow of its `.slide__cell`, shifted with it when the cell centres its content.
+
+    This is where a zero-height marker block put first in the cell would be (margins
+    never collapse through it into the cell: the frame is the content area's own
+    formatting context), without an element on every slide to say so. A relatively
+    offset first box moves it by its offset.
+    """
+    for child in getattr(cell, "children", ()) or ():
+        if child.is_in_normal_flow():
+            top: float = child.position_y
+            return top
+    return None
 
 
 def _line_units(line: LineBox) -> int:
