@@ -217,7 +217,7 @@ def _init_worker(project: Project, warm: bool) -> None:
 
         try:
             weasyprint.HTML(string=WARM_UP_HTML).write_pdf()
-        except Exception:
+        except Exception:  # only a speed-up: the first real render meets the same fault and reports it for its thread
             pass
 
 
