@@ -547,12 +547,16 @@ def _stage_file(target: Path, content: FileContent, name: str) -> None:
     _fsync_file(target)  # a copy (or a source never synced) is on the disk before the swap
 
 
-def _fsync_file(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+def _fsync(path: Path, flags: int) -> None:
+    descriptor = os.open(path, os.O_RDONLY | flags)
     try:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _fsync_file(path: Path) -> None:
+    _fsync(path, os.O_NOFOLLOW)
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -571,11 +575,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    _fsync(folder, os.O_DIRECTORY)
 
 
 def _fsync_tree(root: Path) -> None:
