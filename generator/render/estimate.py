@@ -13,6 +13,7 @@ unit offset has a height.
 
 from __future__ import annotations
 
+import html as html_entities
 import logging
 import re
 import unicodedata
@@ -25,6 +26,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from generator.content.markdown import plain_text
+from generator.content.tokens import source_tokens
 from generator.emoji import EMOJI_FONT_CLASS, SEQUENCE_GLUE, SEQUENCE_PART_RANGES, drawn_by_emoji_font, grapheme_clusters, is_emoji_sequence
 from generator.render.split import VOID_TAGS, count_units, is_unit_char, tokenize
 
@@ -570,6 +572,62 @@ class TextMeasure:
         """Height of a display-type title (in capitals when the theme sets them) at `size` px."""
         text = plain_text(str(html))
         return text_height(text.upper() if self.uppercase_titles else text, width, size, self.display, line_height)
+
+    def rhythm(self, html: str, width: float, size: float, line_height: float = LINE_HEIGHT) -> Rhythm:
+        """What a body's tables and code blocks take at `size` px in `width` px, read from its
+        parsed tags: a table by its rows (each as tall as its tallest cell in an even share of
+        the width, with the padding and rules of `_details.css`: `body` would set every cell on
+        a line of its own), a code block by its lines; and the prose around the tables."""
+        source = str(html)
+        cell_size = size * 0.85
+        pad = cell_size * 0.9
+        prose: list[str] = []
+        outside_from = 0
+        depth = 0  # tables open
+        row: list[str] | None = None  # the open row's cells (their text)
+        tables, rows, code_lines, in_code = 0.0, 0, 0, False
+
+        def close_row() -> float:
+            cell_width = width / max(len(row or ()), 1) - size * 0.7
+            heights = [self.body(html_entities.unescape(cell), cell_width, cell_size, line_height) for cell in row or ()]
+            return max([cell_size * line_height, *heights]) + pad
+
+        for token in source_tokens(source):
+            opens, closes = token.kind == "start", token.kind == "end"
+            if token.tag == "table" and (opens or (closes and depth)):
+                if opens and depth == 0:
+                    prose.append(source[outside_from : token.start])
+                depth += 1 if opens else -1
+                if closes and depth == 0:
+                    if row is not None:  # a row the source left open
+                        tables, rows, row = tables + close_row(), rows + 1, None
+                    tables += pad
+                    outside_from = token.end
+            elif depth and token.tag == "tr" and (opens or closes):
+                if row is not None:
+                    tables, rows = tables + close_row(), rows + 1
+                row = [] if opens else None
+            elif depth and opens and token.tag in ("td", "th") and row is not None:
+                row.append("")
+            elif depth and token.kind == "text" and row:
+                row[-1] += source[token.start : token.end]
+            elif token.tag == "pre" and (opens or closes):
+                in_code = opens
+                code_lines += 5 if opens else 0  # its padding, in lines
+            elif in_code and token.kind == "text":
+                code_lines += source.count("\n", token.start, token.end)
+        prose.append(source[outside_from:] if depth == 0 else "")
+        return Rhythm(tables, rows, code_lines, Markup("".join(prose)))
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """A slide body's tables and code blocks, for a template that spaces their rows and lines (TextMeasure.rhythm)."""
+
+    tables_height: float  # px, rows and padding
+    rows: int
+    code_lines: int  # with five for each block's padding
+    prose: Markup  # the body without its tables
 
 
 def _escape(text: str) -> str:

@@ -218,3 +218,25 @@ def test_a_tied_title_keeps_its_words_whole(built, canvas):
     theme, output = built
     words = pdftotext_pages(output / canvas / f"{canvas}.pdf")[CODE - 1].lower().split()
     assert "script" in words, (theme, canvas, words[:12])
+
+
+def test_rhythm_reads_tables_by_rows_and_code_by_lines():
+    """The measure a template spaces tables and code with reads the parsed tags: header
+    and body rows with their cells (thead/tbody are not cells), code lines, the prose
+    around the tables."""
+    from markupsafe import Markup
+
+    from generator.render.estimate import GENERIC, TextMeasure
+
+    measure = TextMeasure(GENERIC, GENERIC, GENERIC)
+    body = Markup(
+        "<p>Before</p>\n<table>\n<thead>\n<tr>\n<th>team</th>\n<th>after</th>\n</tr>\n</thead>\n"
+        "<tbody>\n<tr>\n<td>web &amp; app</td>\n<td>11</td>\n</tr>\n<tr><td>api</td><td>7</td></tr>\n</tbody>\n</table>\n"
+        "<p>After</p>\n<pre><code>one\ntwo\n</code></pre>"
+    )
+    rhythm = measure.rhythm(body, 600, 40, 1.4)
+    one_line_row = 40 * 0.85 * 1.4 + 40 * 0.85 * 0.9
+    assert rhythm.rows == 3
+    assert rhythm.tables_height == pytest.approx(3 * one_line_row + 40 * 0.85 * 0.9)
+    assert rhythm.code_lines == 2 + 5
+    assert "<table" not in rhythm.prose and "Before" in rhythm.prose and "After" in rhythm.prose
