@@ -45,7 +45,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 from urllib.parse import unquote, urlsplit
@@ -56,6 +56,7 @@ from generator import __version__
 from generator.confine import is_confined
 from generator.environment import output_environment
 from generator.errors import CarouselError, Diagnostic, Severity
+from generator.memo import Memo
 from generator.model import ThreadPlan
 from generator.output import atomic_write
 from generator.project import Project
@@ -381,9 +382,11 @@ class KeyContext:
         theme_names: Iterable[str] = (),
         cli_options: dict[str, Any] | None = None,
         config: Any = None,
+        memo: Memo | None = None,
     ):
         self.project = project
         self.hasher = hasher
+        self.memo = memo or Memo(None)  # template references remembered between runs
         self.strict = strict
         self.theme_names = tuple(sorted(theme_names))
         self.cli_options = canonical(cli_options or {})
@@ -422,13 +425,17 @@ class KeyContext:
             found = self.layout_files().get(name)
             references: frozenset[str] | None = frozenset()
             if found is not None:
-                from jinja2 import Environment, TemplateSyntaxError, meta
-
                 try:
                     if not is_confined(found[1], self.project.trusted_roots):
                         raise OSError("a symlink leading outside the project")
-                    names = list(meta.find_referenced_templates(Environment().parse(found[1].read_text(encoding="utf-8"))))
-                except (OSError, UnicodeDecodeError, TemplateSyntaxError):
+                    source = found[1].read_bytes()
+                    names = self.memo.remembered(
+                        "template-references",
+                        source,
+                        partial(_referenced_templates, source),
+                        lambda value: isinstance(value, list) and all(name is None or isinstance(name, str) for name in value),
+                    )
+                except OSError:
                     names = []  # the render reports it; the file itself is a dependency anyway
                 known = [n for n in names if n is not None]
                 references = frozenset(known) if len(known) == len(names) else None
@@ -436,6 +443,8 @@ class KeyContext:
         return self._references[name]
 
     def unused_layout_files(self, plan: ThreadPlan) -> frozenset[str]:
+        """Layout files the thread cannot use: those of layouts none of its slides use,
+        unless a template it uses names them statically (or includes by expression)."""
         used = {slide.layout for slide in plan.slides}
         candidates = {f"{layout}{suffix}" for layout in self.layout_names if layout not in used for suffix in LAYOUT_SUFFIXES}
         # follow static {% include %}/{% extends %}/{% import %} from what the thread uses
@@ -585,6 +594,17 @@ class KeyContext:
             "themes": [[theme, self.theme_digest(theme)] for theme in deps.themes],
             "fonts": self.fonts_digest(),
         }
+
+
+def _referenced_templates(source: bytes) -> list[str | None]:
+    """Templates a Jinja template's source names ({% include %}, {% extends %}, {% import %});
+    None for one named by an expression. Nothing for a template that does not parse."""
+    from jinja2 import Environment, TemplateSyntaxError, meta
+
+    try:
+        return list(meta.find_referenced_templates(Environment().parse(source.decode("utf-8"))))
+    except (UnicodeDecodeError, TemplateSyntaxError):
+        return []  # the render reports it; the file itself is a dependency anyway
 
 
 def _digest(material: dict[str, Any]) -> str:

@@ -57,7 +57,16 @@ def test_symlinked_slides_folder_fails_that_thread_alone(tmp_path):
     assert manifest["threads"]["good"]["outcome"] == "failed"
 
 
-@pytest.mark.parametrize("link", [".carousel-cache", ".carousel-cache/fonts", ".carousel-cache/fonts/project-fonts"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        ".carousel-cache",
+        ".carousel-cache/fonts",
+        ".carousel-cache/fonts/project-fonts",
+        ".carousel-cache/templates",
+        ".carousel-cache/memo",
+    ],
+)
 def test_symlinked_cache_folders_are_refused(tmp_path, link):
     project, victim = project_with_victim(tmp_path, {"themes/paper/MyFont.ttf": b"not really a font"})
     (project / link).parent.mkdir(parents=True, exist_ok=True)

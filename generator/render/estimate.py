@@ -14,13 +14,15 @@ unit offset has a height.
 from __future__ import annotations
 
 import html as html_entities
+import io
 import logging
 import re
+import struct
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -28,6 +30,7 @@ from markupsafe import Markup, escape
 from generator.content.markdown import plain_text
 from generator.content.tokens import source_tokens
 from generator.emoji import EMOJI_FONT_CLASS, SEQUENCE_GLUE, SEQUENCE_PART_RANGES, drawn_by_emoji_font, grapheme_clusters, is_emoji_sequence
+from generator.memo import Memo
 from generator.render.split import VOID_TAGS, count_units, is_unit_char, tokenize
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -123,10 +126,8 @@ GENERIC = FontMetrics({})
 
 
 @lru_cache(maxsize=8)
-def _font_index(folders: tuple[Path, ...]) -> dict[tuple[str, int, bool], Path]:
+def _font_index(folders: tuple[Path, ...], memo: Memo | None = None) -> dict[tuple[str, int, bool], Path]:
     """(family lower-case, weight, italic) -> font file, for every font under the folders."""
-    from fontTools.ttLib import TTFont, TTLibError
-
     index: dict[tuple[str, int, bool], Path] = {}
     for folder in folders:
         if not folder.is_dir():
@@ -135,16 +136,43 @@ def _font_index(folders: tuple[Path, ...]) -> dict[tuple[str, int, bool], Path]:
             if path.suffix.lower() not in FONT_SUFFIXES or path.stat().st_size > 5_000_000:
                 continue  # the colour emoji font is huge and has a fixed advance anyway
             try:
-                with TTFont(path, lazy=True) as font:
-                    names = font["name"]
-                    family = names.getDebugName(16) or names.getDebugName(1)
-                    weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
-                    italic = bool(font["OS/2"].fsSelection & 1) if "OS/2" in font else False
-            except (TTLibError, OSError, KeyError, AttributeError):
+                data = path.read_bytes()
+            except OSError:
                 continue
-            if family:
+            face = (memo or Memo(None)).remembered("font-face", data, partial(_face_of, data), _is_face)
+            if face is not None:
+                family, weight, italic = face
                 index.setdefault((family.lower(), weight, italic), path)
     return index
+
+
+def _is_face(value: object) -> bool:
+    """A remembered face: None, or [family, weight, italic]."""
+    return value is None or (
+        isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and type(value[1]) is int and type(value[2]) is bool
+    )
+
+
+def _is_advances(value: object) -> bool:
+    """Remembered advances: {code point as decimal text: width in em}."""
+    return isinstance(value, dict) and all(
+        isinstance(code, str) and code.isdecimal() and type(width) in (int, float) for code, width in value.items()
+    )
+
+
+def _face_of(data: bytes) -> tuple[str, int, bool] | None:
+    """(family, weight, italic) of a font file's bytes; None for what fontTools cannot read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with _quiet_fonttools(), TTFont(io.BytesIO(data), lazy=True) as font:
+            names = font["name"]
+            family = names.getDebugName(16) or names.getDebugName(1)
+            weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+            italic = bool(font["OS/2"].fsSelection & 1) if "OS/2" in font else False
+    except (TTLibError, OSError, KeyError, AttributeError, AssertionError, struct.error):
+        return None
+    return (family, int(weight), italic) if family else None
 
 
 @contextmanager
@@ -162,30 +190,47 @@ def _quiet_fonttools() -> Iterator[None]:
 
 
 @lru_cache(maxsize=64)
-def _load_advances(path: Path) -> dict[int, float]:
-    from fontTools.ttLib import TTFont
+def _load_advances(path: Path, memo: Memo | None = None) -> dict[int, float]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    advances = (memo or Memo(None)).remembered("font-advances", data, partial(_advances_of, data), _is_advances)
+    return {int(code): width for code, width in advances.items()}
 
-    with _quiet_fonttools(), TTFont(path, lazy=True) as font:
-        upem = font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        cmap = font.getBestCmap() or {}
-        return {code: metrics[glyph][0] / upem for code, glyph in cmap.items() if glyph in metrics}
+
+def _advances_of(data: bytes) -> dict[str, float]:
+    """Advance width in em of every character a font file's bytes map (keys: code points as text, for JSON)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with _quiet_fonttools(), TTFont(io.BytesIO(data), lazy=True) as font:
+            upem = font["head"].unitsPerEm
+            metrics = font["hmtx"].metrics
+            cmap = font.getBestCmap() or {}
+            return {str(code): metrics[glyph][0] / upem for code, glyph in cmap.items() if glyph in metrics}
+    except (TTLibError, OSError, KeyError, AttributeError, AssertionError, struct.error):
+        return {}
 
 
 @lru_cache(maxsize=64)
-def font_metrics(family: str, weight: int, folders: tuple[Path, ...]) -> FontMetrics:
-    """Metrics of the face closest to (family, weight), upright; generic when unknown."""
-    index = _font_index(folders)
+def font_metrics(family: str, weight: int, folders: tuple[Path, ...], memo: Memo | None = None) -> FontMetrics:
+    """Metrics of the face closest to (family, weight), upright; generic when unknown.
+
+    `memo`: where the faces and advance widths read from font files are remembered
+    between runs (fontTools decompiling them costs ~40 ms a build).
+    """
+    index = _font_index(folders, memo)
     faces = [(w, path) for (name, w, italic), path in index.items() if name == family.lower() and not italic]
     fallbacks = tuple(
-        FontMetrics(_load_advances(path))
+        FontMetrics(_load_advances(path, memo))
         for (name, w, italic), path in sorted(index.items())
         if name in ("noto sans hebrew", "noto sans arabic", "inter") and w == 400 and not italic and name != family.lower()
     )
     if not faces:
         return FontMetrics({}, fallbacks)
     _, path = min(faces, key=lambda face: (abs(face[0] - weight), face[0]))
-    return FontMetrics(_load_advances(path), fallbacks)
+    return FontMetrics(_load_advances(path, memo), fallbacks)
 
 
 # --- the box model of a slide's body ---------------------------------------------

@@ -494,11 +494,12 @@ class _Fitter:
         project = renderer.project
         self.folders = tuple(p for p in (project.builtin / "themes" / "fonts", project.root / "themes") if p.is_dir())
         fonts = self.theme.fonts
-        self.text = font_metrics(fonts["text"], 400, self.folders)
-        self.bold = font_metrics(fonts["text"], 700, self.folders)
-        self.mono = font_metrics(fonts["mono"], 400, self.folders)
-        self.display = font_metrics(fonts["display"], self.theme.display_weight, self.folders)
-        self.display_bold = font_metrics(fonts["display"], 700, self.folders)
+        memo = renderer.memo
+        self.text = font_metrics(fonts["text"], 400, self.folders, memo)
+        self.bold = font_metrics(fonts["text"], 700, self.folders, memo)
+        self.mono = font_metrics(fonts["mono"], 400, self.folders, memo)
+        self.display = font_metrics(fonts["display"], self.theme.display_weight, self.folders, memo)
+        self.display_bold = font_metrics(fonts["display"], 700, self.folders, memo)
         self.titles = TitleMeasure(self.display, self.theme.title_transform == "uppercase")
         self.rendered: dict[int, Rendered] = {}
         self.whole_html: tuple[tuple[SlideSpec, ...], str] | None = None  # the last whole-thread HTML
@@ -738,7 +739,15 @@ class _Fitter:
             return
         plan, project = self.plan, self.renderer.project
         whole = len(indices) == len(slides)
-        html = render_html(self.renderer.environment, project, plan, self.theme, tuple(slides), only=None if whole else set(indices))
+        html = render_html(
+            self.renderer.environment,
+            project,
+            plan,
+            self.theme,
+            tuple(slides),
+            only=None if whole else set(indices),
+            memo=self.renderer.memo,
+        )
         if whole:
             self.whole_html = (tuple(slides), html)  # usually the final HTML: not rendered twice
         document, refused, log = layout_document(html, plan.meta.source_path.parent, project.trusted_roots)
@@ -828,7 +837,7 @@ def fit_slides(renderer: Renderer, plan: ThreadPlan) -> FitResult:
     if fitter.whole_html is not None and fitter.whole_html[0] == tuple(slides):
         html = fitter.whole_html[1]
     else:
-        html = render_html(renderer.environment, renderer.project, plan, fitter.theme, tuple(slides))
+        html = render_html(renderer.environment, renderer.project, plan, fitter.theme, tuple(slides), memo=renderer.memo)
     if slides and all(page is not None for page in pages) and not any(g.truncated and not g.fits for g in geometries):
         document = fitter.documents[0].copy(pages)
     else:

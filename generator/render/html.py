@@ -29,6 +29,7 @@ from generator.confine import ConfinementError, read_confined_text
 from generator.content.markdown import plain_text
 from generator.content.math import recolour
 from generator.errors import CarouselError, Diagnostic, ThreadError
+from generator.memo import Memo
 from generator.model import ImageAsset, SlideSpec, ThreadPlan
 from generator.project import Project
 from generator.render.code import size_code_blocks
@@ -300,9 +301,9 @@ def theme_variables(theme: Theme) -> dict[str, str]:
     return {**colours, **fonts, **theme.style_variables()}
 
 
-def stylesheet(project: Project, path: Path) -> str:
+def stylesheet(project: Project, path: Path, memo: Memo | None = None) -> str:
     """A layout's or theme's CSS file, read inside the project and made safe to inline."""
-    return safe_stylesheet(read_confined_text(path, project.trusted_roots))
+    return safe_stylesheet(read_confined_text(path, project.trusted_roots), memo)
 
 
 def render_html(
@@ -312,24 +313,26 @@ def render_html(
     theme: Theme,
     slides: tuple[SlideSpec, ...] | None = None,
     only: Collection[int] | None = None,
+    memo: Memo | None = None,
 ) -> str:
     """The complete HTML of a thread's carousel (all slides, one page each).
 
     `only` keeps just the slides at those 1-based positions (fitting re-renders the
-    slides it changed); each is the same page as in the whole document.
+    slides it changed); each is the same page as in the whole document. `memo`
+    remembers font metrics and parsed stylesheets between runs.
     """
     slides = plan.slides if slides is None else slides
     grid = grid_for(plan.canvas, plan.options.typography)
     font_folders = tuple(p for p in (project.builtin / "themes" / "fonts", project.root / "themes") if p.is_dir())
-    titles = TitleMeasure.of(theme.fonts["display"], theme.display_weight, font_folders, theme.title_transform == "uppercase")
+    titles = TitleMeasure.of(theme.fonts["display"], theme.display_weight, font_folders, theme.title_transform == "uppercase", memo)
     views = _views(plan, slides, grid, titles)
     try:
         layout_css = [
-            stylesheet(project, path)
+            stylesheet(project, path, memo)
             for name in ["_base", "_details", "_covers"] + sorted({view.layout for view in views})
             if (path := project.layouts.find(f"{name}.css"))
         ]
-        theme_css = [stylesheet(project, path) for path in theme.css_files]
+        theme_css = [stylesheet(project, path, memo) for path in theme.css_files]
     except ConfinementError as error:
         raise ThreadError(Diagnostic(project.relative(error.path), None, f"{error.reason} (building {plan.meta.shown_path})")) from error
     variables = {**grid.css_variables(), **theme_variables(theme)}
@@ -350,9 +353,9 @@ def render_html(
         "canvas": plain(plan.canvas),
         "grid": grid,
         "measure": TextMeasure(
-            font_metrics(theme.fonts["text"], 400, font_folders),
-            font_metrics(theme.fonts["text"], 700, font_folders),
-            font_metrics(theme.fonts["display"], theme.display_weight, font_folders),
+            font_metrics(theme.fonts["text"], 400, font_folders, memo),
+            font_metrics(theme.fonts["text"], 700, font_folders, memo),
+            font_metrics(theme.fonts["display"], theme.display_weight, font_folders, memo),
             theme.title_transform == "uppercase",
         ),
         "titles": titles,
@@ -367,14 +370,14 @@ def render_html(
     }
     try:
         html = render_bounded(env.get_template("_document.html"), context)
-        return recolour(with_used_rules(html, context["stylesheet"]), theme.colours["text"])
+        return recolour(with_used_rules(html, context["stylesheet"], memo), theme.colours["text"])
     except CarouselError:
         raise
     except Exception as error:  # anything a layout template raises is that layout's problem, located
         raise layout_error(project, plan, error) from error
 
 
-def with_used_rules(html: str, stylesheet: str) -> str:
+def with_used_rules(html: str, stylesheet: str, memo: Memo | None = None) -> str:
     """`html` whose stylesheet keeps only the rules its elements can use (`css.used_rules`),
     with the var() of custom properties that have one value replaced by it (`css.with_root_values`).
 
@@ -384,7 +387,7 @@ def with_used_rules(html: str, stylesheet: str) -> str:
     head, found, tail = html.partition(stylesheet)
     if not found:
         return html
-    css = with_root_values(used_rules(stylesheet, document_names(html)), declared_properties(head + tail))
+    css = with_root_values(used_rules(stylesheet, document_names(html), memo), declared_properties(head + tail))
     return head + css + tail
 
 

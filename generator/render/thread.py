@@ -13,6 +13,7 @@ from generator.config.schema import FORMATS
 from generator.content.markdown import hashtags_of
 from generator.errors import Diagnostic, Severity, ThreadError
 from generator.fonts import configure_for_project
+from generator.memo import Memo
 from generator.model import ThreadPlan
 from generator.platforms import OutputFacts, as_build_warnings, image_facts, lint
 from generator.plugins import PluginError, RenderedThread, plugin_files
@@ -53,6 +54,8 @@ class Renderer:
         # compiled templates kept between processes (Jinja checks each source's checksum):
         # compiling the layouts costs ~40 ms of every build otherwise
         self.environment.bytecode_cache = FileSystemBytecodeCache(str(_cache_folder(project.root / CACHE_DIR_NAME / "templates")))
+        # font metrics and parsed stylesheets, remembered between runs by content (generator.memo)
+        self.memo = Memo.in_cache(project.root / CACHE_DIR_NAME)
         self._themes: dict[str, Theme] = {}
 
     def theme(self, name: str) -> Theme:
@@ -63,7 +66,7 @@ class Renderer:
     def html(self, plan: ThreadPlan) -> str:
         """The final HTML of a thread, as handed to WeasyPrint."""
         accent = plan.profile.accent if plan.profile else None
-        return render_html(self.environment, self.project, plan, self.theme(plan.theme).with_accent(accent))
+        return render_html(self.environment, self.project, plan, self.theme(plan.theme).with_accent(accent), memo=self.memo)
 
     def render(self, plan: ThreadPlan, strict: bool = False) -> ThreadArtifacts:
         """HTML -> PDF (+ images, caption). Raises ThreadError when --strict finds a problem."""

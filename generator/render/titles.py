@@ -16,6 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator.content.markdown import plain_text
+from generator.memo import Memo
 from generator.render.estimate import FontMetrics, font_metrics
 
 SAFETY = 1.04  # a word's measured width, on the safe side (kerning, tracking, rounding)
@@ -45,8 +46,8 @@ class TitleMeasure:
     _measured: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
-    def of(cls, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool) -> TitleMeasure:
-        return cls(font_metrics(family, weight, folders), uppercase)
+    def of(cls, family: str, weight: int, folders: tuple[Path, ...], uppercase: bool, memo: Memo | None = None) -> TitleMeasure:
+        return cls(font_metrics(family, weight, folders, memo), uppercase)
 
     def _words(self, html: str) -> tuple[tuple[str, float], ...]:
         """The title's unbreakable pieces with their widths in em: words, and words tied by
