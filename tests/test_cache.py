@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,7 +19,7 @@ from generator.build import BuildRequest, run_build
 from generator.cache import CACHE_DIR_NAME, generator_fingerprint
 from generator.catalog import load_catalog
 from generator.project import Project
-from tests.helpers import REPO_ROOT, run_carousel, write_project
+from tests.helpers import REPO_ROOT, write_project
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -119,16 +120,45 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.fixture
-def project(tmp_path) -> Path:
-    root = make_project(tmp_path / "project")
+def first_build(root: Path) -> Path:
+    """The test project, built once: every thread rendered."""
+    make_project(root)
     first = build(root)
     assert first.exit_code == 0, [str(d) for r in first.results for d in r.diagnostics]
     assert rendered(first) == SLUGS
     return root
 
 
-def test_noop_build_renders_nothing_and_rewrites_nothing(project):
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    """One full build for the module; each test gets a copy of it (`project`)."""
+    return first_build(tmp_path_factory.mktemp("built") / "project")
+
+
+@pytest.fixture
+def project(built_once, tmp_path) -> Path:
+    """A copy of the built project: sources, output and cache as the full build left them.
+
+    The hash memo (.carousel-cache/hashes.json) is keyed by the output folder's path and
+    each file's stat, which a copy changes: one no-op build in the copy hashes the output
+    once and remembers it, as after moving a project. The tests of the first build after a
+    full build (nothing rewritten, nothing planned) use `fresh_project` instead.
+    """
+    root = tmp_path / "project"
+    shutil.copytree(built_once, root, symlinks=True)
+    refresh = build(root)
+    assert refresh.exit_code == 0 and rendered(refresh) == set() and refresh.count_cached() == 3
+    return root
+
+
+@pytest.fixture
+def fresh_project(tmp_path) -> Path:
+    """The project right after its own full build, in place."""
+    return first_build(tmp_path / "project")
+
+
+def test_noop_build_renders_nothing_and_rewrites_nothing(fresh_project):
+    project = fresh_project
     before = file_stats(project / "output")
     cache_before = file_stats(project / CACHE_DIR_NAME)
     report = build(project)
@@ -350,16 +380,22 @@ def test_keys_do_not_depend_on_hash_seed(project):
     assert keys[0] == keys[1] and set(keys[0]) == SLUGS
 
 
-def test_cli_build_twice_says_up_to_date(tmp_path):
+def test_cli_build_twice_says_up_to_date(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
     root = make_project(tmp_path / "p")
-    first = run_carousel(root, "build", "-j", "1")
-    assert first.returncode == 0, first.stderr
+    monkeypatch.chdir(root)  # `carousel build` run inside the project, in this process
+    first = CliRunner().invoke(main, ["build", "-j", "1"])
+    assert first.exit_code == 0, first.stderr
     assert "3 built, 0 skipped, 0 failed;" in first.stderr
-    second = run_carousel(root, "build")
-    assert second.returncode == 0, second.stderr
+    second = CliRunner().invoke(main, ["build"])
+    assert second.exit_code == 0, second.stderr
     assert "cached  alpha: 4 slides (up to date)" in second.stderr
     assert "0 built, 0 skipped, 0 failed; 0 slides in" in second.stderr and "(3 up to date)" in second.stderr
-    forced = run_carousel(root, "build", "--force", "-j", "1")
+    forced = CliRunner().invoke(main, ["build", "--force", "-j", "1"])
+    assert forced.exit_code == 0, forced.stderr
     assert "3 built, 0 skipped, 0 failed;" in forced.stderr
     assert (root / CACHE_DIR_NAME / ".gitignore").read_text().strip().endswith("*")
 
@@ -373,7 +409,8 @@ def forbid_planning(monkeypatch) -> None:
     monkeypatch.setattr(generator.build, "load_thread", refuse)
 
 
-def test_noop_build_does_not_even_plan(project, monkeypatch):
+def test_noop_build_does_not_even_plan(fresh_project, monkeypatch):
+    project = fresh_project
     manifest = (project / "output/manifest.json").read_text()
     forbid_planning(monkeypatch)
     report = build(project)
@@ -584,11 +621,9 @@ def test_two_folders_give_byte_identical_manifests(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def manifest_text(tmp_path_factory) -> str:
+def manifest_text(built_once) -> str:
     """A real manifest.json, written by a build of the test project."""
-    root = make_project(tmp_path_factory.mktemp("manifest-file") / "project")
-    assert build(root).exit_code == 0
-    return (root / "output/manifest.json").read_text(encoding="utf-8")
+    return (built_once / "output/manifest.json").read_text(encoding="utf-8")
 
 
 def _alpha_build(data: dict) -> dict:
@@ -646,12 +681,12 @@ def test_a_build_part_round_trips_through_its_model(manifest_text, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
+def indexed(built_once, tmp_path_factory):
     """A built project and the Builder's dependency index after a no-op build (every thread up to date)."""
     from generator.build import Builder
 
-    root = make_project(tmp_path_factory.mktemp("index") / "project")
-    assert build(root).exit_code == 0
+    root = tmp_path_factory.mktemp("index") / "project"
+    shutil.copytree(built_once, root, symlinks=True)
     request = BuildRequest(project=Project.at(root), out_dir=(root / "output").resolve(), now=NOW, jobs=1)
     builder = Builder(request)
     try:
