@@ -42,7 +42,7 @@ from generator.render.split import (
     split_words,
 )
 from tests.fixtures.fit.corpus import CANVASES, EMOJI, paragraph, write_corpus
-from tests.helpers import REPO_ROOT, pdf_pages, run_carousel, write_project
+from tests.helpers import REPO_ROOT, build_in_process, pdf_pages, run_carousel, write_project
 from tests.textlayer import may_continue
 
 FONTS = (REPO_ROOT / "themes" / "fonts",)
@@ -363,14 +363,14 @@ def check_thread(output: Path, slug: str, markdown_text: str, canvas: str, skip_
 
 @pytest.fixture(scope="module")
 def built_corpus(tmp_path_factory, request):
-    """One build per canvas holding every adversarial thread."""
+    """One build per canvas holding every adversarial thread (`carousel build`, in this process)."""
     results = {}
 
     def build(canvas: str):
         if canvas not in results:
             root = tmp_path_factory.mktemp(f"corpus-{canvas}")
             written = write_corpus(root, canvas)
-            result = run_carousel(root, "build", timeout=900)
+            result = build_in_process(root)
             results[canvas] = (root, written, result)
         return results[canvas]
 
@@ -381,7 +381,7 @@ def built_corpus(tmp_path_factory, request):
 @pytest.mark.parametrize("canvas", CANVASES)
 def test_adversarial_corpus_fits_every_canvas(built_corpus, canvas):
     root, written, result = built_corpus(canvas)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "overflow" not in result.stderr, result.stderr
     assert "renderer:" not in result.stderr
     manifest = json.loads((root / "output" / "manifest.json").read_text())
@@ -445,8 +445,8 @@ def test_shrink_lowers_the_body_then_splits_past_the_floor(tmp_path):
     a_bit_long = paragraph(rng, 620)
     far_too_long = paragraph(rng, 3000)
     root = _project(tmp_path, {"shrink": _thread(f"{a_bit_long}\n\n---\n\n{far_too_long}", "fit: shrink\n")})
-    result = run_carousel(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root, "--strict")
+    assert result.exit_code == 0, result.stderr
     line = next(l for l in result.stderr.splitlines() if l.startswith("built"))  # noqa: E741
     assert re.search(r"post 1 shrunk to 1[4-7](\.5)?px", line), line
     # 18 px x 0.8 floor, on the 540 px reference and as drawn on the 1080 px slide
@@ -460,12 +460,12 @@ def test_fit_off_warns_and_strict_fails_only_then(tmp_path):
     rng = random.Random(23)
     long = paragraph(rng, 2500)
     root = _project(tmp_path, {"off": _thread(f"<!-- fit: off -->\n{long}"), "split": _thread(long)})
-    result = run_carousel(root, "build")
-    assert result.returncode == 0
+    result = build_in_process(root)
+    assert result.exit_code == 0
     assert "content/off.md: warning: slide 2 (post 1) overflows by" in result.stderr
     assert "split.md: warning" not in result.stderr
-    strict = run_carousel(root, "build", "--strict")
-    assert strict.returncode == 1
+    strict = build_in_process(root, "--strict")
+    assert strict.exit_code == 1
     assert "off.md" in strict.stderr and "(--strict)" in strict.stderr
     assert "built   split:" in strict.stderr  # the fitted thread still builds
 
@@ -474,8 +474,8 @@ def test_a_cover_title_too_long_shrinks(tmp_path):
     rng = random.Random(24)
     title = " ".join(rng.choice(["hook", "carousel", "reader", "swipe", "promise"]) for _ in range(90))
     root = _project(tmp_path, {"cover": f'---\ntitle: "{title}"\n---\n\n{SHORT}\n'})
-    result = run_carousel(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root, "--strict")
+    assert result.exit_code == 0, result.stderr
     assert "cover title shrunk to" in result.stderr
     cover = normalise(content_texts(root / "output" / "cover" / "cover.pdf", "linkedin-square")[0])
     assert re.sub(r"\s", "", normalise(title)) in re.sub(r"\s", "", cover)
@@ -487,8 +487,8 @@ def test_every_layout_continues_a_long_post(tmp_path, layout):
     rng = random.Random(25)
     body = f"## A title for the {layout} post\n\n" + paragraph(rng, 900) + "\n\n" + paragraph(rng, 700)
     root = _project(tmp_path, {"layouted": _thread(body)}, defaults=f"  layout: {layout}\n")
-    result = run_carousel(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root, "--strict")
+    assert result.exit_code == 0, result.stderr
     assert "split over" in result.stderr
     check_thread(
         root / "output", "layouted", (root / "content" / "layouted.md").read_text(), "linkedin-square", skip_cover=True, layout=layout
@@ -535,6 +535,7 @@ def test_fitting_is_cheap_on_the_corpus(tmp_path):
 
 
 def test_same_input_same_bytes_after_fitting(tmp_path):
+    """Two `carousel build` processes (nothing shared but the files) write the same PDF."""
     rng = random.Random(27)
     root = _project(tmp_path, {"same": _thread(paragraph(rng, 2600))})
     assert run_carousel(root, "build").returncode == 0
@@ -547,8 +548,8 @@ def test_an_ordered_list_split_over_slides_keeps_counting(tmp_path):
     rng = random.Random(28)
     items = "\n".join(f"{number}. {paragraph(rng, rng.choice([40, 160, 320]))}" for number in range(1, 31))
     root = _project(tmp_path, {"numbers": _thread(items, "cover: false\n")})
-    result = run_carousel(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root, "--strict")
+    assert result.exit_code == 0, result.stderr
     pages = pdf_pages(root / "output" / "numbers" / "numbers.pdf")
     assert len(pages) > 2
     # list markers hang left of the text: read them from the whole page
