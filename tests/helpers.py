@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import textwrap
@@ -67,6 +68,21 @@ def build_in_process(project: Path, *args: str):
     from generator.cli import main
 
     return CliRunner().invoke(main, ["build", "--project", str(project), "-j", "1", *args])
+
+
+def carousel_in_process(project: Path, *args: str):
+    """`carousel ARGS` run inside the project folder, in this process (click's CliRunner).
+
+    The command's exit code and stderr as the process would have them (an exception that
+    escapes the command is raised here, as a traceback would end the process); what only
+    a real process shows (its exit, signals, locks between processes) is for `run_carousel`.
+    """
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    with contextlib.chdir(project):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def find_word(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, float], float]:

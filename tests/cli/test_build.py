@@ -1,11 +1,17 @@
-"""`carousel build` through the real CLI: exit codes, messages, safety, reproducibility."""
+"""`carousel build` through the real CLI: exit codes, messages, safety, reproducibility.
+
+Most tests run the command in this process (click's CliRunner, inside the project folder,
+one rendering job); the ones about what only a process shows stay processes: a config
+error's exit, byte-identical output of two runs, and stderr holding only our lines (a
+library may write there directly). tests/cli/test_process.py checks that the process
+exits with the command's code."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from tests.helpers import pdf_pages, run_carousel, write_project
+from tests.helpers import carousel_in_process, pdf_pages, run_carousel, write_project
 
 GOOD = """\
     ---
@@ -36,8 +42,8 @@ def test_bad_front_matter_names_file_line_and_suggestion(tmp_path):
             "content/b.md": GOOD,
         },
     )
-    result = run_carousel(tmp_path, "build")
-    assert result.returncode == 1  # one thread failed, the other was built (SPEC §4)
+    result = carousel_in_process(tmp_path, "build", "-j", "1")
+    assert result.exit_code == 1  # one thread failed, the other was built (SPEC §4)
     assert "content/a.md:3: front matter: unknown theme 'papper' (did you mean 'paper'?)" in result.stderr
     assert (tmp_path / "output/b/b.pdf").is_file()  # the other thread was still built
 
@@ -50,8 +56,8 @@ def test_missing_image_fails_that_thread_alone(tmp_path):
             "content/fine.md": GOOD,
         },
     )
-    result = run_carousel(tmp_path, "build")
-    assert result.returncode == 1
+    result = carousel_in_process(tmp_path, "build", "-j", "1")
+    assert result.exit_code == 1
     assert "content/broken.md:5: image not found: images/nope.png" in result.stderr
     assert (tmp_path / "output/fine/fine.pdf").is_file()
     assert not (tmp_path / "output/broken").exists()
@@ -59,10 +65,10 @@ def test_missing_image_fails_that_thread_alone(tmp_path):
 
 def test_failed_build_keeps_previous_output(tmp_path):
     write_project(tmp_path, {"content/a.md": GOOD})
-    assert run_carousel(tmp_path, "build").returncode == 0
+    assert carousel_in_process(tmp_path, "build", "-j", "1").exit_code == 0
     before = (tmp_path / "output/a/a.pdf").read_bytes()
     write_project(tmp_path, {"content/a.md": "---\ntitle: x\n---\n\n![x](gone.png)\n"})
-    assert run_carousel(tmp_path, "build").returncode == 1
+    assert carousel_in_process(tmp_path, "build", "-j", "1").exit_code == 1
     assert (tmp_path / "output/a/a.pdf").read_bytes() == before
 
 
@@ -80,7 +86,7 @@ def test_output_is_byte_identical_between_runs(tmp_path):
 
 def test_manifest_lists_files_with_hashes(tmp_path):
     write_project(tmp_path, {"content/a.md": GOOD})
-    assert run_carousel(tmp_path, "build", "--format", "pdf,jpg").returncode == 0
+    assert carousel_in_process(tmp_path, "build", "-j", "1", "--format", "pdf,jpg").exit_code == 0
     manifest = json.loads((tmp_path / "output/manifest.json").read_text())
     entry = manifest["threads"]["a"]
     assert entry["title"] == "A good thread" and entry["slides"] == 4 and entry["status"] == "due"
@@ -90,11 +96,11 @@ def test_manifest_lists_files_with_hashes(tmp_path):
 
 def test_cli_overrides_win_and_are_validated(tmp_path):
     write_project(tmp_path, {"content/a.md": GOOD})
-    result = run_carousel(tmp_path, "build", "--canvas", "story")
-    assert result.returncode == 0, result.stderr
+    result = carousel_in_process(tmp_path, "build", "-j", "1", "--canvas", "story")
+    assert result.exit_code == 0, result.stderr
     assert {(p["width"], p["height"]) for p in pdf_pages(tmp_path / "output/a/a.pdf")} == {(1080, 1920)}
-    result = run_carousel(tmp_path, "build", "--theme", "nosuch")
-    assert result.returncode == 2 and "unknown theme 'nosuch'" in result.stderr
+    result = carousel_in_process(tmp_path, "build", "-j", "1", "--theme", "nosuch")
+    assert result.exit_code == 2 and "unknown theme 'nosuch'" in result.stderr
 
 
 def test_drafts_and_future_threads_are_skipped_unless_asked(tmp_path):
@@ -105,10 +111,10 @@ def test_drafts_and_future_threads_are_skipped_unless_asked(tmp_path):
             "content/later.md": "---\ntitle: l\ndate: 2030-01-01T00:00:00Z\n---\n\nx\n",
         },
     )
-    result = run_carousel(tmp_path, "build", "--now", "2026-12-01T00:00:00Z")
-    assert result.returncode == 0
+    result = carousel_in_process(tmp_path, "build", "-j", "1", "--now", "2026-12-01T00:00:00Z")
+    assert result.exit_code == 0
     assert not (tmp_path / "output/draft").exists() and not (tmp_path / "output/later").exists()
-    result = run_carousel(tmp_path, "build", "--drafts", "--future", "--now", "2026-12-01T00:00:00Z")
+    result = carousel_in_process(tmp_path, "build", "-j", "1", "--drafts", "--future", "--now", "2026-12-01T00:00:00Z")
     assert (tmp_path / "output/draft/draft.pdf").is_file() and (tmp_path / "output/later/later.pdf").is_file()
 
 
@@ -141,8 +147,8 @@ def test_file_urls_never_reach_the_output(tmp_path):
             """,
         },
     )
-    result = run_carousel(tmp_path, "build", "--format", "pdf,png")
-    assert result.returncode == 0, result.stderr
+    result = carousel_in_process(tmp_path, "build", "-j", "1", "--format", "pdf,png")
+    assert result.exit_code == 0, result.stderr
     assert "refused" in result.stderr
     for path in (tmp_path / "output").rglob("*"):
         if path.is_file():
