@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from tests.cli.test_watch import WatchProcess
 from tests.fixtures.fit.corpus import paragraph
-from tests.helpers import run_carousel, write_project
+from tests.helpers import build_in_process, write_project
 from tests.textlayer import missing_words, normal_words, pdftotext_pages, thread_source_words
 
 SPOTLIGHT_YAML = """
@@ -62,8 +62,8 @@ def test_a_project_layout_is_listed_with_its_declaration(tmp_path):
 
 def test_a_project_layout_is_split_fitted_and_keeps_every_word(tmp_path):
     root = _project(tmp_path)
-    result = run_carousel(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root, "--strict")
+    assert result.exit_code == 0, result.stderr
     manifest = json.loads((root / "output" / "manifest.json").read_text())
     notes = manifest["threads"]["lit"]["notes"]
     assert any(note.startswith("post 1 split over") for note in notes), notes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image
 
 from generator.canvas import CANVAS_PRESETS
-from tests.helpers import pdf_pages, run_carousel, write_project
+from tests.helpers import build_in_process, pdf_pages, write_project
 
 POST = "A short post 🚀 with #hashtag.\n\n---\n\nAnother post.\n"
 
@@ -16,8 +16,8 @@ def test_all_canvases_exact_size(tmp_path):
     files["content/custom.md"] = f"---\ntitle: custom\ncanvas: {{width: 1200, height: 628}}\n---\n\n{POST}"
     sizes["custom"] = (1200, 628)
     write_project(tmp_path, files)
-    result = run_carousel(tmp_path, "build", "--format", "pdf,png")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(tmp_path, "--format", "pdf,png")
+    assert result.exit_code == 0, result.stderr
     assert "warning" not in result.stderr, result.stderr
     for slug, (width, height) in sizes.items():
         pages = pdf_pages(tmp_path / "output" / slug / f"{slug}.pdf")

@@ -20,7 +20,7 @@ from generator.emoji import drawn_by_emoji_font, grapheme_clusters
 from generator.render.estimate import EMOJI_ADVANCE, Typeset, emoji_segments, estimate_block, font_metrics
 from generator.render.grid import grid_for
 from generator.render.split import TIER_CHAR, TIER_NEVER, block_units, boundaries, candidate_cuts
-from tests.helpers import REPO_ROOT, run_carousel, write_project
+from tests.helpers import REPO_ROOT, build_in_process, write_project
 from tests.textlayer import pdftotext_pages
 
 FONTS = (REPO_ROOT / "themes" / "fonts",)
@@ -101,7 +101,7 @@ def built(tmp_path_factory):
             "content/emoji.md": f"---\ntitle: Emoji runs\n---\n\n{body}\n",
         },
     )
-    result = run_carousel(root, "build", "--format", "pdf", timeout=600)
+    result = build_in_process(root, "--format", "pdf")
     return root, result
 
 
@@ -125,7 +125,7 @@ def emoji_images(pdf) -> list[list[tuple[float, float, float, float]]]:
 
 def test_long_runs_of_sequences_stay_whole_on_a_narrow_canvas(built):
     root, result = built
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "overflow" not in result.stderr and "too wide" not in result.stderr, result.stderr
     entry = json.loads((root / "output/manifest.json").read_text())["threads"]["emoji"]
     assert entry["warnings"] == []

@@ -14,7 +14,7 @@ from generator.catalog import load_catalog
 from generator.content.markdown import new_markdown
 from generator.project import Project
 from generator.threads import load_thread
-from tests.helpers import REPO_ROOT, embedded_font_names, pdf_pages, run_carousel
+from tests.helpers import REPO_ROOT, build_in_process, embedded_font_names, pdf_pages
 
 SAMPLES = sorted((REPO_ROOT / "content").glob("*.md"))
 VENDORED_FONT_PREFIXES = (
@@ -40,8 +40,8 @@ def built(tmp_path_factory) -> Path:
     for name in ("content", "assets", "carousel.yaml"):
         source = REPO_ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    result = run_carousel(root, "build", "--format", "pdf,png")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root, "--format", "pdf,png")
+    assert result.exit_code == 0, result.stderr
     return root
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.fit.corpus import write_corpus
-from tests.helpers import REPO_ROOT, run_carousel, write_project
+from tests.helpers import REPO_ROOT, build_in_process, write_project
 from tests.textlayer import EXTRACTORS, column_words, missing_words, normal_words, pdfium_pages, pdftotext_pages, thread_source_words
 
 SAMPLES = sorted((REPO_ROOT / "content").glob("*.md"))
@@ -21,8 +21,8 @@ def samples(tmp_path_factory) -> Path:
     for name in ("content", "assets", "carousel.yaml"):
         source = REPO_ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    result = run_carousel(root, "build")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root)
+    assert result.exit_code == 0, result.stderr
     return root
 
 
@@ -30,8 +30,8 @@ def samples(tmp_path_factory) -> Path:
 def corpus(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("text-corpus")
     written = write_corpus(root, "linkedin-portrait")
-    result = run_carousel(root, "build", timeout=900)
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root)
+    assert result.exit_code == 0, result.stderr
     return root, written
 
 
@@ -90,8 +90,8 @@ def test_labels_and_code_keep_their_words(tmp_path):
         """,
         },
     )
-    result = run_carousel(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root, "--strict")
+    assert result.exit_code == 0, result.stderr
     pdf = root / "output" / "labels" / "labels.pdf"
     for pages in (pdftotext_pages(pdf), pdfium_pages(pdf)):
         words = [word for page in pages for word in normal_words(page)]

@@ -10,7 +10,7 @@ import pytest
 from generator.canvas import CANVAS_PRESETS, Canvas
 from generator.project import Project
 from generator.themes import available_themes
-from tests.helpers import REPO_ROOT, run_carousel, write_project
+from tests.helpers import REPO_ROOT, build_in_process, write_project
 from tests.textlayer import normal_words, pdftotext_pages
 
 TITLES = {
@@ -45,8 +45,8 @@ def built(tmp_path_factory):
             **_threads(),
         },
     )
-    result = run_carousel(root, "build", "-j", "2", timeout=1200)
-    assert result.returncode == 0, result.stderr
+    result = build_in_process(root)
+    assert result.exit_code == 0, result.stderr
     return root
 
 
