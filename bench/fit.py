@@ -17,6 +17,7 @@ writing is left out of both. Nothing is written to the project.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -36,7 +37,7 @@ from generator.render.thread import Renderer  # noqa: E402
 
 def bench_project(root: Path, label: str) -> tuple[int, int, float, float]:
     """Fit every thread of a project; print a row per thread. Returns totals."""
-    project = Project.at(root)
+    project = Project.at(root).with_user_cache(os.environ)
     catalog = load_catalog(project)
     request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC), include_drafts=True, include_future=True)
     renderer = Renderer(project)
@@ -87,7 +88,7 @@ def linearity(folder: Path) -> None:
             f"---\ntitle: {count} words\ncover: {{show: false}}\noutro: {{show: false}}\n---\n\n" + "\n\n".join(paragraphs) + "\n",
             encoding="utf-8",
         )
-    project = Project.at(root)
+    project = Project.at(root).with_user_cache(os.environ)
     catalog = load_catalog(project)
     request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC), include_drafts=True, include_future=True)
     renderer = Renderer(project)
@@ -119,7 +120,7 @@ def main() -> None:
     args = parser.parse_args()
 
     # warm WeasyPrint up (fonts, CSS machinery) so that the first thread is not charged for it
-    warm = Renderer(Project.at(args.project))
+    warm = Renderer(Project.at(args.project).with_user_cache(os.environ))
     layout_document("<p>warm up</p>", args.project, warm.project.trusted_roots)
 
     totals = [0, 0, 0.0, 0.0]

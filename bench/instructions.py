@@ -51,7 +51,7 @@ def our_html(deck: Deck, folder: Path) -> str:
     from generator.project import Project
     from generator.render.thread import Renderer
 
-    project = Project.at(write_ours(deck, folder / "ours"))
+    project = Project.at(write_ours(deck, folder / "ours")).with_user_cache(os.environ)
     renderer = Renderer(project)
     request = BuildRequest(project=project, out_dir=folder / "out", now=datetime.now(UTC), cli_options={"formats": ["pdf"]})
     (plan,) = [plan for _, plan, _failure in plan_threads(load_catalog(project), request) if plan is not None]

@@ -100,7 +100,7 @@ def in_process(project_dir: Path, repeat: int) -> None:
     from generator.render.raster import rasterise
     from generator.render.thread import Renderer
 
-    project = Project.at(project_dir)
+    project = Project.at(project_dir).with_user_cache(os.environ)
     renderer = Renderer(project)  # configures fonts before WeasyPrint is used
     catalog = load_catalog(project)
     request = BuildRequest(project=project, out_dir=project_dir / "out", now=datetime.now(UTC), cli_options={"formats": ["pdf"]})

@@ -32,7 +32,7 @@ def warm_render_times(project: Path, runs: int) -> list[float]:
     from generator.project import Project
     from generator.render.thread import Renderer
 
-    prepared = Project.at(project)
+    prepared = Project.at(project).with_user_cache(os.environ)
     renderer = Renderer(prepared)
     request = BuildRequest(project=prepared, out_dir=project / "unused", now=datetime.now(UTC))
     times = []

@@ -45,7 +45,7 @@ from generator.confine import ConfinementError, unlinked_path
 from generator.content.markdown import new_markdown
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, ThreadError, did_you_mean, internal_error
 from generator.fonts import discard_corrupt_staged_fonts
-from generator.memo import MEMO_FOLDER, Memo
+from generator.memo import Memo
 from generator.model import ThreadPlan, thread_status
 from generator.output import MANIFEST_NAME, OutputError, OutputFolder, file_digests, owned_files
 from generator.parallel import RenderBackend, RenderJob, RenderOutcome, make_backend, release_memory, render_notices
@@ -370,7 +370,8 @@ class Builder:
         # --force bypasses the records but keeps them: a forced build of one thread keeps the others'
         hashes = OutputHashes(request.out_dir, request.resolved_cache_dir if request.use_cache else None)
         self.store: BuildStore = ManifestStore(self.project, hashes, enabled=request.use_cache)
-        self.memo = Memo.in_cache(request.resolved_cache_dir) if request.use_cache else Memo(None)
+        own = self.project.user_cache  # the memo is the user's, not the project's (generator.user_cache)
+        self.memo = Memo.in_cache(own) if request.use_cache and own is not None else Memo(None)
         fonts_dir = self.project.root / CACHE_DIR_NAME / "fonts"  # where renderers stage project fonts
         for name in discard_corrupt_staged_fonts(fonts_dir):
             shown = self.project.relative(fonts_dir / "project-fonts" / name)
@@ -852,7 +853,7 @@ def check_cache_folder(project: Project, cache_dir: Path) -> None:
         return
     if cache_dir.exists() or cache_dir.is_symlink():
         unlinked_path(project.root, relative)
-        for name in ("fonts", "fonts/project-fonts", "templates", MEMO_FOLDER):
+        for name in ("fonts", "fonts/project-fonts"):
             if (cache_dir / name).exists() or (cache_dir / name).is_symlink():
                 unlinked_path(cache_dir, name)
 

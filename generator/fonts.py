@@ -206,8 +206,9 @@ def stage_project_fonts(font_files: Iterable[Path], cache_dir: Path) -> Path:
 # --- The fontconfig configuration --------------------------------------------------
 
 
-def fontconfig_xml(font_dirs: Sequence[Path], cache_dir: Path) -> str:
-    """The text of a self-contained fonts.conf that only knows ``font_dirs``.
+def fontconfig_xml(font_dirs: Sequence[Path], fontconfig_cache: Path) -> str:
+    """The text of a self-contained fonts.conf that only knows ``font_dirs`` and keeps
+    fontconfig's cache in ``fontconfig_cache``.
 
     Pure function: same arguments, same text.
     """
@@ -218,7 +219,7 @@ def fontconfig_xml(font_dirs: Sequence[Path], cache_dir: Path) -> str:
         "<fontconfig>",
     ]
     lines += [f"  <dir>{escape(str(path.resolve()))}</dir>" for path in font_dirs]
-    lines.append(f"  <cachedir>{escape(str((cache_dir / 'fontconfig').resolve()))}</cachedir>")
+    lines.append(f"  <cachedir>{escape(str(fontconfig_cache.resolve()))}</cachedir>")
     lines.append("  <config><rescan><int>0</int></rescan></config>")
     # Spelling variants, as in fontconfig's own fonts.conf.
     for alias, canonical in (("mono", "monospace"), ("sans serif", "sans-serif"), ("sans", "sans-serif"), ("system ui", "system-ui")):
@@ -259,13 +260,14 @@ def configure_font_environment(
     font_dirs: Sequence[Path],
     cache_dir: Path,
     *,
+    fontconfig_cache: Path | None = None,
     source_date_epoch: int = DEFAULT_SOURCE_DATE_EPOCH,
 ) -> Path:
     """Make WeasyPrint see only ``font_dirs`` and embed fonts reproducibly.
 
     Writes ``cache_dir/fonts-<hash>.conf`` (atomically; the name depends on the content,
     so concurrent processes with different folders do not clash), keeps fontconfig's
-    cache in ``cache_dir/fontconfig``, and sets in ``os.environ``:
+    cache in ``fontconfig_cache`` (default ``cache_dir/fontconfig``), and sets in ``os.environ``:
 
     * ``FONTCONFIG_FILE`` to that file (``FONTCONFIG_SYSROOT`` is removed: it would
       prefix our absolute paths);
@@ -282,8 +284,9 @@ def configure_font_environment(
     if missing:
         raise FileNotFoundError(f"font folder not found: {missing[0]}")
     cache_dir.mkdir(parents=True, exist_ok=True)
-    (cache_dir / "fontconfig").mkdir(exist_ok=True)
-    text = fontconfig_xml(font_dirs, cache_dir)
+    fontconfig_cache = fontconfig_cache if fontconfig_cache is not None else cache_dir / "fontconfig"
+    fontconfig_cache.mkdir(parents=True, exist_ok=True)
+    text = fontconfig_xml(font_dirs, fontconfig_cache)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     conf = cache_dir / f"{_CONF_NAME_PREFIX}{digest}.conf"
     if not conf.is_file() or conf.read_text(encoding="utf-8") != text:
@@ -429,8 +432,9 @@ def add_emoji_presentation(text: str, emoji_only: frozenset[int]) -> str:
     return "".join(out)
 
 
-def configure_for_project(project_root: Path, builtin_fonts: Path, cache_dir: Path) -> list[str]:
-    """Set up the font environment for one project: built-in fonts plus its own.
+def configure_for_project(project_root: Path, builtin_fonts: Path, cache_dir: Path, *, fontconfig_cache: Path | None = None) -> list[str]:
+    """Set up the font environment for one project: built-in fonts plus its own
+    (staged, with the configuration, in `cache_dir`; fontconfig's cache in `fontconfig_cache`).
 
     Returns notices for the user (e.g. how to make PDF writing faster), to show once.
     """
@@ -438,7 +442,7 @@ def configure_for_project(project_root: Path, builtin_fonts: Path, cache_dir: Pa
     project_fonts = find_project_fonts(project_root / "themes", project_root)
     if project_fonts:
         font_dirs.append(stage_project_fonts(project_fonts, cache_dir))
-    configure_font_environment(font_dirs, cache_dir)
+    configure_font_environment(font_dirs, cache_dir, fontconfig_cache=fontconfig_cache)
     return [] if harfbuzz_subset_available() else [harfbuzz_subset_hint()]
 
 

@@ -4,9 +4,11 @@ Some facts cost a build more to work out than the rendering they serve: a font's
 advance widths (fontTools decompiles its tables), a stylesheet's rules with the classes
 each needs (tinycss2 and cssselect2 parse ~30 KB of CSS), the templates a layout
 template names (Jinja parses it). They are pure functions of a file's or a text's
-content, so `Memo` keeps each result in `.carousel-cache/memo/` under a sha256 of that
-content (and of what kind of fact it is, and MEMO_FORMAT): an entry can never be
-stale, only unused. Paths, times and the machine are never part of an entry.
+content, so `Memo` keeps each result in the `memo/` of the user's cache folder
+(generator.user_cache; never a project's `.carousel-cache/`, which a repository could
+commit with forged entries) under a sha256 of that content (and of what kind of fact it
+is, and MEMO_FORMAT): an entry can never be stale, only unused, and projects share
+them. Paths, times and the machine are never part of an entry.
 
 A missing, unreadable or malformed entry (a foreign file, a torn write, a hand edit, a
 value of the wrong shape, which each caller's `valid` check rejects) is worked out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from generator.config.yamlsource import CONFIG_LIMITS, LocatedYaml, YamlSyntaxEr
 from generator.confine import ConfinementError, confined_path
 from generator.errors import ConfigError, Diagnostic
 from generator.resources import SearchPath, builtin_root
+from generator.user_cache import user_cache_dir
 
 CONFIG_NAME = "carousel.yaml"
 
@@ -22,10 +25,18 @@ class Project:
 
     root: Path
     builtin: Path
+    # the user's cache folder (generator.user_cache): compiled templates, the memo and
+    # fontconfig's cache; None keeps nothing of them between runs
+    user_cache: Path | None = None
 
     @classmethod
-    def at(cls, root: Path, builtin: Path | None = None) -> Project:
-        return cls(root=root.resolve(), builtin=(builtin or builtin_root()).resolve())
+    def at(cls, root: Path, builtin: Path | None = None, user_cache: Path | None = None) -> Project:
+        return cls(root=root.resolve(), builtin=(builtin or builtin_root()).resolve(), user_cache=user_cache)
+
+    def with_user_cache(self, environ: Mapping[str, str]) -> Project:
+        """This project with the user's cache folder that `environ` names, for rendering
+        (ConfigError when `$CAROUSEL_CACHE_HOME` is inside the project)."""
+        return dataclasses.replace(self, user_cache=user_cache_dir(environ, self.root))
 
     @property
     def config_path(self) -> Path:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from generator.memo import Memo
+from generator.user_cache import ENV_NAME
 from tests.helpers import build_in_process, write_project
 
 THREAD = """
@@ -108,9 +109,10 @@ def _project(root: Path) -> Path:
     return write_project(root, {"carousel.yaml": "defaults:\n  theme: paper\n", "content/facts.md": THREAD})
 
 
-def test_builds_with_a_cold_warm_or_corrupt_memo_write_the_same_bytes(tmp_path):
+def test_builds_with_a_cold_warm_or_corrupt_memo_write_the_same_bytes(tmp_path, monkeypatch):
     project = _project(tmp_path / "project")
-    memo_folder = project / ".carousel-cache" / "memo"
+    monkeypatch.setenv(ENV_NAME, str(tmp_path / "own"))  # the user's cache folder (generator.user_cache)
+    memo_folder = tmp_path / "own" / "memo"
 
     def build() -> bytes:
         result = build_in_process(project, "--force", "--format", "pdf")

@@ -63,8 +63,6 @@ def test_symlinked_slides_folder_fails_that_thread_alone(tmp_path):
         ".carousel-cache",
         ".carousel-cache/fonts",
         ".carousel-cache/fonts/project-fonts",
-        ".carousel-cache/templates",
-        ".carousel-cache/memo",
     ],
 )
 def test_symlinked_cache_folders_are_refused(tmp_path, link):

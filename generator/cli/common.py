@@ -53,7 +53,7 @@ def require_project(project_dir: Path | None) -> Project:
     """
     project = resolve_project(project_dir)
     if project.config_path.is_file() or project.content_dir.is_dir():
-        return project
+        return project.with_user_cache(os.environ)
     where = "--project " + str(project_dir) if project_dir is not None else f"{project.root} or any folder above it"
     raise ConfigError(
         Diagnostic(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def serve_command(
 
     from generator.serve.server import ServeOptions, serve
 
-    project = resolve_project(project_dir)
+    project = resolve_project(project_dir).with_user_cache(os.environ)
     request = BuildRequest(
         project=project,
         out_dir=(Path(out_dir) if out_dir else project.root / "output").resolve(),

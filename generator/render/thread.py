@@ -47,15 +47,20 @@ class Renderer:
         self.project = project
         # WeasyPrint reads FONTCONFIG_FILE for every document, so configuring here (in
         # every process that renders) is enough to see only vendored and project fonts.
+        own = project.user_cache  # never the project's .carousel-cache: a repository can commit one (generator.user_cache)
         self.notices: list[str] = configure_for_project(
-            project.root, project.builtin / "themes" / "fonts", project.root / CACHE_DIR_NAME / "fonts"
+            project.root,
+            project.builtin / "themes" / "fonts",
+            project.root / CACHE_DIR_NAME / "fonts",
+            fontconfig_cache=own / "fontconfig" if own is not None else None,
         )
         self.environment = new_environment(project)
-        # compiled templates kept between processes (Jinja checks each source's checksum):
-        # compiling the layouts costs ~40 ms of every build otherwise
-        self.environment.bytecode_cache = FileSystemBytecodeCache(str(_cache_folder(project.root / CACHE_DIR_NAME / "templates")))
+        if own is not None:
+            # compiled templates kept between processes (Jinja checks each source's checksum):
+            # compiling the layouts costs ~40 ms of every build otherwise
+            self.environment.bytecode_cache = FileSystemBytecodeCache(str(_cache_folder(own / "templates")))
         # font metrics and parsed stylesheets, remembered between runs by content (generator.memo)
-        self.memo = Memo.in_cache(project.root / CACHE_DIR_NAME)
+        self.memo = Memo.in_cache(own) if own is not None else Memo(None)
         self._themes: dict[str, Theme] = {}
 
     def theme(self, name: str) -> Theme:
@@ -161,7 +166,7 @@ def plugin_outputs(plan: ThreadPlan, pdf: bytes, pages: int, caption: str, alts:
 
 
 def _cache_folder(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
