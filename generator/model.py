@@ -57,6 +57,7 @@ class SlideSpec:
     image: ImageAsset | None = None
     figure: str = ""  # the figure a layout that takes one shows ("73%"), taken out of the text
     continued: bool = False  # a continuation of the previous slide's post (set by fitting)
+    continues: bool = False  # the post goes on on the next slide (set by fitting)
     body_scale: float = 1.0  # the body size fitting chose, in body sizes (< 1 shrunk, > 1 grown)
     title_scale: float = 1.0  # < 1 when fitting shrank the title (cover hook, post title)
     media_adjust: float = 0.0  # px the layout's image room is corrected by, from the measured layout

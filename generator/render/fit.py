@@ -466,7 +466,8 @@ class PostFit:
         if self.mode == "off" or not self.cuts:
             return [self.spec]
         specs = []
-        for number, (start, end) in enumerate(self.pieces()):
+        pieces = self.pieces()
+        for number, (start, end) in enumerate(pieces):
             blocks = slice_blocks(self.blocks, start, end)
             marked = tuple(mark_block(block, index) for index, block in enumerate(blocks))
             first = number == 0
@@ -476,6 +477,7 @@ class PostFit:
                     title_html=self.title_html if first else "",
                     image=self.spec.image if first else None,
                     continued=not first,
+                    continues=number < len(pieces) - 1,
                     body_scale=self.body_scale,
                     title_scale=self.title_scale,
                     media_adjust=self.media_adjust if first else 0.0,

@@ -157,6 +157,7 @@ class SlideView:
     layout: str
     options: SimpleNamespace  # the slide's options as plain data
     continued: bool
+    continues: bool  # the post goes on on the next slide: a layout does not loosen what the next slide continues
     post_numbers: tuple[int, ...]
     title: Markup
     body: Markup
@@ -225,6 +226,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 layout=spec.layout,
                 options=plain(spec.options),
                 continued=spec.continued,
+                continues=spec.continues,
                 post_numbers=spec.post_numbers,
                 title=title_html,
                 body=no_widow(

@@ -1,0 +1,71 @@
+"""A table keeps one rhythm: the looser row spacing a layout gives a table that leaves its
+slide room (--row-air) never makes fitting split a table that fits at its plain spacing,
+and the parts of a table split over slides have the same row pitch. Read back from the
+PDF's text layer (pdfium) of real builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from tests.helpers import build_in_process, write_project
+
+
+def _table_thread(rows: int) -> str:
+    body = "\n".join(f"| Row{number} | {number * 3} | ${number * 20} |" for number in range(1, rows + 1))
+    return f"---\ntitle: Plans\n---\n\nThe plans, side by side.\n\n| Plan | Seats | Price |\n|---|---|---|\n{body}\n\nMost teams start small.\n"
+
+
+def _row_tops(pdf: Path) -> dict[int, list[tuple[int, float]]]:
+    """Per page, (row number, top of its first letter in pt) of every `RowN` cell."""
+    found: dict[int, list[tuple[int, float]]] = {}
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            position = text.find("Row")
+            while position != -1:
+                digits = ""
+                cursor = position + 3
+                while cursor < len(text) and text[cursor].isdigit():
+                    digits += text[cursor]
+                    cursor += 1
+                if digits:
+                    _, _, _, top = textpage.get_charbox(position)
+                    found.setdefault(index, []).append((int(digits), top))
+                position = text.find("Row", position + 3)
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = write_project(
+        tmp_path_factory.mktemp("rhythm"),
+        {"content/short.md": _table_thread(9), "content/long.md": _table_thread(24)},
+    )
+    result = build_in_process(root, "--strict", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    return root / "output"
+
+
+def test_a_table_that_fits_at_its_plain_spacing_stays_on_one_slide(built):
+    pages = _row_tops(built / "short/short.pdf")
+    assert len(pages) == 1, pages
+    (rows,) = pages.values()
+    assert [number for number, _ in rows] == list(range(1, 10))
+
+
+def test_the_parts_of_a_split_table_share_one_row_pitch(built):
+    pages = _row_tops(built / "long/long.pdf")
+    assert len(pages) >= 2, pages
+    assert sorted(number for rows in pages.values() for number, _ in rows) == list(range(1, 25))
+    pitches = [round(rows[i][1] - rows[i + 1][1], 1) for rows in pages.values() for i in range(len(rows) - 1)]
+    assert max(pitches) - min(pitches) <= 0.5, pitches
