@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from generator.render.grid import Grid
-from generator.render.split import count_units
+from generator.render.split import REPEATED_HEAD_CLASS, count_units
 
 if TYPE_CHECKING:
     # (WeasyPrint has no type information: these name what is passed, mypy sees Any)
@@ -168,7 +168,9 @@ def measure_page(page: Page, index: int, grid: Grid, section: Box | None = None)
                 geometry.block_tops.setdefault(block, box.border_box_y())
                 if geometry.body_top is None:
                     geometry.body_top = box.border_box_y()
-        pseudo = pseudo or _is_pseudo(box)
+        # a pseudo-element (a list marker) or a table header repeated on a continued slide:
+        # drawn, but not the post's own text (split.with_table_head)
+        pseudo = pseudo or _is_pseudo(box) or REPEATED_HEAD_CLASS in classes.split()
         if "slide__backdrop" in classes.split():
             return  # drawn behind the slide by its layout (a photo, its scrim): not content
         if geometry.frame_top is None and "slide__cell" in classes.split():

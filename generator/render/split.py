@@ -480,10 +480,36 @@ def slice_blocks(blocks: tuple[str, ...], start: Position, end: Position) -> tup
                 break
             block = split_at(block, last_offset)[0]
         if index == first and first_offset > 0:
-            block = split_at(block, first_offset)[1]
+            block = with_table_head(blocks[index], split_at(block, first_offset)[1])
         if block:
             pieces.append(block)
     return tuple(pieces)
+
+
+REPEATED_HEAD_CLASS = "fit-repeat"  # a table's header shown again on the next slide: furniture, not the post's units
+
+
+def with_table_head(table: str, tail: str) -> str:
+    """The tail of a table cut between its rows with the table's header rows again, as a
+    reader of the next slide needs them (class `fit-repeat`: the fitting geometry does
+    not count them as the post's text). Any other tail is returned as it is."""
+    tail_tokens = tokenize(tail)
+    if root_tag(table) != "table" or not tail_tokens or tail_tokens[0].tag != "table" or any(t.tag == "thead" for t in tail_tokens):
+        return tail
+    head: list[Token] = []
+    depth = 0
+    for token in tokenize(table):
+        if token.tag == "table" and token.kind in ("start", "end"):
+            depth += 1 if token.kind == "start" else -1
+        elif token.tag == "thead" and token.kind == "start" and depth == 1 and not head:
+            head.append(Token("start", "thead", _with_attribute(token.raw, "class", REPEATED_HEAD_CLASS)))
+        elif head and head[-1].kind == "end" and head[-1].tag == "thead":
+            break
+        elif head:
+            head.append(token)
+    if not head or head[-1].tag != "thead" or head[-1].kind != "end":
+        return tail
+    return serialize([tail_tokens[0], *head, *tail_tokens[1:]])
 
 
 def cut_tier(blocks: tuple[str, ...], position: Position) -> int:

@@ -1,7 +1,7 @@
 """A table keeps one rhythm: the looser row spacing a layout gives a table that leaves its
 slide room (--row-air) never makes fitting split a table that fits at its plain spacing,
-and the parts of a table split over slides have the same row pitch. Read back from the
-PDF's text layer (pdfium) of real builds."""
+the parts of a table split over slides have the same row pitch, and each part shows the
+table's header row. Read back from the PDF's text layer (pdfium) of real builds."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from generator.render.split import REPEATED_HEAD_CLASS, block_units, slice_blocks, split_at, with_table_head
 from tests.helpers import build_in_process, write_project
 
 
@@ -69,3 +70,38 @@ def test_the_parts_of_a_split_table_share_one_row_pitch(built):
     assert sorted(number for rows in pages.values() for number, _ in rows) == list(range(1, 25))
     pitches = [round(rows[i][1] - rows[i + 1][1], 1) for rows in pages.values() for i in range(len(rows) - 1)]
     assert max(pitches) - min(pitches) <= 0.5, pitches
+
+
+def test_each_part_of_a_split_table_shows_its_header_row(built):
+    document = pdfium.PdfDocument(built / "long/long.pdf")
+    try:
+        texts = [document[index].get_textpage().get_text_range() for index in range(len(document))]
+    finally:
+        document.close()
+    parts = [text.split() for text in texts if any(word.startswith("Row") for word in text.split())]
+    assert len(parts) >= 2
+    for words in parts:
+        first_row = next(index for index, word in enumerate(words) if word.startswith("Row"))
+        assert words[first_row - 3 : first_row] == ["Plan", "Seats", "Price"], words[: first_row + 1]
+
+
+TABLE = "<table><thead><tr><th>Plan</th><th>Seats</th></tr></thead><tbody><tr><td>Solo</td><td>1</td></tr><tr><td>Team</td><td>10</td></tr></tbody></table>"
+
+
+def test_a_table_cut_between_rows_gets_its_header_again():
+    blocks = (TABLE,)
+    solo_units = block_units("<table><thead><tr><th>Plan</th><th>Seats</th></tr></thead><tbody><tr><td>Solo</td><td>1</td></tr>")
+    head, tail = slice_blocks(blocks, (0, 0), (0, solo_units)), slice_blocks(blocks, (0, solo_units), (1, 0))
+    assert head == (split_at(TABLE, solo_units)[0],) and "<thead>" in head[0]
+    assert tail == (
+        f'<table><thead class="{REPEATED_HEAD_CLASS}"><tr><th>Plan</th><th>Seats</th></tr></thead><tbody><tr><td>Team</td><td>10</td></tr></tbody></table>',
+    )
+
+
+def test_only_a_table_tail_without_its_header_gets_one():
+    items = "<ul><li>one</li><li>two</li></ul>"
+    assert with_table_head(items, split_at(items, 3)[1]) == split_at(items, 3)[1]
+    inside_head = split_at(TABLE, 2)[1]  # cut inside the header row: the tail has it
+    assert with_table_head(TABLE, inside_head) == inside_head
+    no_head = "<table><tbody><tr><td>a</td></tr><tr><td>b</td></tr></tbody></table>"
+    assert with_table_head(no_head, split_at(no_head, 1)[1]) == split_at(no_head, 1)[1]
