@@ -19,7 +19,7 @@ import logging
 import re
 import struct
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
@@ -31,7 +31,7 @@ from generator.content.markdown import plain_text
 from generator.content.tokens import source_tokens
 from generator.emoji import EMOJI_FONT_CLASS, SEQUENCE_GLUE, SEQUENCE_PART_RANGES, drawn_by_emoji_font, grapheme_clusters, is_emoji_sequence
 from generator.memo import Memo
-from generator.render.split import VOID_TAGS, count_units, is_unit_char, tokenize
+from generator.render.split import VOID_TAGS, Token, count_units, is_unit_char, serialize, tokenize
 
 FONT_SUFFIXES = (".ttf", ".otf")
 FALLBACK_ADVANCE = 0.55  # em, for characters no known font covers
@@ -472,8 +472,20 @@ def _estimate_block(fragment: str, typeset: Typeset) -> BlockEstimate:
     size = typeset.body_size
     style_stack: list[_Style] = [_Style(size, typeset.text, 0.0, typeset.line_height)]
     tag_stack: list[str] = []
-    for token in tokenize(fragment):
+    tokens = tokenize(fragment)
+    index = -1
+    while index + 1 < len(tokens):
+        index += 1
+        token = tokens[index]
         current = style_stack[-1]
+        if token.kind == "start" and token.tag == "tr":
+            # a table row is one band of cells side by side, as tall as its tallest cell
+            end = next((at for at in range(index + 1, len(tokens)) if tokens[at].kind == "end" and tokens[at].tag == "tr"), len(tokens))
+            est.flush()
+            height, units = _row_estimate(tokens[index + 1 : end], current.size, typeset)
+            est._place(height, units, current.pad)
+            index = end
+            continue
         if token.kind == "text":
             if current.pre or token.text.strip() or (est.run and est.run[-1][0] and not est.run[-1][0][-1].isspace()):
                 est.run.append((token.text, current))
@@ -533,6 +545,24 @@ def _estimate_block(fragment: str, typeset: Typeset) -> BlockEstimate:
         margin_bottom=est.pending_margin,
         units=est.units,
     )
+
+
+def _row_estimate(row: Sequence[Token], size: float, typeset: Typeset) -> tuple[float, int]:
+    """(height, units) of a table row's cells set side by side at `size` px, in an even
+    share of the width each, with the padding and rule of `layouts/_details.css`."""
+    cells: list[list[Token]] = []
+    for token in row:
+        if token.kind == "start" and token.tag in ("td", "th"):
+            cells.append([Token("start", "strong", "<strong>")] if token.tag == "th" else [])
+        elif token.kind == "end" and token.tag in ("td", "th"):
+            continue
+        elif cells:
+            cells[-1].append(token)
+    cell_width = max(typeset.width / max(len(cells), 1) - 0.8 * size, size * 2)
+    cell_typeset = replace(typeset, width=cell_width, body_size=size)
+    heights = [_estimate_block(f"<div>{serialize(cell)}</div>", cell_typeset) for cell in cells]
+    tallest = max([size * typeset.line_height, *(estimate.height for estimate in heights)])
+    return tallest + 0.9 * size, sum(estimate.units for estimate in heights)
 
 
 def _block_style(tag: str, parent: _Style, typeset: Typeset) -> _Style:
