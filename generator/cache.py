@@ -543,9 +543,9 @@ class KeyContext:
 
     # the key
     def key(self, plan: ThreadPlan) -> ThreadKey:
-        files = frozenset(path.resolve() for path in plan.dependencies if path.resolve() != self.project.config_path.resolve()) | frozenset(
-            asset.path.resolve() for asset in (plan.avatar, plan.logo) if asset is not None
-        )
+        files = frozenset(
+            self._dependency_path(path) for path in plan.dependencies if path.resolve() != self.project.config_path.resolve()
+        ) | frozenset(asset.path.resolve() for asset in (plan.avatar, plan.logo) if asset is not None)
         unused = self.unused_layout_files(plan)
         try:
             chain = self.theme_chain(plan.theme)
@@ -554,6 +554,15 @@ class KeyContext:
         files |= self.stylesheet_references(plan, unused, chain)
         deps = ThreadDeps(files, unused, chain)
         return ThreadKey(_digest({**self._dependency_material(deps), "plan": self.names.portable(canonical(plan))}), deps)
+
+    def _dependency_path(self, path: Path) -> Path:
+        """A dependency by its real path; a link inside the project that leads out of it by
+        the link's own name (it hashes as missing: the target is never read)."""
+        resolved = path.resolve()
+        if self.names.known(resolved):
+            return resolved
+        linked = Path(os.path.normpath(path.absolute()))
+        return linked if self.names.known(linked) else resolved
 
     def stamp(self, path: Path, deps: ThreadDeps, *, source_digest: str | None = None) -> str | None:
         """A hash of the inputs a thread's plan is made from, with the dependencies it had.

@@ -7,6 +7,7 @@ them all at once. Reads files but writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import struct
 import warnings
@@ -92,6 +93,9 @@ class _ImageResolver:
         path = raw_path.resolve()
         if not _is_inside(path, self.roots):
             self.problems.append(Diagnostic(self.shown, line, f"image '{src}' refused: it is outside the project", Severity.WARNING))
+            # a link inside the project that leads out is still a dependency (by its own name, never
+            # read): replacing it with a real image must rebuild the thread
+            self.used.append(Path(os.path.normpath(raw_path.absolute())))
             return None
         if not path.is_file():
             self.problems.append(Diagnostic(self.shown, line, f"image not found: {src}"))

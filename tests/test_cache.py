@@ -204,6 +204,25 @@ def test_image_edit_rebuilds_the_threads_using_it(project):
     assert thread_stats(project, "alpha")["alpha.pdf"] != before["alpha.pdf"]
 
 
+def test_an_image_link_out_of_the_project_replaced_by_a_file_rebuilds(project, tmp_path):
+    """A refused image (a symlink leading out) is a dependency by the link's name: the
+    build after it is replaced by a real image renders the thread, with the image."""
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(png("#3333cc"))
+    image = project / "content/images/pic.png"
+    image.unlink()
+    image.symlink_to(outside)
+    refused = build(project)
+    assert rendered(refused) == {"alpha"}
+    assert any("refused: it is outside the project" in str(d) for r in refused.results for d in r.diagnostics)
+    assert rendered(build(project)) == set()  # nothing changed: up to date
+    image.unlink()
+    image.write_bytes(png("#33cc33"))
+    fixed = build(project)
+    assert rendered(fixed) == {"alpha"}
+    assert not any("refused" in str(d) for r in fixed.results for d in r.diagnostics)
+
+
 def test_theme_edit_rebuilds_threads_whose_extends_chain_has_it(project):
     edit(project / "themes/base/theme.css", "letter-spacing: 0;", "letter-spacing: 0.01em;")
     assert rendered(build(project)) == {"beta"}  # brand extends base
