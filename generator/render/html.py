@@ -38,7 +38,7 @@ from generator.render.estimate import TextMeasure, font_metrics
 from generator.render.grid import Grid, grid_for, image_ratio, leading, text_column, text_direction, title_growth
 from generator.render.patterns import pattern_css
 from generator.render.sandbox import describe, new_layout_environment, render_bounded, template_location
-from generator.render.split import column_sections
+from generator.render.split import column_sections, serialize, tokenize
 from generator.render.syntax import syntax_css
 from generator.render.titles import TitleMeasure, styled
 from generator.render.widows import no_widow
@@ -53,6 +53,33 @@ ATTRIBUTION = re.compile(r"^\s*<p\b[^>]*>\s*(?:—|–|--)\s*(.+?)</p>\s*$", re.
 def new_environment(project: Project) -> Environment:
     """Sandboxed Jinja environment: the project's layouts override the built-in ones by file name."""
     return new_layout_environment(project.layouts.folders)
+
+
+def quote_attribution(block: str) -> tuple[str, str] | None:
+    """A `> …` quote whose last paragraph is `— name`: (the quote without it, the name);
+    None for any other block, or a quote that is nothing but the attribution."""
+    tokens = tokenize(block)
+    if not tokens or tokens[0].kind != "start" or tokens[0].tag != "blockquote":
+        return None
+    depth, last_start, last_end = 0, -1, -1
+    for index, token in enumerate(tokens):
+        if token.kind == "start":
+            depth += 1
+            if depth == 2 and token.tag == "p":
+                last_start = index
+        elif token.kind == "end":
+            if depth == 2 and token.tag == "p" and last_start >= 0:
+                last_end = index
+            depth -= 1
+        elif depth == 1 and token.kind == "text" and token.text.strip():
+            last_start = last_end = -1  # text after the paragraphs: not an attribution
+    if last_start < 0 or last_end < last_start or any(t.kind in ("start", "void") for t in tokens[last_end + 1 :]):
+        return None
+    match = ATTRIBUTION.match(serialize(tokens[last_start : last_end + 1]))
+    quote = tokens[:last_start] + tokens[last_end + 1 :]
+    if match is None or not any(t.kind == "text" and t.text.strip() for t in quote):
+        return None
+    return serialize(quote), plain_text(match.group(1)).strip()
 
 
 # --- plain data for templates ---------------------------------------------------------
@@ -218,6 +245,8 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
         if "attribution" in spec.declaration.takes and len(blocks) > 1 and (match := ATTRIBUTION.match(blocks[-1])):
             attribution = plain_text(match.group(1)).strip()
             blocks.pop()
+        elif "attribution" in spec.declaration.takes and blocks and (quoted := quote_attribution(blocks[-1])) is not None:
+            blocks[-1], attribution = quoted
         views.append(
             SlideView(
                 index=index,
