@@ -530,7 +530,7 @@ class _Fitter:
         body_px = grid.body_size * body_scale
         image = spec.image if declared.image.place != "none" else None
         inner = text_column(grid, declared, image_ratio(image), image is not None)
-        beside = image is not None and image_beside(declared.image.place, image_ratio(image))
+        beside = image is not None and image_beside(declared.image.place, image_ratio(image), grid)
 
         def furniture(part: Furniture) -> float:
             return part.units * unit + part.body_em * body_px + part.title_em * title_px
@@ -1070,7 +1070,7 @@ def _correct_media(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry) -> 
     if (
         image is None
         or not fitter.adaptive(spec)
-        or image_beside(spec.declaration.image.place, image_ratio(image))
+        or image_beside(spec.declaration.image.place, image_ratio(image), grid)
         or len(entry.cuts) != 1
         or entry.media_tries >= 2
         or geometry.media is None

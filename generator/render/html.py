@@ -35,7 +35,7 @@ from generator.project import Project
 from generator.render.code import size_code_blocks
 from generator.render.css import css_string, declared_properties, document_names, safe_stylesheet, used_rules, with_root_values
 from generator.render.estimate import TextMeasure, font_metrics
-from generator.render.grid import Grid, grid_for, image_ratio, leading, text_column, text_direction, title_growth
+from generator.render.grid import Grid, grid_for, image_beside, image_ratio, leading, text_column, text_direction, title_growth
 from generator.render.patterns import pattern_css
 from generator.render.sandbox import describe, new_layout_environment, render_bounded, template_location
 from generator.render.split import column_sections, serialize, tokenize
@@ -192,6 +192,7 @@ class SlideView:
     step: int  # the post's number among post slides (numbered layout)
     figure: str  # the post's figure, for a layout that takes one (stat)
     image: ImageView | None
+    image_beside: bool  # the layout sets the image beside the text (grid.image_beside: not landscape, not on a tall canvas)
     title_size: float
     body_size: float
     fit_style: str = ""  # extra custom properties for a slide whose title fitting shrank
@@ -271,6 +272,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 step=spec.step,
                 figure=spec.figure,
                 image=image_view(spec.image) if spec.image is not None else None,
+                image_beside=spec.image is not None and image_beside(spec.declaration.image.place, image_ratio(spec.image), grid),
                 title_size=title_size,
                 title_style=Markup(title_fit) + (styled(title_set, column) if title_set else Markup("")),
                 title_class="hyphenate" if title_set and title_set.hyphenate else "",
