@@ -103,3 +103,14 @@ def find_word(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, flo
     finally:
         document.close()
     raise AssertionError(f"{word} not found in {pdf}")
+
+
+def thread_plans(project):
+    """Every thread's plan of a project (a `Project`), by slug, as a build would make them now."""
+    from datetime import UTC, datetime
+
+    from generator.build import BuildRequest, plan_threads
+    from generator.catalog import load_catalog
+
+    request = BuildRequest(project=project, out_dir=project.root / "output", now=datetime.now(UTC))
+    return {plan.meta.slug: plan for _, plan, _failure in plan_threads(load_catalog(project), request) if plan is not None}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.render.html import quote_attribution
-from tests.helpers import build_in_process, write_project
+from tests.helpers import build_in_process, thread_plans, write_project
 from tests.textlayer import pdftotext_pages
 
 QUOTE = "<blockquote>\n<p>A release should be so dull nobody remembers it.</p>\n<p>— the on-call rota</p>\n</blockquote>"
@@ -51,15 +51,8 @@ def test_the_slide_shows_the_attribution_once_after_the_quote(tmp_path, style):
 
 
 def build_html(root) -> str:
-    from datetime import UTC, datetime
-
-    from generator.build import BuildRequest, plan_threads
-    from generator.catalog import load_catalog
     from generator.project import Project
     from generator.render.thread import Renderer
 
     project = Project.at(root)
-    request = BuildRequest(project=project, out_dir=root / "output", now=datetime.now(UTC))
-    ((_, plan, _),) = plan_threads(load_catalog(project), request)
-    assert plan is not None
-    return Renderer(project).html(plan)
+    return Renderer(project).html(thread_plans(project)["q"])

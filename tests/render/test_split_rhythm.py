@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from generator.render.split import REPEATED_HEAD_CLASS, block_units, slice_blocks, split_at, with_table_head
-from tests.helpers import build_in_process, write_project
+from tests.helpers import build_in_process, thread_plans, write_project
 
 
 def _table_thread(rows: int) -> str:
@@ -110,18 +110,12 @@ def test_only_a_table_tail_without_its_header_gets_one():
 def test_fitting_guesses_a_long_table_right_the_first_time(tmp_path):
     """The first guess sets a row's cells side by side (not each cell on a line of its own):
     a 60-row table is laid out once per slide, and its slides are full."""
-    from datetime import UTC, datetime
-
-    from generator.build import BuildRequest, plan_threads
-    from generator.catalog import load_catalog
     from generator.project import Project
     from generator.render.fit import fit_slides
     from generator.render.thread import Renderer
 
     project = Project.at(write_project(tmp_path / "project", {"content/long.md": _table_thread(60)}))
-    request = BuildRequest(project=project, out_dir=project.root / "output", now=datetime.now(UTC))
-    ((_, plan, _),) = plan_threads(load_catalog(project), request)
-    assert plan is not None
+    plan = thread_plans(project)["long"]
     result = fit_slides(Renderer(project), plan)
     assert result.passes_per_slide <= 1.3, result.passes_per_slide
     fills = [g.used / g.capacity for spec, g in zip(result.slides, result.geometries) if spec.kind == "post"]
