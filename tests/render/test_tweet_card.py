@@ -130,3 +130,52 @@ def test_a_small_image_is_not_enlarged(builds):
     index, _ = _find_word(pdf, "Tinyword")
     left, _top, right, _bottom = _image_bounds(pdf, index)
     assert right - left <= 301, right - left
+
+
+def _word_boxes(pdf: Path, index: int, word: str) -> list[tuple[float, float, float, float]]:
+    """(left, top, right, bottom) in CSS px of the first letter of every `word` on a page."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[index]
+        height = page.get_size()[1]
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        boxes = []
+        at = text.find(word)
+        while at != -1:
+            left, bottom, right, top = textpage.get_charbox(at)
+            boxes.append((left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75))
+            at = text.find(word, at + 1)
+        textpage.close()
+        return boxes
+    finally:
+        document.close()
+
+
+def test_the_avatar_grows_with_the_name_beside_it(tmp_path):
+    """A short post is set large, and the name and handle with it: the card's avatar is as
+    tall as those two lines, not left at its small size beside them."""
+    root = write_project(
+        tmp_path,
+        {
+            "carousel.yaml": 'profiles:\n  me:\n    name: Robin Example\n    handle: "@robin"\n    avatar: assets/face.png\n',
+            "content/tw.md": "---\ntitle: T\nprofile: me\ncover: false\noutro: false\n---\n\n<!-- layout: tweet -->\n\nShort and large.\n",
+            "assets/face.png": _png((400, 400), "#3a6b4c"),
+        },
+    )
+    result = build_in_process(root, "--format", "pdf", "--strict")
+    assert result.exit_code == 0, result.output
+    pdf = root / "output/tw/tw.pdf"
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        height = page.get_size()[1]
+        images = [image.get_bounds() for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8)]
+    finally:
+        document.close()
+    avatar_top, avatar_bottom = max(((height - top) / 0.75, (height - bottom) / 0.75) for _left, bottom, _right, top in images)
+    name = _word_boxes(pdf, 0, "Robin")[-1]  # the card's (the header shows the name first)
+    handle = _word_boxes(pdf, 0, "@robin")[-1]
+    name_block = handle[3] - name[1]
+    assert avatar_bottom - avatar_top >= 0.9 * name_block, (avatar_top, avatar_bottom, name_block)
+    assert avatar_top < name[3] and avatar_bottom > handle[1]  # beside the two lines
