@@ -14,7 +14,8 @@ They live in the user's cache folder instead (`platformdirs`: `~/.cache/carousel
 on Linux), shared by every project of that user, or in `$CAROUSEL_CACHE_HOME` when that
 is set (CI jobs that keep a cache between runs). An empty `CAROUSEL_CACHE_HOME` turns it
 off: every build then compiles and measures from scratch. A folder inside the project is
-refused, since a repository could plant files in it.
+refused, since a repository could plant files in it, and so is one that other users may
+write to or that another user owns.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def user_cache_dir(environ: Mapping[str, str], project_root: Path) -> Path | Non
     """The folder for compiled templates, the memo and fontconfig's cache; None when it is
     turned off or cannot be created (the build then keeps nothing between runs).
 
-    Raises ConfigError when `$CAROUSEL_CACHE_HOME` is inside the project.
+    Raises ConfigError when the folder is inside the project, writable by other users or
+    owned by another one.
     """
     value = environ.get(ENV_NAME)
     if value == "":
@@ -56,8 +58,19 @@ def user_cache_dir(environ: Mapping[str, str], project_root: Path) -> Path | Non
         )
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
     except OSError:
         return None
+    if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+        # another user could plant compiled templates there, as a repository could in a project
+        raise ConfigError(
+            Diagnostic(
+                ENV_NAME,
+                None,
+                f"{folder} is {'writable by other users' if status.st_mode & 0o022 else 'owned by another user'}: "
+                f"compiled templates are kept there; use a folder only you can write (chmod go-w), or set {ENV_NAME}= to keep nothing",
+            )
+        )
     return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 

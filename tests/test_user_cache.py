@@ -8,6 +8,7 @@ user's cache folder (generator/user_cache.py); files planted under the project's
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import stat
 from pathlib import Path
@@ -161,3 +162,17 @@ def test_a_removed_user_cache_is_made_again(tmp_path, monkeypatch):
     shutil.rmtree(tmp_path / "own")
     assert _build(project) == first
     assert (tmp_path / "own" / "memo").is_dir()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_folder_other_users_can_write_is_refused(tmp_path, monkeypatch):
+    project = _project(tmp_path / "project")
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv(ENV_NAME, str(shared))
+    result = build_in_process(project)
+    assert result.exit_code == 2, result.output
+    (line,) = [line for line in result.output.splitlines() if ENV_NAME in line]
+    assert line.startswith(f"{ENV_NAME}: {shared} is writable by other users")
+    assert not (shared / "templates").exists()
