@@ -559,10 +559,7 @@ class KeyContext:
         """A dependency by its real path; a link inside the project that leads out of it by
         the link's own name (it hashes as missing: the target is never read)."""
         resolved = path.resolve()
-        if self.names.known(resolved):
-            return resolved
-        linked = Path(os.path.normpath(path.absolute()))
-        return linked if self.names.known(linked) else resolved
+        return path if not self.names.known(resolved) and self.names.known(path) else resolved
 
     def stamp(self, path: Path, deps: ThreadDeps, *, source_digest: str | None = None) -> str | None:
         """A hash of the inputs a thread's plan is made from, with the dependencies it had.

@@ -6,6 +6,7 @@ import contextlib
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -85,24 +86,55 @@ def carousel_in_process(project: Path, *args: str):
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def find_word(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, float], float]:
-    """Where pdfium finds `word` first: (page index, box of its first letter in CSS px:
-    left, top, right, bottom, page width in CSS px)."""
+Box = tuple[float, float, float, float]  # left, top, right, bottom in CSS px
+
+
+def _css_box(left: float, bottom: float, right: float, top: float, page_height: float) -> Box:
+    """A pdfium box (pt, from the page's bottom) in CSS px from the page's top."""
+    return left / 0.75, (page_height - top) / 0.75, right / 0.75, (page_height - bottom) / 0.75
+
+
+def word_boxes(pdf: Path, word: str) -> Iterator[tuple[int, str, Box, float]]:
+    """Every place pdfium finds `word` (a word or the start of one), page by page:
+    (page index, the whole word found there, box of its first letter, page width in CSS px)."""
     document = pdfium.PdfDocument(pdf)
     try:
         for index in range(len(document)):
             page = document[index]
+            width, height = page.get_size()
             textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            if word in text:
-                left, bottom, right, top = textpage.get_charbox(text.index(word))
-                width, height = page.get_size()
+            try:
+                text = textpage.get_text_range()
+                at = text.find(word)
+                while at != -1:
+                    whole = text[at:].split(maxsplit=1)[0]
+                    yield index, whole, _css_box(*textpage.get_charbox(at), height), width / 0.75
+                    at = text.find(word, at + 1)
+            finally:
                 textpage.close()
-                return index, (left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75), width / 0.75
-            textpage.close()
     finally:
         document.close()
+
+
+def find_word(pdf: Path, word: str) -> tuple[int, Box, float]:
+    """Where pdfium finds `word` first: (page index, box of its first letter in CSS px:
+    left, top, right, bottom, page width in CSS px)."""
+    for index, _whole, box, width in word_boxes(pdf, word):
+        return index, box, width
     raise AssertionError(f"{word} not found in {pdf}")
+
+
+def image_boxes(pdf: Path, index: int) -> list[Box]:
+    """The boxes, in CSS px, of the images drawn on a page (inside forms too)."""
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[index]
+        height = page.get_size()[1]
+        return [_css_box(*image.get_bounds(), height) for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8)]
+    finally:
+        document.close()
 
 
 def thread_plans(project):

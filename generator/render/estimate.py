@@ -13,7 +13,6 @@ unit offset has a height.
 
 from __future__ import annotations
 
-import html as html_entities
 import io
 import logging
 import re
@@ -482,7 +481,7 @@ def _estimate_block(fragment: str, typeset: Typeset) -> BlockEstimate:
             # a table row is one band of cells side by side, as tall as its tallest cell
             end = next((at for at in range(index + 1, len(tokens)) if tokens[at].kind == "end" and tokens[at].tag == "tr"), len(tokens))
             est.flush()
-            height, units = _row_estimate(tokens[index + 1 : end], current.size, typeset)
+            height, units = row_estimate(_row_cells(tokens[index + 1 : end]), current.size, typeset)
             est._place(height, units, current.pad)
             index = end
             continue
@@ -547,9 +546,8 @@ def _estimate_block(fragment: str, typeset: Typeset) -> BlockEstimate:
     )
 
 
-def _row_estimate(row: Sequence[Token], size: float, typeset: Typeset) -> tuple[float, int]:
-    """(height, units) of a table row's cells set side by side at `size` px, in an even
-    share of the width each, with the padding and rule of `layouts/_details.css`."""
+def _row_cells(row: Sequence[Token]) -> list[str]:
+    """The HTML of a table row's cells (a header cell's in bold)."""
     cells: list[list[Token]] = []
     for token in row:
         if token.kind == "start" and token.tag in ("td", "th"):
@@ -558,11 +556,18 @@ def _row_estimate(row: Sequence[Token], size: float, typeset: Typeset) -> tuple[
             continue
         elif cells:
             cells[-1].append(token)
+    return [serialize(cell) for cell in cells]
+
+
+def row_estimate(cells: Sequence[str], size: float, typeset: Typeset) -> tuple[float, int]:
+    """(height, units) of a table row whose cells (their HTML) are set side by side at
+    `size` px, in an even share of `typeset.width` each, as tall as the tallest, with the
+    padding and rule of `layouts/_details.css`."""
     cell_width = max(typeset.width / max(len(cells), 1) - 0.8 * size, size * 2)
     cell_typeset = replace(typeset, width=cell_width, body_size=size)
-    heights = [_estimate_block(f"<div>{serialize(cell)}</div>", cell_typeset) for cell in cells]
-    tallest = max([size * typeset.line_height, *(estimate.height for estimate in heights)])
-    return tallest + 0.9 * size, sum(estimate.units for estimate in heights)
+    estimates = [_estimate_block(f"<div>{cell}</div>", cell_typeset) for cell in cells]
+    tallest = max([size * typeset.line_height, *(estimate.height for estimate in estimates)])
+    return tallest + 0.9 * size, sum(estimate.units for estimate in estimates)
 
 
 def _block_style(tag: str, parent: _Style, typeset: Typeset) -> _Style:
@@ -662,10 +667,10 @@ class TextMeasure:
         row: list[str] | None = None  # the open row's cells (their text)
         tables, rows, code_lines, in_code = 0.0, 0, 0, False
 
+        typeset = Typeset(width=width, body_size=size, text=self.text, bold=self.bold, line_height=line_height)
+
         def close_row() -> float:
-            cell_width = width / max(len(row or ()), 1) - size * 0.7
-            heights = [self.body(html_entities.unescape(cell), cell_width, cell_size, line_height) for cell in row or ()]
-            return max([cell_size * line_height, *heights]) + pad
+            return row_estimate(row or [], cell_size, typeset)[0]
 
         for token in source_tokens(source):
             opens, closes = token.kind == "start", token.kind == "end"

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import io
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image
 
 from generator.canvas import Canvas
 from generator.config.schema import Typography
 from generator.render.grid import grid_for, image_beside
-from tests.helpers import build_in_process, find_word, write_project
+from tests.helpers import build_in_process, find_word, image_boxes, write_project
 
 CANVASES = ("linkedin-portrait", "instagram-square", "story")
 
@@ -41,15 +39,7 @@ def built(tmp_path_factory):
 
 def _image_box(pdf) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) in CSS px of the largest image on the first page."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        height = page.get_size()[1]
-        boxes = [obj.get_bounds() for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8)]
-        left, bottom, right, top = max(boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
-        return left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75
-    finally:
-        document.close()
+    return max(image_boxes(pdf, 0), key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
 
 
 @pytest.mark.parametrize("canvas", ["linkedin-portrait", "instagram-square"])

@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from generator.render.split import REPEATED_HEAD_CLASS, block_units, slice_blocks, split_at, with_table_head
-from tests.helpers import build_in_process, thread_plans, write_project
+from tests.helpers import build_in_process, thread_plans, word_boxes, write_project
 
 
 def _table_thread(rows: int) -> str:
@@ -20,29 +20,11 @@ def _table_thread(rows: int) -> str:
 
 
 def _row_tops(pdf: Path) -> dict[int, list[tuple[int, float]]]:
-    """Per page, (row number, top of its first letter in pt) of every `RowN` cell."""
+    """Per page, (row number, top of its first letter in CSS px) of every `RowN` cell."""
     found: dict[int, list[tuple[int, float]]] = {}
-    document = pdfium.PdfDocument(pdf)
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            position = text.find("Row")
-            while position != -1:
-                digits = ""
-                cursor = position + 3
-                while cursor < len(text) and text[cursor].isdigit():
-                    digits += text[cursor]
-                    cursor += 1
-                if digits:
-                    _, _, _, top = textpage.get_charbox(position)
-                    found.setdefault(index, []).append((int(digits), top))
-                position = text.find("Row", position + 3)
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
+    for index, whole, (_left, top, _right, _bottom), _width in word_boxes(pdf, "Row"):
+        if whole[3:].isdigit():
+            found.setdefault(index, []).append((int(whole[3:]), top))
     return found
 
 
@@ -68,7 +50,7 @@ def test_the_parts_of_a_split_table_share_one_row_pitch(built):
     pages = _row_tops(built / "long/long.pdf")
     assert len(pages) >= 2, pages
     assert sorted(number for rows in pages.values() for number, _ in rows) == list(range(1, 25))
-    pitches = [round(rows[i][1] - rows[i + 1][1], 1) for rows in pages.values() for i in range(len(rows) - 1)]
+    pitches = [round(rows[i + 1][1] - rows[i][1], 1) for rows in pages.values() for i in range(len(rows) - 1)]
     assert max(pitches) - min(pitches) <= 0.5, pitches
 
 

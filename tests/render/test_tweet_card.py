@@ -7,15 +7,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image
 
 from generator.colour import contrast_ratio, to_hex
 from generator.project import Project
 from generator.themes import available_themes, load_theme
-from tests.helpers import REPO_ROOT, build_in_process, find_word, write_project
+from tests.helpers import REPO_ROOT, build_in_process, find_word, image_boxes, word_boxes, write_project
 from tests.textlayer import EXTRACTORS, normal_words
 
 LIGHT_THEMES = sorted(
@@ -103,15 +101,8 @@ def _find_word(pdf: Path, word: str) -> tuple[int, tuple[float, float, float, fl
 
 
 def _image_bounds(pdf: Path, index: int) -> tuple[float, float, float, float]:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[index]
-        height = page.get_size()[1]
-        (image,) = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8))
-        left, bottom, right, top = image.get_bounds()
-    finally:
-        document.close()
-    return left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75
+    (box,) = image_boxes(pdf, index)
+    return box
 
 
 def test_an_image_spans_the_card(builds):
@@ -132,26 +123,6 @@ def test_a_small_image_is_not_enlarged(builds):
     assert right - left <= 301, right - left
 
 
-def _word_boxes(pdf: Path, index: int, word: str) -> list[tuple[float, float, float, float]]:
-    """(left, top, right, bottom) in CSS px of the first letter of every `word` on a page."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[index]
-        height = page.get_size()[1]
-        textpage = page.get_textpage()
-        text = textpage.get_text_range()
-        boxes = []
-        at = text.find(word)
-        while at != -1:
-            left, bottom, right, top = textpage.get_charbox(at)
-            boxes.append((left / 0.75, (height - top) / 0.75, right / 0.75, (height - bottom) / 0.75))
-            at = text.find(word, at + 1)
-        textpage.close()
-        return boxes
-    finally:
-        document.close()
-
-
 def test_the_avatar_grows_with_the_name_beside_it(tmp_path):
     """A short post is set large, and the name and handle with it: the card's avatar is as
     tall as those two lines, not left at its small size beside them."""
@@ -166,16 +137,9 @@ def test_the_avatar_grows_with_the_name_beside_it(tmp_path):
     result = build_in_process(root, "--format", "pdf", "--strict")
     assert result.exit_code == 0, result.output
     pdf = root / "output/tw/tw.pdf"
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        height = page.get_size()[1]
-        images = [image.get_bounds() for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8)]
-    finally:
-        document.close()
-    avatar_top, avatar_bottom = max(((height - top) / 0.75, (height - bottom) / 0.75) for _left, bottom, _right, top in images)
-    name = _word_boxes(pdf, 0, "Robin")[-1]  # the card's (the header shows the name first)
-    handle = _word_boxes(pdf, 0, "@robin")[-1]
+    avatar_top, avatar_bottom = max((top, bottom) for _left, top, _right, bottom in image_boxes(pdf, 0))
+    name = [box for _page, _whole, box, _width in word_boxes(pdf, "Robin")][-1]  # the card's (the header shows the name first)
+    handle = [box for _page, _whole, box, _width in word_boxes(pdf, "@robin")][-1]
     name_block = handle[3] - name[1]
     assert avatar_bottom - avatar_top >= 0.9 * name_block, (avatar_top, avatar_bottom, name_block)
     assert avatar_top < name[3] and avatar_bottom > handle[1]  # beside the two lines
