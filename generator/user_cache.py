@@ -32,10 +32,11 @@ APP_NAME = "carousel-studio"
 
 def user_cache_dir(environ: Mapping[str, str], project_root: Path) -> Path | None:
     """The folder for compiled templates, the memo and fontconfig's cache; None when it is
-    turned off or cannot be created (the build then keeps nothing between runs).
+    turned off, or when the default folder cannot be created (the build then keeps nothing
+    between runs).
 
     Raises ConfigError when the folder is inside the project, writable by other users or
-    owned by another one.
+    owned by another one, or when a folder named by the variable cannot be created or written.
     """
     value = environ.get(ENV_NAME)
     if value == "":
@@ -59,8 +60,13 @@ def user_cache_dir(environ: Mapping[str, str], project_root: Path) -> Path | Non
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status = folder.stat()
-    except OSError:
-        return None
+    except OSError as error:
+        if value is None:
+            return None  # no writable home (a locked-down CI user): build without a cache
+        # a folder named on purpose that cannot be one (a file, a read-only disk) is a mistake to report
+        raise ConfigError(
+            Diagnostic(ENV_NAME, None, f"{folder} cannot be used as a folder ({error.strerror or error}); set {ENV_NAME}= to keep nothing")
+        ) from error
     if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
         # another user could plant compiled templates there, as a repository could in a project
         raise ConfigError(
@@ -71,7 +77,11 @@ def user_cache_dir(environ: Mapping[str, str], project_root: Path) -> Path | Non
                 f"compiled templates are kept there; use a folder only you can write (chmod go-w), or set {ENV_NAME}= to keep nothing",
             )
         )
-    return folder if os.access(folder, os.W_OK | os.X_OK) else None
+    if os.access(folder, os.W_OK | os.X_OK):
+        return folder
+    if value is None:
+        return None
+    raise ConfigError(Diagnostic(ENV_NAME, None, f"{folder} is not writable; use a folder you can write, or set {ENV_NAME}= to keep nothing"))
 
 
 def _inside(folder: Path, root: Path) -> bool:

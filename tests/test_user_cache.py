@@ -149,10 +149,23 @@ def test_the_default_is_the_platform_cache_folder_private_to_the_user(tmp_path, 
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
-def test_a_folder_that_cannot_be_made_keeps_nothing(tmp_path):
+def test_a_named_folder_that_cannot_be_made_is_reported(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    assert user_cache_dir({ENV_NAME: str(blocker / "cache")}, tmp_path / "project") is None
+    project = _project(tmp_path / "project")
+    monkeypatch.setenv(ENV_NAME, str(blocker))  # a file where the folder should be
+    result = build_in_process(project)
+    assert result.exit_code == 2, result.output
+    (line,) = [line for line in result.output.splitlines() if ENV_NAME in line]
+    assert line.startswith(f"{ENV_NAME}: {blocker} cannot be used as a folder")
+    assert not (project / "output").exists()
+
+
+def test_a_default_folder_that_cannot_be_made_keeps_nothing(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))  # e.g. a CI user without a writable home
+    assert user_cache_dir({}, tmp_path / "project") is None
 
 
 def test_a_removed_user_cache_is_made_again(tmp_path, monkeypatch):
