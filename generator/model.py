@@ -61,6 +61,7 @@ class SlideSpec:
     body_scale: float = 1.0  # the body size fitting chose, in body sizes (< 1 shrunk, > 1 grown)
     title_scale: float = 1.0  # < 1 when fitting shrank the title (cover hook, post title)
     media_adjust: float = 0.0  # px the layout's image room is corrected by, from the measured layout
+    stacked: bool = False  # image under the text where the layout sets it beside: so the post fits one slide (set by fitting)
     alt: str = ""  # the author's `<!-- alt: … -->` for this slide, if any
     step: int = 0  # the number a numbered layout shows (set by the planner)
 

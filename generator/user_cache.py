@@ -81,7 +81,9 @@ def user_cache_dir(environ: Mapping[str, str], project_root: Path) -> Path | Non
         return folder
     if value is None:
         return None
-    raise ConfigError(Diagnostic(ENV_NAME, None, f"{folder} is not writable; use a folder you can write, or set {ENV_NAME}= to keep nothing"))
+    raise ConfigError(
+        Diagnostic(ENV_NAME, None, f"{folder} is not writable; use a folder you can write, or set {ENV_NAME}= to keep nothing")
+    )
 
 
 def _inside(folder: Path, root: Path) -> bool:

@@ -529,8 +529,11 @@ class _Fitter:
         title_px = grid.title_size * title_scale * title_growth(body_scale)
         body_px = grid.body_size * body_scale
         image = spec.image if declared.image.place != "none" else None
-        inner = text_column(grid, declared, image_ratio(image), image is not None)
-        beside = image is not None and image_beside(declared.image.place, image_ratio(image), grid)
+        inner = text_column(grid, declared, image_ratio(image), image is not None, spec.stacked)
+        beside = image is not None and image_beside(declared.image.place, image_ratio(image), grid, spec.stacked)
+        # stacked by fitting so that text and image fit one slide: the image's least room is
+        # counted under the text (a layout's own stacking counts only the room it may grow by)
+        place = "below" if spec.stacked and image is not None else declared.image.place
 
         def furniture(part: Furniture) -> float:
             return part.units * unit + part.body_em * body_px + part.title_em * title_px
@@ -559,9 +562,9 @@ class _Fitter:
         frame = Frame(
             width=inner,
             body_size=body_px,
-            lead_first=above + title + (picture if declared.image.place == "above" else 0.0),
+            lead_first=above + title + (picture if place == "above" else 0.0),
             lead_next=self.continued_height() + above,
-            trail_first=below + (picture if declared.image.place == "below" else 0.0),
+            trail_first=below + (picture if place == "below" else 0.0),
             trail_next=below,
             line_height=leading(text.line_height, body_scale),
             display_text=text.font == "display" or body_in_display(spec, grid, body_scale),
@@ -609,6 +612,7 @@ class _Fitter:
             self.initial_shrink(post)
         elif post.title_html:
             self.initial_title(post)
+        self.stack_when_cramped(post)
         self.initial_grow(post)
         self.plan_post(post, balanced=True)
         if len(post.cuts) == 2 and self.adaptive(post.spec):
@@ -620,6 +624,26 @@ class _Fitter:
             if height <= ADAPTIVE_OPTIMISM * self.room(post, 0):
                 post.cuts = [model.end]
         return post
+
+    def stack_when_cramped(self, post: PostFit) -> None:
+        """A post whose text beside its image would need a second slide, or a body set
+        smaller, is set with the image under the text when it then fits one slide at full
+        size: full-width lines and a smaller picture rather than a few lines continued on a
+        slide of their own, or type below the readable size."""
+        spec = post.spec
+        if spec.image is None or spec.stacked or not image_beside(spec.declaration.image.place, image_ratio(spec.image), self.grid):
+            return
+        if self.fits_one(post) and post.body_scale >= 1.0:
+            return
+        beside = (spec, post.body_scale, post.title_scale)
+        post.spec, post.body_scale, post.title_scale = spec.with_changes(stacked=True), 1.0, 1.0
+        self.prepare(post)
+        if post.title_html:
+            self.initial_title(post)
+        if self.fits_one(post):
+            return
+        post.spec, post.body_scale, post.title_scale = beside
+        self.prepare(post)
 
     def fill(self, post: PostFit) -> float:
         """The share of the content band a one-slide post takes, by the guess (a stacked
@@ -1070,7 +1094,7 @@ def _correct_media(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry) -> 
     if (
         image is None
         or not fitter.adaptive(spec)
-        or image_beside(spec.declaration.image.place, image_ratio(image), grid)
+        or image_beside(spec.declaration.image.place, image_ratio(image), grid, spec.stacked)
         or len(entry.cuts) != 1
         or entry.media_tries >= 2
         or geometry.media is None
@@ -1084,7 +1108,7 @@ def _correct_media(fitter: _Fitter, entry: PostFit, geometry: SlideGeometry) -> 
         change = -(geometry.overflow + grid.unit)
     else:
         width, height = geometry.media
-        column = text_column(grid, spec.declaration, image_ratio(image), True)
+        column = text_column(grid, spec.declaration, image_ratio(image), True, spec.stacked)
         held_by_height = (
             width < column - grid.unit
             and (not image.width or width < image.width - 1)

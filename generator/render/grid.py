@@ -104,20 +104,21 @@ class Grid:
 TALL_CANVAS = 1.6  # height / width from which a canvas (story, 9:16) stacks what a layout sets side by side
 
 
-def image_beside(place: str, ratio: float | None, grid: Grid) -> bool:
+def image_beside(place: str, ratio: float | None, grid: Grid, stacked: bool = False) -> bool:
     """Is a slide's image set beside its text? Only where the layout places it beside, and
     not for a clearly landscape image, nor on a tall canvas for any image but a portrait
-    one: those are stacked under the text instead, where they keep a readable size."""
-    if place != "beside" or (ratio and ratio > 1.15):
+    one: those are stacked under the text instead, where they keep a readable size. Nor
+    when fitting `stacked` it (SlideSpec.stacked): beside, the post would not fit one slide."""
+    if place != "beside" or stacked or (ratio and ratio > 1.15):
         return False
     return grid.height < TALL_CANVAS * grid.width or (ratio is not None and ratio < 0.8)
 
 
-def text_column(grid: Grid, declaration: LayoutDeclaration, ratio: float | None, has_image: bool) -> float:
+def text_column(grid: Grid, declaration: LayoutDeclaration, ratio: float | None, has_image: bool, stacked: bool = False) -> float:
     """The width a layout sets a post's text in (its declaration: a card's inset, the
     column beside a portrait image): what titles and the fitter measure against."""
     width = grid.content_width
-    if has_image and image_beside(declaration.image.place, ratio, grid):
+    if has_image and image_beside(declaration.image.place, ratio, grid, stacked):
         width = width * (1 - declaration.image.beside) - 6 * grid.unit
     return width - 2 * declaration.text.inset * grid.unit
 

@@ -222,7 +222,7 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
     views: list[SlideView] = []
     for index, spec in enumerate(slides, start=1):
         title_size = round(grid.title_size * spec.title_scale * title_growth(spec.body_scale), 2)
-        column = text_column(grid, spec.declaration, image_ratio(spec.image), spec.image is not None)
+        column = text_column(grid, spec.declaration, image_ratio(spec.image), spec.image is not None, spec.stacked)
         title_set, title_html, title_fit = None, no_widow(spec.title_html), ""
         if spec.title_html and _title_in_display(spec):
             # smaller until the widest word fits: a title never breaks inside a word (the
@@ -272,7 +272,8 @@ def _views(plan: ThreadPlan, slides: tuple[SlideSpec, ...], grid: Grid, titles: 
                 step=spec.step,
                 figure=spec.figure,
                 image=image_view(spec.image) if spec.image is not None else None,
-                image_beside=spec.image is not None and image_beside(spec.declaration.image.place, image_ratio(spec.image), grid),
+                image_beside=spec.image is not None
+                and image_beside(spec.declaration.image.place, image_ratio(spec.image), grid, spec.stacked),
                 title_size=title_size,
                 title_style=Markup(title_fit) + (styled(title_set, column) if title_set else Markup("")),
                 title_class="hyphenate" if title_set and title_set.hyphenate else "",
