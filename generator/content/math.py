@@ -31,8 +31,8 @@ SIZE_ADJUST = 1.06
 
 PLACEHOLDER = re.compile("\ue000m(\\d+)\ue001")
 _SCAN = re.compile(
-    r"(?P<fence>^[ \t]{0,3}(?P<marks>`{3,}|~{3,})[^\n]*\n.*?^[ \t]{0,3}(?P=marks)[`~]*[ \t]*$)"
-    r"|(?P<code>(?P<ticks>`+)(?:.|\n)*?(?<!`)(?P=ticks)(?!`))"
+    r"(?P<fence>^[ \t]{0,3}(?P<marks>(?>`{3,}|~{3,}))[^\n]*\n.*?^[ \t]{0,3}(?P=marks)[`~]*[ \t]*$)"
+    r"|(?P<code>(?<!`)(?P<ticks>(?>`+)).*?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<escaped>\\\$)"
     r"|\$\$(?P<display>(?:[^$]|\\\$)+?)\$\$"
     r"|(?<![\\$\w])\$(?P<inline>(?=[^\s$])(?:[^$\n]|\\\$)+?(?<=[^\s\\]))\$(?![\d$])",

@@ -81,6 +81,34 @@ def test_dollar_rules(text, formulas):
     assert len(stash_math(text).formulas) == formulas
 
 
+@pytest.mark.parametrize(
+    "text, formulas",
+    [
+        ("``code with ` inside`` and $x^2$", 1),
+        ("a ``` run ``` then $y$", 1),
+        ("x``a` $z$", 1),  # unmatched runs are text: the formula after them is math
+        ("````\n$x$\n````", 0),
+    ],
+)
+def test_code_spans_are_matched_by_whole_backtick_runs(text, formulas):
+    assert len(stash_math(text).formulas) == formulas
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`" * 50_000,  # one post at the size limit made of backticks: took days (cubic backtracking)
+        "`" * 25_000 + "\n" + "x\n" * 100,  # an unclosed fence
+        "".join("`" * k + "a" for k in range(1, 300)),  # runs of every length, none closed
+        "$a " * 16_000,
+        "$ a\\" * 12_000,
+    ],
+)
+def test_posts_at_the_size_limit_are_scanned_for_math_in_linear_time(text):
+    """Finishes at once (the suite's 5-minute timeout is what fails the old patterns)."""
+    assert stash_math(text).formulas == ()
+
+
 def test_math_is_taken_out_before_markdown_escapes(md):
     # Markdown would eat the backslash of \{ and cut a table cell at |
     post = render_post(md, "Set $\\{x \\mid x > 0\\}$ here.\n\n| a | b |\n| --- | --- |\n| $|x\\|y|$ | 1 |")
