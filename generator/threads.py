@@ -262,13 +262,17 @@ def _post_problems(post: PostSource, shown: str) -> list[Diagnostic]:
 
 
 QUOTE_MARKERS = re.compile(r"[ \t]*(?:>[ \t]?)+")
+# list markers and quotes opened on one line ("1. 1. 1. x", "- > - x"): one level each
+CHAINED_MARKERS = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)+")
+_ONE_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]|>")
 
 
 def _too_deep(text: str, limit: int) -> tuple[int, int] | None:
     """(depth, 0-based line) of the first line nested deeper than `limit`, else None.
 
     A line's depth is its number of `>` markers, or its indentation in list steps of 4
-    columns. Lines inside fenced code are skipped: code may be indented as deeply as it likes.
+    columns plus the list markers and quotes it opens itself (`1. 1. 1. x` is three
+    lists deep). Lines inside fenced code are skipped: code may be indented as deeply as it likes.
     """
     fence: str | None = None
     for index, line in enumerate(text.split("\n")):
@@ -281,7 +285,9 @@ def _too_deep(text: str, limit: int) -> tuple[int, int] | None:
         quotes = QUOTE_MARKERS.match(line)
         quote_depth = quotes.group(0).count(">") if quotes else 0
         expanded = line.expandtabs(4)
-        depth = max(quote_depth, (len(expanded) - len(expanded.lstrip(" "))) // 4)
+        chained = CHAINED_MARKERS.match(expanded)
+        opened = len(_ONE_MARKER.findall(chained.group(0))) if chained else 0
+        depth = max(quote_depth, (len(expanded) - len(expanded.lstrip(" "))) // 4 + max(0, opened - 1))
         if depth > limit:
             return depth, index
     return None

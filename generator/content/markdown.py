@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from html.parser import HTMLParser
@@ -75,6 +76,9 @@ class _SpacedHashHeaderProcessor(HashHeaderProcessor):
 MAX_LINK_TEXT = 2_000
 MAX_LINK_BRACKETS = 32  # inner `]` a link text may hold
 MAX_LINK_NESTING = 8
+# ... and the `(url "title")` after it: Python-Markdown matches its parentheses character by
+# character to the end of the paragraph, so 8,000 `[a](` took 12 s.
+MAX_LINK_TARGET = 2_000
 
 
 def bounded_link_text(data: str, index: int) -> tuple[str, int, bool]:
@@ -98,13 +102,24 @@ def bounded_link_text(data: str, index: int) -> tuple[str, int, bool]:
     return "", index, False
 
 
+def _bounded_link_target(get_link: Callable[[str, int], tuple[str, str | None, int, bool]]) -> Callable[[str, int], tuple[str, str | None, int, bool]]:
+    """LinkInlineProcessor.getLink looking at most MAX_LINK_TARGET characters past `(`
+    (positions in the text are unchanged: only its end is cut)."""
+
+    def get_bounded_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
+        return get_link(data[: index + MAX_LINK_TARGET], index)
+
+    return get_bounded_link
+
+
 class BoundedLinksExtension(Extension):
-    """Bound the cost of finding link text (see MAX_LINK_TEXT)."""
+    """Bound the cost of finding link text and target (see MAX_LINK_TEXT, MAX_LINK_TARGET)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         for processor in md.inlinePatterns:
             if isinstance(processor, LinkInlineProcessor):
                 processor.getText = bounded_link_text  # type: ignore[method-assign]
+                processor.getLink = _bounded_link_target(processor.getLink)  # type: ignore[method-assign, assignment]
 
 
 class SocialTagsExtension(Extension):

@@ -152,6 +152,11 @@ CASES: dict[str, Case] = {
     ),
     # --- posts: bounded cost, documented limits ---------------------------------------
     "brackets-20000": Case({"content/bad.md": thread("[" * 20_000)}, 0, None, bad_built=True),
+    "link-openers-10000": Case({"content/bad.md": thread("[a](" * 10_000)}, 0, None, bad_built=True),  # 12 s a post before
+    "backticks-45000": Case({"content/bad.md": thread("`" * 45_000)}, 0, None, bad_built=True),  # hung the build (math scan)
+    "chained-list-markers-2000": Case(
+        {"content/bad.md": thread("1. " * 2000 + "x")}, 1, "content/bad.md:5: post 1 nests lists or quotes 1999 levels deep"
+    ),
     "less-than-100000": Case(
         {"content/bad.md": thread("<" * 100_000)}, 1, "content/bad.md:5: post 1 has 100,000 characters (at most 50,000)"
     ),
