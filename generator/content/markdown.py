@@ -503,10 +503,26 @@ def render_post(md: markdown.Markdown, text: str) -> PostHtml:
     )
 
 
+# a code span: a run of backticks, then anything up to a run of the same length
+_CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>(?>`+)).*?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+
+
+def _markup_as_text(text: str) -> str:
+    """A front matter field with its HTML tags shown as text: `<` outside code spans
+    becomes `&lt;` (Markdown keeps the entity; in a code span it shows `<` anyway)."""
+    parts, position = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        parts += [text[position : span.start()].replace("<", "&lt;"), span.group(0)]
+        position = span.end()
+    parts.append(text[position:].replace("<", "&lt;"))
+    return "".join(parts)
+
+
 def render_inline(md: markdown.Markdown, text: str, problems: list[str] | None = None) -> str:
-    """Markdown of a one-line field (title, subtitle, action) as safe inline HTML.
-    A formula that cannot be drawn is noted in `problems` (when given)."""
-    html, math_problems, _ = _convert(md, text)
+    """Markdown of a one-line field (title, subtitle, action) as safe inline HTML: its
+    Markdown (emphasis, code, links) is drawn, HTML in it is text, never markup (front
+    matter values are escaped). A formula that cannot be drawn is noted in `problems`."""
+    html, math_problems, _ = _convert(md, _markup_as_text(text))
     html = html.strip()
     if problems is not None:
         problems += [f"formula '{formula.source}' is shown as text: {message}" for formula, message in math_problems]

@@ -163,3 +163,19 @@ def test_code_blocks_are_sized_to_read_and_not_to_wrap(md):
     run = "value=" + "+".join(f"weights[{n}]" for n in range(8))  # no space to wrap at
     sized = size_code_blocks(render_post(md, f"```python\n{run}\n```").blocks[0], body_px=36, column_px=920, scale=1.0, unit=8)
     assert 'style="font-size: 24px"' in sized and "\u200b" in sized  # breaks between tokens
+
+
+@pytest.mark.parametrize(
+    "field, shown",
+    [
+        ("<img src=/etc/hostname> title", "<img src=/etc/hostname> title"),
+        ("</style><script>alert(1)</script> tail", "</style><script>alert(1)</script> tail"),
+        ("Why `<div>` soup hurts", "Why <div> soup hurts"),
+        ("a < b & c", "a < b & c"),
+    ],
+)
+def test_html_in_front_matter_fields_is_text_not_markup(md, field, shown):
+    """SPEC §6: front matter values are escaped; their Markdown (code, emphasis) still draws."""
+    html = render_inline(md, field)
+    assert "<img" not in html and "<script" not in html
+    assert plain_text(html) == shown
