@@ -76,7 +76,11 @@ def _directive_text(data: CommentedMap) -> str:
     stream = io.StringIO()
     data.fa.set_flow_style()
     yaml.dump(data, stream)
-    return stream.getvalue().strip().removeprefix("{").removesuffix("}").strip()
+    text = stream.getvalue().strip().removeprefix("{").removesuffix("}").strip()
+    if "-->" in text or "--!>" in text:
+        # it would end the comment early and leave the rest as raw HTML in the post
+        raise EditError("a slide option cannot contain '-->' (it would end the directive comment)")
+    return text
 
 
 def edit_post_directive(text: str, post_number: int, changes: Mapping[str, Any]) -> str:

@@ -117,6 +117,15 @@ def test_an_emptied_directive_is_removed():
     assert changed_lines(THREAD, after) == ["-<!-- layout: numbered -->"]
 
 
+@pytest.mark.parametrize("value", ["x --> <script>alert(1)</script> <!--", "a --!> b"])
+def test_an_option_that_would_end_the_directive_comment_is_refused(value):
+    """Written as is, `-->` would end the comment and leave the rest as raw HTML in the post."""
+    with pytest.raises(EditError, match="cannot contain '-->'"):
+        edit_post_directive(THREAD, 2, {"alt": value})
+    with pytest.raises(EditError, match="cannot contain '-->'"):
+        edit_post_directive(THREAD, 3, {"alt": value})  # a post without a directive yet
+
+
 def test_unknown_post_is_an_edit_error():
     with pytest.raises(EditError, match="no post 9"):
         edit_post_directive(THREAD, 9, {"layout": "quote"})

@@ -197,6 +197,7 @@ def test_a_form_post_is_refused(app_server: RunningApp):
         ({"slides": ["cover", 7]}, None, "front matter: slides: no post 7 (the thread has 2 posts)"),
         ({"layot": "tweet"}, 2, "directive: unknown key 'layot' (did you mean 'layout'?)"),
         ({"layout": "twet"}, 2, "directive: unknown layout 'twet' (did you mean 'tweet'?)"),
+        ({"alt": "x --> <script>alert(1)</script> <!--"}, 1, "content/alpha.md: a slide option cannot contain '-->'"),
     ],
 )
 def test_invalid_options_get_422_with_the_schema_message_and_leave_the_file(app_server: RunningApp, options, post_number, message):
