@@ -53,7 +53,7 @@ from generator.progress import Progress
 from generator.project import Project
 from generator.shards import Shard, assign_shards
 from generator.slugs import duplicate_slugs, inside, slug_problem
-from generator.threads import load_thread, slug_for
+from generator.threads import declared_status, load_thread, slug_for
 
 Outcome = Literal["built", "skipped", "failed", "removed"]
 
@@ -249,6 +249,21 @@ def _skip_reason(plan: ThreadPlan, request: BuildRequest, now: datetime) -> str:
     if reason == "scheduled":
         return f"scheduled for {plan.meta.date.isoformat() if plan.meta.date else '?'} (use --future)"
     return reason
+
+
+def _unpublished(failure: ThreadResult, path: Path, request: BuildRequest, now: datetime) -> ThreadResult | None:
+    """A thread that does not validate but says it is a draft, or dated in the future,
+    is skipped like a valid one (a half-written draft never stops a scheduled build);
+    None when this build would publish it, or cannot tell."""
+    status = declared_status(path, failure.shown_path, now)
+    reason = _skip_reason_of(status, request) if status else ""
+    if not reason:
+        return None
+    problems = len([d for d in failure.diagnostics if d.is_error])
+    noun = "problem" if problems == 1 else "problems"
+    return ThreadResult(
+        failure.slug, failure.shown_path, "skipped", reason=f"{reason}; {problems} {noun} to fix before it is published (carousel check)"
+    )
 
 
 def _skip_reason_of(status: str, request: BuildRequest) -> str:
@@ -520,7 +535,7 @@ class Builder:
         for index, (path, plan, failure) in kept:
             unit = one.units[index]
             if failure is not None:
-                unit.result = failure
+                unit.result = _unpublished(failure, path, request, run.now) or failure
                 continue
             assert plan is not None
             unit.plan = plan

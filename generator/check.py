@@ -17,6 +17,7 @@ from generator.catalog import Catalog
 from generator.errors import Diagnostic
 from generator.model import ThreadPlan
 from generator.parallel import RenderJob, make_backend
+from generator.threads import declared_status
 
 
 @dataclass
@@ -75,15 +76,18 @@ def check_project(catalog: Catalog, request: BuildRequest, *, due_only: bool = F
 
     Drafts and scheduled threads are checked too, unless `due_only`: then only what a
     build at `request.now` would publish (a scheduled pipeline must not fail on a
-    half-written draft). A thread whose front matter cannot be read is always reported:
+    half-written draft, even one that does not validate: its `draft:` and `date:` are
+    read on their own). A thread whose front matter cannot be read is always reported:
     nobody can tell whether it is due, and the build would fail on it too.
     """
     paths = list(request.selection) if request.selection else catalog.project.discover_threads()
     planned = plan_units(catalog, request, shard_paths(catalog, request, paths))
     checked: list[CheckedThread] = []
     plans: list[tuple[CheckedThread, ThreadPlan]] = []
-    for _, plan, failure in planned:
+    for path, plan, failure in planned:
         if failure is not None:
+            if due_only and declared_status(path, failure.shown_path, request.now) not in (None, "due"):
+                continue
             checked.append(CheckedThread(failure.slug, failure.shown_path, None, list(failure.diagnostics), failure.exit_code))
             continue
         assert plan is not None

@@ -23,7 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from generator.canvas import Canvas
 from generator.catalog import Catalog
 from generator.config.cascade import resolve_options
-from generator.config.schema import FrontMatter, Options, PostDirectives, Profile
+from generator.config.schema import FrontMatter, Options, PostDirectives, Profile, PublishFields
 from generator.config.validate import validate_model
 from generator.config.yamlsource import LocatedYaml
 from generator.confine import ConfinementError, confined_path
@@ -33,7 +33,7 @@ from generator.content.thread import FENCE, PostSource, ThreadSource, ThreadSynt
 from generator.errors import ConfigError, Diagnostic, Severity, ThreadError, did_you_mean
 from generator.layouts import layout_for_kind
 from generator.limits import LIMITS
-from generator.model import ImageAsset, SlideKind, SlideSpec, ThreadMeta, ThreadPlan
+from generator.model import ImageAsset, SlideKind, SlideSpec, ThreadMeta, ThreadPlan, ThreadStatus, thread_status
 from generator.render.split import column_sections
 from generator.slugs import slug_problem
 from generator.themes import ACCENT_CONTRAST, contrast_ratio, load_theme
@@ -221,6 +221,19 @@ def _as_datetime(value: datetime | date | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.combine(value, time())
+
+
+def declared_status(path: Path, shown: str, now: datetime) -> ThreadStatus | None:
+    """draft, scheduled or due as a thread file's `draft:` and `date:` say, whatever else
+    in it is wrong; None when they cannot be read (then nobody can tell whether it is due)."""
+    try:
+        source, _ = split_thread(read_thread_text(path, shown), shown)
+    except (ThreadError, ThreadSyntaxError):
+        return None
+    fields, problems = validate_model(PublishFields, source.front_matter)
+    if problems or fields is None:
+        return None
+    return thread_status(fields.draft, _as_datetime(fields.date), now)
 
 
 def read_thread_text(path: Path, shown: str) -> str:

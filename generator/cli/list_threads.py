@@ -42,7 +42,7 @@ def list_command(as_json: bool, due_only: bool, now_option: str | None, out_dir:
             date = row["date"] or "-"
             outputs = f"{len(row['outputs'])} files" if row["outputs"] else "not built"
             click.echo(f"{row['status']:<10} {date:<26} {row['slug']:<32} {outputs}")
-    sys.exit(2 if any(row["status"] == "invalid" for row in rows) else 0)
+    sys.exit(1 if any(row["status"] == "invalid" for row in rows) else 0)  # SPEC 4: a thread failed
 
 
 def list_rows(project: Project, out: Path, now: datetime) -> list[dict[str, Any]]:

@@ -282,6 +282,15 @@ class FrontMatter(Options):
         return {key: value for key, value in data.items() if key in Options.model_fields}
 
 
+class PublishFields(BaseModel):
+    """Only a thread's `draft:` and `date:`, read on their own (the rest ignored): whether
+    a thread that does not validate would be published by a build at all."""
+
+    model_config = ConfigDict(extra="ignore")
+    date: datetime | date | None = None
+    draft: bool = False
+
+
 class PostDirectives(StrictModel):
     """Options a post may set for its own slide in a leading `<!-- key: value -->` comment."""
 

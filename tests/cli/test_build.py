@@ -118,6 +118,25 @@ def test_drafts_and_future_threads_are_skipped_unless_asked(tmp_path):
     assert (tmp_path / "output/draft/draft.pdf").is_file() and (tmp_path / "output/later/later.pdf").is_file()
 
 
+def test_a_draft_or_future_thread_that_does_not_validate_is_skipped_not_failed(tmp_path):
+    """A typo in a half-written draft never stops a scheduled build; asked for, it fails."""
+    write_project(
+        tmp_path,
+        {
+            "content/draft.md": "---\ntitle: d\ndraft: true\ntheme: nosuch\n---\n\nx\n",
+            "content/later.md": "---\ntitle: l\ndate: 2030-01-01T00:00:00Z\ntheme: nosuch\n---\n\nx\n",
+            "content/ok.md": "---\ntitle: ok\n---\n\nx\n",
+        },
+    )
+    result = carousel_in_process(tmp_path, "build", "-j", "1", "--now", "2026-12-01T00:00:00Z")
+    assert result.exit_code == 0, result.stderr
+    assert "skipped draft: draft (use --drafts); 1 problem to fix before it is published" in result.stderr
+    assert "skipped later: scheduled; 1 problem" in result.stderr
+    assert (tmp_path / "output/ok/ok.pdf").is_file() and not (tmp_path / "output/draft").exists()
+    result = carousel_in_process(tmp_path, "build", "-j", "1", "--drafts", "--now", "2026-12-01T00:00:00Z")
+    assert result.exit_code == 1 and "content/draft.md:4: front matter: unknown theme 'nosuch'" in result.stderr
+
+
 def test_file_urls_never_reach_the_output(tmp_path):
     secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
     secret.write_text("TOPSECRET-CONTENTS-42\n")

@@ -120,6 +120,8 @@ def test_due_checks_only_what_a_build_at_that_time_publishes(tmp_path):
             "content/draft.md": f"---\ntitle: Draft\ndraft: true\ncanvas: instagram-portrait\n---\n\n{too_long}\n",
             "content/later.md": f"---\ntitle: Later\ndate: 2026-06-01T09:00:00+00:00\ncanvas: instagram-portrait\n---\n\n{too_long}\n",
             "content/broken.md": "---\ntitle: [unclosed\n---\n\nx\n",
+            # a draft that does not validate: its draft: line still reads
+            "content/typo.md": "---\ntitle: Typo\ndraft: true\ntheme: nosuch\n---\n\nx\n",
         },
     )
     result = check(tmp_path, "--json", "--due", "--now", "2026-03-01T00:00:00Z")
@@ -131,6 +133,7 @@ def test_due_checks_only_what_a_build_at_that_time_publishes(tmp_path):
     assert result.exit_code == 0, result.output
     assert "checked 1 thread: ok" in result.stderr
     # without --due the draft and the later thread are linted, and fail
+    (tmp_path / "content/typo.md").unlink()
     everything = check(tmp_path)
     assert everything.exit_code == 1
     assert "content/draft.md: 25 slides" in everything.stderr and "content/later.md: 25 slides" in everything.stderr

@@ -63,7 +63,7 @@ def test_built_thread_comes_from_the_cache_with_the_same_row_as_planning(built, 
     )
     code, listed = rows(built)
     assert sorted(p.name for p in planned_paths) == ["broken.md", "fresh.md", "later.md"]  # built.md: from the cache
-    assert code == 2  # broken.md is invalid
+    assert code == 1  # broken.md is invalid: a thread failed (SPEC 4), not "no project"
     assert listed["built"]["title"] == "Built one" and listed["built"]["status"] == "due" and listed["built"]["due"]
     assert listed["built"]["slides"] == 4 and "built/built.pdf" in listed["built"]["outputs"]
     assert listed["built"]["date"] == "2026-11-20T09:00:00+00:00"
