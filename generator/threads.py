@@ -483,8 +483,9 @@ def load_thread(
         lang=front.lang,
     )
     slides, arrangement_problems = _arrange(catalog, front, source, options, md_posts)
-    if arrangement_problems:
+    if any(problem.is_error for problem in arrangement_problems):
         raise ThreadError(arrangement_problems)
+    problems += arrangement_problems
     problems += _blurry_backdrops(slides, md_posts, shown, options.resolved_canvas())
     problems += _lone_columns(slides, md_posts, shown)
     dependencies = [path] + resolver.used
@@ -733,11 +734,22 @@ def _arrange(
             numbers = item if isinstance(item, list) else [item]
             bad = [n for n in numbers if not 1 <= n <= count]
             if bad or not numbers:
-                problems.append(
-                    source.front_matter.diagnostic(
-                        ("slides", index), f"front matter: slides: no post {bad[0] if bad else '[]'} (the thread has {count} posts)"
-                    )
+                message = (
+                    f"no post {bad[0]} (the thread has {count} posts)" if bad else "an empty group []: list the posts that share a slide"
                 )
+                problems.append(source.front_matter.diagnostic(("slides", index), f"front matter: slides: {message}"))
                 continue
             slides.append(_post_slide(catalog, [md_posts[n - 1] for n in numbers]))
+    shown_posts = {n for item in front.slides if not isinstance(item, str) for n in (item if isinstance(item, list) else [item])}
+    if front.slides and (left_out := [n for n in range(1, count + 1) if n not in shown_posts]):
+        where = source.front_matter.diagnostic(("slides",), "")
+        listed = ", ".join(map(str, left_out[:5])) + (" …" if len(left_out) > 5 else "")
+        problems.append(
+            Diagnostic(where.path, where.line, f"front matter: slides: leaves out post {listed} (not on any slide)", Severity.WARNING)
+        )
+    if not slides and not any(problem.is_error for problem in problems):
+        # an empty list (or only a cover or outro that is switched off) would build an empty PDF
+        problems.append(
+            source.front_matter.diagnostic(("slides",), "front matter: slides: lists no slide; leave it out to show every post")
+        )
     return _numbered(slides, md_posts), problems

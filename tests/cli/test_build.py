@@ -137,6 +137,24 @@ def test_a_draft_or_future_thread_that_does_not_validate_is_skipped_not_failed(t
     assert result.exit_code == 1 and "content/draft.md:4: front matter: unknown theme 'nosuch'" in result.stderr
 
 
+def test_slides_that_show_nothing_are_an_error_and_left_out_posts_a_warning(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "content/empty.md": "---\ntitle: x\nslides: []\n---\n\nOne.\n",
+            "content/group.md": "---\ntitle: x\nslides: [cover, []]\n---\n\nOne.\n",
+            "content/part.md": "---\ntitle: x\nslides: [cover, 1, outro]\n---\n\nOne.\n\n---\n\nTwo.\n",
+        },
+    )
+    result = carousel_in_process(tmp_path, "build", "-j", "1")
+    assert result.exit_code == 1
+    assert "content/empty.md:3: front matter: slides: lists no slide; leave it out to show every post" in result.stderr
+    assert "content/group.md:3: front matter: slides: an empty group []: list the posts that share a slide" in result.stderr
+    assert "content/part.md:3: warning: front matter: slides: leaves out post 2 (not on any slide)" in result.stderr
+    assert not (tmp_path / "output/empty").exists()  # no blank PDF
+    assert (tmp_path / "output/part/part.pdf").is_file()
+
+
 def test_file_urls_never_reach_the_output(tmp_path):
     secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
     secret.write_text("TOPSECRET-CONTENTS-42\n")
