@@ -21,6 +21,7 @@ from generator.cli.common import (
     project_option,
     require_project,
     shard_option,
+    thread_selection,
 )
 from generator.parallel import default_jobs
 from generator.progress import BuildProgress, result_lines, summary_line
@@ -66,7 +67,7 @@ def build_command(
         project=project,
         out_dir=out_dir.resolve() if out_dir else project.root / "output",  # a symlinked output/ is refused, not followed
         now=parse_now(now_option),
-        selection=tuple(path.resolve() for path in paths),
+        selection=thread_selection(project, paths),
         cli_options=validate_cli_layer(cli_layer(format_option, **overrides)),
         include_drafts=drafts,
         include_future=future,

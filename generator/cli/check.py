@@ -19,6 +19,7 @@ from generator.cli.common import (
     project_option,
     require_project,
     shard_option,
+    thread_selection,
 )
 from generator.errors import ConfigError, Diagnostic, Severity
 from generator.parallel import default_jobs
@@ -55,7 +56,7 @@ def check_command(
         project=project,
         out_dir=project.root / "output",
         now=parse_now(now_option),
-        selection=tuple(p.resolve() for p in paths),
+        selection=thread_selection(project, paths),
         strict=strict,
         jobs=jobs or default_jobs(),
         target=target,

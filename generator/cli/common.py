@@ -64,6 +64,21 @@ def require_project(project_dir: Path | None) -> Project:
     )
 
 
+def thread_selection(project: Project, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The named thread files, resolved. A path that is not a `.md` file under the
+    project's content/ (carousel.yaml, a file elsewhere) is a usage error (exit 2); a
+    thread that is a symlink leading out is refused later, as when it is discovered."""
+    content = project.content_dir
+    selected = []
+    for path in paths:
+        absolute = path.absolute()
+        folder = absolute.parent.resolve()  # the file itself may be a link: the build refuses it by name
+        if absolute.suffix != ".md" or not (folder == content or content in folder.parents):
+            raise ConfigError(Diagnostic(str(path), None, f"not a thread: threads are the .md files under {project.relative(content)}/"))
+        selected.append(folder / absolute.name)  # as discovery names it: a link by its own name
+    return tuple(selected)
+
+
 def debug_mode() -> bool:
     """Whether `--debug` (or CAROUSEL_DEBUG=1) asks for the tracebacks of internal errors."""
     context = click.get_current_context(silent=True)

@@ -155,6 +155,21 @@ def test_slides_that_show_nothing_are_an_error_and_left_out_posts_a_warning(tmp_
     assert (tmp_path / "output/part/part.pdf").is_file()
 
 
+def test_a_named_path_that_is_not_a_thread_is_a_usage_error(tmp_path):
+    write_project(tmp_path, {"content/ok.md": "---\ntitle: ok\n---\n\nx\n", "carousel.yaml": "defaults: {}\n"})
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.md"
+    outside.write_text("---\ntitle: elsewhere\n---\n\nx\n")
+    for named in (tmp_path / "carousel.yaml", outside):
+        result = carousel_in_process(tmp_path, "build", "-j", "1", str(named))
+        assert result.exit_code == 2, result.stderr
+        assert f"{named}: not a thread: threads are the .md files under content/" in result.stderr
+        assert "symlink" not in result.stderr
+    (tmp_path / "content/link.md").symlink_to(outside)
+    result = carousel_in_process(tmp_path, "build", "-j", "1", str(tmp_path / "content/link.md"))
+    assert result.exit_code == 1 and "content/link.md: a symlink leading outside the project; refused" in result.stderr
+    assert not (tmp_path / "output/link").exists()
+
+
 def test_file_urls_never_reach_the_output(tmp_path):
     secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
     secret.write_text("TOPSECRET-CONTENTS-42\n")
