@@ -165,6 +165,28 @@ def _check_expanded_size(root: yaml.Node, limits: YamlLimits) -> None:
                 stack.append((child, False))
 
 
+def _check_duplicate_keys(root: yaml.Node) -> None:
+    """Refuse a mapping that has a key twice: YAML forbids it, PyYAML keeps the last one
+    silently (`title: one` then `title: two` built as "two")."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: set[str] = set()
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = str(key_node.value)
+                if key in first:
+                    raise _LimitExceeded(None, None, f"the key '{_excerpt(key)}' is given twice: keep one", key_node.start_mark)
+                first.add(key)
+        stack.extend(_children(node))
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
@@ -216,6 +238,7 @@ def load_yaml_value(text: str, path: str, first_line: int = 1, limits: YamlLimit
         if node is None:
             return None, None
         _check_expanded_size(node, limits)
+        _check_duplicate_keys(node)
         return loader.construct_document(node), node
     except yaml.YAMLError as error:
         raise YamlSyntaxError(_located_problem(error, text, path, first_line)) from error

@@ -46,3 +46,12 @@ def test_ordinary_yaml_keeps_working_with_lines():
     source = load_located_yaml("title: x\nshared: &s {a: 1}\nuse: *s\nlist: [1, 2]\n", "a.md", first_line=2)
     assert source.data == {"title": "x", "shared": {"a": 1}, "use": {"a": 1}, "list": [1, 2]}
     assert source.line_of(("list", 1)) == 5
+
+
+def test_a_key_given_twice_is_refused_at_its_second_line():
+    """PyYAML keeps the last value silently; YAML itself forbids duplicate keys."""
+    assert _error("title: one\ntheme: ink\ntitle: two\n") == "content/a.md:4: invalid YAML: the key 'title' is given twice: keep one"
+    assert _error("defaults:\n  theme: ink\n  theme: paper\n") == "content/a.md:4: invalid YAML: the key 'theme' is given twice: keep one"
+    assert _error("{layout: quote, layout: tweet}").endswith("the key 'layout' is given twice: keep one")
+    base = load_located_yaml("a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n", "content/a.md")  # merge keys and shared aliases are fine
+    assert base.data["b"] == {"x": 1, "y": 2}
