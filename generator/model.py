@@ -97,6 +97,17 @@ class ThreadMeta:
     hook_text: str = ""  # the first post as plain text, exactly the author's characters (for captions)
     hashtags: tuple[str, ...] = ()  # every #hashtag of the thread, once, in order of appearance
     lang: str = "en"  # BCP 47 language tag: hyphenation and the PDF's language
+    # where messages point: each post's first line (by post number), the cover's title,
+    # the front matter's caption
+    post_lines: tuple[int, ...] = ()
+    title_line: int | None = None
+    caption_line: int | None = None
+
+    def line_of(self, slide: SlideSpec) -> int | None:
+        """The line of the thread file a message about `slide` names."""
+        if slide.kind == "post" and slide.post_numbers and slide.post_numbers[0] <= len(self.post_lines):
+            return self.post_lines[slide.post_numbers[0] - 1]
+        return self.title_line if slide.kind == "cover" else None
 
     @property
     def date_line(self) -> str:

@@ -110,6 +110,7 @@ class OutputFacts:
     caption_explicit: bool  # the author's `caption:`, written as given
     images_without_alt: tuple[tuple[int, str], ...] = ()
     hashtags: int = 0
+    caption_line: int | None = None  # the author's `caption:` line, where the caption's findings point
 
 
 @dataclass(frozen=True)
@@ -203,12 +204,17 @@ def _caption_length(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Find
             Severity.ERROR,
             f"caption is {length:,} characters; {limits.label} allows {limits.caption_chars:,} "
             f"({over:,} too many; caption.txt is written uncut: shorten `caption:`)",
+            facts.caption_line if facts.caption_explicit else None,
         )
 
 
 def _hashtag_count(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:
     if limits.max_hashtags is not None and facts.hashtags > limits.max_hashtags:
-        yield Finding(Severity.ERROR, f"caption has {facts.hashtags} hashtags; {limits.label} allows {limits.max_hashtags}")
+        yield Finding(
+            Severity.ERROR,
+            f"caption has {facts.hashtags} hashtags; {limits.label} allows {limits.max_hashtags}",
+            facts.caption_line if facts.caption_explicit else None,
+        )
 
 
 def _alt_text(facts: OutputFacts, limits: PlatformLimits) -> Iterable[Finding]:

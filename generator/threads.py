@@ -481,6 +481,9 @@ def load_thread(
         hook_text=markdown_plain(md, source.posts[0].markdown) if source.posts else "",
         hashtags=tuple(hashtags_of("\n".join(markdown_plain(md, post.markdown) for post in source.posts))),
         lang=front.lang,
+        post_lines=tuple(post.line for post in source.posts),
+        title_line=source.front_matter.line_of(("title",)) if front.title else None,
+        caption_line=source.front_matter.line_of(("caption",)) if front.caption else None,
     )
     slides, arrangement_problems = _arrange(catalog, front, source, options, md_posts)
     if any(problem.is_error for problem in arrangement_problems):

@@ -96,7 +96,7 @@ def test_explicit_caption_is_never_cut_and_the_build_warns(tmp_path):
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "-j", "1"])
     assert result.exit_code == 0
     assert (tmp_path / "output/talk/caption.txt").read_text(encoding="utf-8") == caption + "\n"
-    assert "content/talk.md: warning: caption is 2,499 characters; Instagram allows 2,200 (299 too many" in result.output
+    assert "content/talk.md:4: warning: caption is 2,499 characters; Instagram allows 2,200 (299 too many" in result.output
     strict = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "-j", "1", "--strict", "--force"])
     assert strict.exit_code == 1
 

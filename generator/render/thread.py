@@ -91,7 +91,8 @@ class Renderer:
             if "refused" not in message
         ]
         for index, problem in fitted.problems:
-            warnings.append(Diagnostic(shown, None, f"slide {index} ({fitted.slides[index - 1].label}) {problem}", Severity.WARNING))
+            slide = fitted.slides[index - 1]
+            warnings.append(Diagnostic(shown, plan.meta.line_of(slide), f"slide {index} ({slide.label}) {problem}", Severity.WARNING))
         if len(document.pages) != len(fitted.slides):
             warnings.append(Diagnostic(shown, None, f"{len(document.pages)} pages for {len(fitted.slides)} slides", Severity.WARNING))
         warnings += [
@@ -183,4 +184,5 @@ def output_facts(plan: ThreadPlan, files: dict[str, bytes], pages: int, pdf_size
         caption_explicit=bool(plan.meta.caption and plan.meta.caption.strip()),
         images_without_alt=plan.images_without_alt,
         hashtags=len(hashtags_of(caption)),
+        caption_line=plan.meta.caption_line,
     )

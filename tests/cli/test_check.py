@@ -72,7 +72,7 @@ def test_too_long_caption_fails_with_the_numbers(tmp_path):
     assert error["message"] == (
         "caption is 2,499 characters; Instagram allows 2,200 (299 too many; caption.txt is written uncut: shorten `caption:`) (caption-length)"
     )
-    assert error["file"] == "content/talk.md"
+    assert error["file"] == "content/talk.md" and error["line"] == 4  # the caption: line
 
 
 def test_linkedin_allows_the_same_caption(tmp_path):

@@ -462,7 +462,7 @@ def test_fit_off_warns_and_strict_fails_only_then(tmp_path):
     root = _project(tmp_path, {"off": _thread(f"<!-- fit: off -->\n{long}"), "split": _thread(long)})
     result = build_in_process(root)
     assert result.exit_code == 0
-    assert "content/off.md: warning: slide 2 (post 1) overflows by" in result.stderr
+    assert "content/off.md:5: warning: slide 2 (post 1) overflows by" in result.stderr  # the post's first line
     assert "split.md: warning" not in result.stderr
     strict = build_in_process(root, "--strict")
     assert strict.exit_code == 1
