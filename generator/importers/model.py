@@ -103,6 +103,8 @@ class ImportedThread:
     # taken from the source's own title lines (a page's headline); else from the first post
     title: str | None = None
     subtitle: str | None = None
+    # about the source itself, each already located in it ("conv.json: warning: …"): printed as they are
+    source_warnings: tuple[str, ...] = field(default=())
 
 
 class SourceError(ConfigError):

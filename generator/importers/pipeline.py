@@ -261,6 +261,7 @@ def plan_import(request: ImportRequest, stdin: str | None = None, trace: Trace |
             conflicts.append(Diagnostic(_shown(target, project), None, "already exists: use --force to overwrite it"))
         files.append(PlannedFile(target, markdown.encode("utf-8")))
         planned.append(PlannedThread(target, title, len(thread.posts), thread.author.at_handle if thread.author else None, image_count))
+        warnings.extend(thread.source_warnings)
         warnings.extend(f"{_shown(target, project)}: warning: {w}" for w in thread.warnings)
         if remote:
             count = f"{len(remote)} image{'s' if len(remote) != 1 else ''}"

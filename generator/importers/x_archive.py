@@ -10,23 +10,27 @@ itself) is rebuilt, or only the one named by --thread.
 An archive may come from someone else, so every value is checked for its type
 before use, a post id must be a number, a media file name one plain path segment,
 and files are read only inside the archive (an image only inside its own
-`tweets_media/`), never through a symlink that leads out of it.
+`tweets_media/`), never through a symlink that leads out of it. A value of the
+wrong type is not used (a URL entity whose `url` is `true` leaves its short URL as
+written); a lone surrogate is replaced by U+FFFD, with a warning (`load_json`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from generator.confine import ConfinementError, confined_path, is_confined
 from generator.importers.chain import id_order, self_thread, top_of
 from generator.importers.cleanup import display_url, unescape_html
 from generator.importers.model import Author, ImportedPost, ImportedThread, Link, Media, SourceError
 from generator.importers.posts import finish_posts
-from generator.importers.x_api import load_json, parse_datetime, url_entities
+from generator.importers.x_api import UrlEntity, load_json, parse_datetime, url_entities
 
 YTD_PREFIX = re.compile(r"\A\s*window\.YTD\.(\w+)\.part(\d+)\s*=\s*")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -54,8 +58,8 @@ def _post_id(value: Any) -> str | None:
     return text if POST_ID.match(text) else None
 
 
-def read_ytd(text: str, where: str) -> list[Any]:
-    """The list assigned in a `window.YTD.<name>.partN = [...]` file."""
+def read_ytd(text: str, where: str, warnings: list[str] | None = None) -> list[Any]:
+    """The list assigned in a `window.YTD.<name>.partN = [...]` file; repairs of its text go to `warnings`."""
     match = YTD_PREFIX.match(text.lstrip("\ufeff"))
     if not match:
         raise SourceError.at(where, "not an X archive data file: it does not start with 'window.YTD.'", 1)
@@ -63,7 +67,7 @@ def read_ytd(text: str, where: str) -> list[Any]:
     # keep line numbers of JSON errors true to the file
     prefix_lines = text.lstrip("\ufeff")[: match.end()].count("\n")
     try:
-        data = load_json(body, where)
+        data = load_json(body, where, warnings)
     except SourceError as error:
         diagnostic = error.diagnostics[0]
         line = diagnostic.line + prefix_lines if diagnostic.line else None
@@ -138,6 +142,17 @@ def _archive_time(value: Any) -> datetime | None:
         return parse_datetime(value)
 
 
+def _url_entities(value: Any) -> dict[str, Link | None]:
+    """entities.urls of an archived post; an entity with a field of the wrong type is not used (its short URL stays)."""
+    entities = []
+    for item in _items(value):
+        try:
+            entities.append(UrlEntity.model_validate(item))
+        except ValidationError:
+            continue
+    return url_entities(entities)
+
+
 def _archive_post(entry: Any) -> ArchivePost | None:
     item = entry.get("tweet", entry) if isinstance(entry, dict) else None
     if not isinstance(item, dict):
@@ -147,7 +162,7 @@ def _archive_post(entry: Any) -> ArchivePost | None:
         return None  # no id, or not a number: nothing can name it (nor its files)
     text = _text(item.get("full_text")) or _text(item.get("text"))
     entities = _mapping(item.get("entities"))
-    urls = url_entities({"urls": _items(entities.get("urls"))})
+    urls = _url_entities(entities.get("urls"))
     media_items = _items(_mapping(item.get("extended_entities")).get("media")) or _items(entities.get("media"))
     for medium in media_items:
         if isinstance(medium.get("url"), str) and medium["url"]:
@@ -176,13 +191,13 @@ class Note:
     urls: dict[str, Link | None]
 
 
-def _notes(data: Path) -> list[Note]:
+def _notes(data: Path, warnings: list[str]) -> list[Note]:
     notes = []
     files = ([data / "note-tweet.js"] if (data / "note-tweet.js").is_file() else []) + sorted(
         data.glob("note-tweet-part*.js"), key=_part_number
     )
     for path in files:
-        for entry in read_ytd(_read(path, data), str(path)):
+        for entry in read_ytd(_read(path, data), str(path), warnings):
             note = _mapping(_mapping(entry).get("noteTweet"))
             core = _mapping(note.get("core"))
             if not _text(core.get("text")):
@@ -217,12 +232,12 @@ def _note_for(post: ArchivePost, notes: list[Note]) -> Note | None:
     return best[1] if best else None
 
 
-def _account(data: Path) -> tuple[str | None, Author | None]:
+def _account(data: Path, warnings: list[str]) -> tuple[str | None, Author | None]:
     """(account id, author) from account.js, when the archive has it."""
     path = data / "account.js"
     if not path.is_file():
         return None, None
-    for entry in read_ytd(_read(path, data), str(path)):
+    for entry in read_ytd(_read(path, data), str(path), warnings):
         account = _mapping(_mapping(entry).get("account"))
         handle = _text(account.get("username"))
         if handle:
@@ -272,15 +287,16 @@ def parse_x_archive(source: Path | None, where: str, thread_id: str | None = Non
             raise SourceError.at(where, "not an X archive: there is no data/tweets.js in it")
         contents = [(str(path), _read(path, data)) for path in files]
     posts: dict[str, ArchivePost] = {}
+    repairs: list[str] = []
     for shown, content in contents:
-        for entry in read_ytd(content, shown):
+        for entry in read_ytd(content, shown, repairs):
             post = _archive_post(entry)
             if post is not None:
                 posts[post.id] = post
     if not posts:
         raise SourceError.at(where, "empty: the archive's tweets.js holds no posts")
-    notes = _notes(data) if data is not None else []
-    account_id, author = _account(data) if data is not None else (None, None)
+    notes = _notes(data, repairs) if data is not None else []
+    account_id, author = _account(data, repairs) if data is not None else (None, None)
 
     own = {pid: p for pid, p in posts.items() if not p.retweet}
     # everything in an archive is the account's own, so a reply to a known post is a self-reply
@@ -322,7 +338,8 @@ def parse_x_archive(source: Path | None, where: str, thread_id: str | None = Non
     for root in roots:
         chain = self_thread(root, parent_of, through=thread_id)
         threads.append(_thread(chain, own, notes, media_dir, author))
-    return threads
+    # the repaired text is the archive's, not one thread's: said once
+    return [replace(threads[0], source_warnings=tuple(repairs)), *threads[1:]]
 
 
 def _thread(
