@@ -38,6 +38,11 @@ def _print_error(error: CarouselError) -> None:
             click.echo(f"error: {diagnostic.message}", err=True)
 
 
+def _read_stdin() -> str:
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    return decode_bytes(stream.read()) if stream is not None else sys.stdin.read()
+
+
 def _print_trace(trace: Trace | None, source: str) -> None:
     if trace is None:
         return
@@ -92,15 +97,11 @@ def import_command(
     (downloaded, e.g. FixturePipeline.jpg). Nothing is written when anything is wrong, and
     existing files are kept unless --force.
     """
-    stdin = None
-    if source == "-":
-        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-        stdin = decode_bytes(stream.read()) if stream is not None else sys.stdin.read()
     project = resolve_project(project_dir).root
     request = ImportRequest(source=source, project=project, kind=kind, thread_id=thread_id, slug=slug, force=force, media_dir=media_dir)
     trace = Trace() if explain else None
     try:
-        plan = plan_import(request, stdin, trace)
+        plan = plan_import(request, _read_stdin() if source == "-" else None, trace)
         apply_plan(plan)
     except CarouselError as error:
         _print_trace(trace, source)

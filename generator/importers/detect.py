@@ -16,14 +16,18 @@ _YTD_START = re.compile(r"\A\s*window\.YTD\.")
 _CP1252_HIGH = {b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xA0)}
 
 
-def decode_bytes(data: bytes) -> str:
+def decode_bytes(data: bytes, where: str = "<stdin>") -> str:
     """Bytes of a pasted thread as text: UTF-8 (or UTF-16 with a BOM), else cp1252.
 
     A file that is not UTF-8 was saved by a Windows tool; the mojibake repair that
-    follows copes with what that does to emoji.
+    follows copes with what that does to emoji. A UTF-16 file that is cut or holds
+    half a surrogate pair is an error located in `where`.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise SourceError.at(where, f"not valid UTF-16 text: {error.reason} at byte {error.start:,}") from error
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -119,7 +119,7 @@ def read_threads(request: ImportRequest, stdin: str | None = None, trace: Trace 
         text = None
         if path.is_file():
             try:
-                text = decode_bytes(path.read_bytes())
+                text = decode_bytes(path.read_bytes(), where)
             except OSError as error:
                 raise SourceError.at(where, f"cannot read: {error.strerror or error}") from error
         kind = detect_path(path, text) if request.kind == "auto" else request.kind

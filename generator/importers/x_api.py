@@ -56,6 +56,12 @@ def load_json(raw: str, where: str, warnings: list[str] | None = None) -> Any:
         if error.pos >= len(raw.rstrip()) or error.msg.startswith("Unterminated string"):
             raise SourceError.at(where, "truncated JSON: the file ends in the middle of a value", error.lineno) from error
         raise SourceError.at(where, f"invalid JSON: {error.msg}", error.lineno) from error
+    except RecursionError as error:
+        raise SourceError.at(where, "invalid JSON: nested too deeply (lists or objects inside each other)") from error
+    except ValueError as error:  # an integer past Python's limit of digits
+        digits = re.search(r"value has (\d+) digits", str(error))
+        size = f"of {int(digits.group(1)):,} digits" if digits else "too long"
+        raise SourceError.at(where, f"invalid JSON: a number {size}, too long to read") from error
     if not (_ESCAPED_SURROGATE.search(raw) or _LONE_SURROGATE.search(raw)):
         return data
     data, repaired = _replace_lone_surrogates(data)

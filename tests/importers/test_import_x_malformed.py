@@ -180,6 +180,36 @@ def test_lone_surrogates_are_replaced_and_reported(tmp_path):
     assert "@devi\ufffd" in result.stdout  # the report line is printed, not a UnicodeEncodeError
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "invalid JSON: nested too deeply"),
+        ('{"data": [{"id": ' + "9" * 5000 + "}]}", "invalid JSON: a number of 5,000 digits"),
+    ],
+    ids=["deep", "long-number"],
+)
+def test_json_beyond_the_parsers_limits_is_a_located_error(tmp_path, content, message):
+    source = tmp_path / "conv.json"
+    source.write_text(content, encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    result = import_source(project, source, "--from", "x-api")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{source}:") and message in result.stderr, result.stderr
+    assert written(project) == []
+
+
+def test_broken_utf16_is_a_located_error(tmp_path):
+    source = tmp_path / "conv.json"
+    source.write_bytes(b"\xff\xfe" + '{"data": []}'.encode("utf-16-le") + b"\x00\xd8")  # ends in half a surrogate pair
+    project = tmp_path / "project"
+    project.mkdir()
+    result = import_source(project, source)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{source}: not valid UTF-16 text: "), result.stderr
+    assert written(project) == []
+
+
 # --------------------------------------------------------------------------- the X archive: a small sample
 
 
