@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -194,8 +195,38 @@ def new_command(directory: Path) -> None:
     if existing:
         click.echo(f"error: {directory}: already has {', '.join(existing)}; nothing written", err=True)
         sys.exit(2)
+    inside = {Path("layouts"), Path("themes"), *(parent for name in files for parent in Path(name).parents)}
+    folders = sorted(directory / folder for folder in inside)  # DIR itself is Path(".")
+    # a file (or device) where a folder goes: said before anything is written
+    for folder in folders:
+        if folder.exists() and not folder.is_dir():
+            _fail(folder, "cannot create folder: it exists and is not a folder")
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            _fail(folder, f"cannot create folder: {_reason(folder, error)}")
     for name, text in files.items():
-        atomic_write(directory / name, text.encode("utf-8"))
-    (directory / "layouts").mkdir(exist_ok=True)
-    (directory / "themes").mkdir(exist_ok=True)
+        try:
+            atomic_write(directory / name, text.encode("utf-8"))
+        except OSError as error:
+            _fail(directory / name, f"cannot write: {error.strerror or error}")
     click.echo(f"created {directory}: run `carousel build --drafts` inside it", err=True)
+
+
+def _reason(folder: Path, error: OSError) -> str:
+    """Why a folder cannot be made: a file on its way, else what the system says."""
+    for above in folder.parents:
+        if above.exists():
+            if not above.is_dir():
+                return f"{above} is not a folder"
+            break
+    if isinstance(error, FileExistsError):
+        return "it exists and is not a folder"
+    return error.strerror or str(error)
+
+
+def _fail(path: Path, message: str) -> NoReturn:
+    """One line naming the path, exit 2: the project cannot be made."""
+    click.echo(f"{path}: {message}", err=True)
+    sys.exit(2)
