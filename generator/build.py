@@ -24,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from generator import __version__
 from generator.cache import (
     CACHE_DIR_NAME,
@@ -47,7 +49,7 @@ from generator.errors import CarouselError, ConfigError, Diagnostic, Severity, T
 from generator.fonts import discard_corrupt_staged_fonts
 from generator.memo import Memo
 from generator.model import ThreadPlan, thread_status
-from generator.output import MANIFEST_NAME, OutputError, OutputFolder, file_digests, owned_files
+from generator.output import MANIFEST_NAME, OutputError, OutputFolder, UnitRecord, file_digests, owned_files
 from generator.parallel import RenderBackend, RenderJob, RenderOutcome, make_backend, release_memory, render_notices
 from generator.progress import Progress
 from generator.project import Project
@@ -887,20 +889,13 @@ NOTHING_RECORDED = RecordedOutput({}, 0, ())
 
 def recorded_output(entry: Any) -> RecordedOutput:
     """A manifest entry's record of the unit's output; nothing (so the unit is built again) for anything malformed."""
-    if not isinstance(entry, dict):
+    try:
+        record = UnitRecord.model_validate(entry)
+    except ValidationError:
         return NOTHING_RECORDED
-    files, slides, alt = entry.get("files"), entry.get("slides"), entry.get("alt", [])
-    if (
-        not isinstance(files, dict)
-        or not all(isinstance(name, str) and isinstance(digest, str) for name, digest in files.items())
-        or not isinstance(slides, int)
-        or isinstance(slides, bool)
-        or slides < 0
-        or not isinstance(alt, list)
-        or not all(isinstance(text, str) for text in alt)
-    ):
+    if not {"files", "slides"} <= record.model_fields_set:
         return NOTHING_RECORDED
-    return RecordedOutput(dict(files), slides, tuple(alt))
+    return RecordedOutput(dict(record.files), record.slides, tuple(record.alt))
 
 
 def _manifest_entry(result: ThreadResult, previous: dict[str, Any] | None, now: datetime) -> dict[str, Any]:

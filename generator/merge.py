@@ -22,7 +22,16 @@ from typing import Any
 
 from generator.confine import ConfinementError, unlinked_path
 from generator.errors import CarouselError, ConfigError, Diagnostic, Severity
-from generator.output import MANIFEST_NAME, LinkedFile, OutputError, OutputFolder, owned_files, reconcile_manifest, regular_file_sha256
+from generator.output import (
+    MANIFEST_NAME,
+    LinkedFile,
+    OutputError,
+    OutputFolder,
+    owned_files,
+    reconcile_manifest,
+    regular_file_sha256,
+    unit_record_problems,
+)
 
 
 @dataclass
@@ -47,6 +56,13 @@ def _read(folder: Path) -> dict[str, Any]:
     return reconcile_manifest(folder, data)
 
 
+def _shape_problems(folder: Path, manifest: dict[str, Any]) -> list[Diagnostic]:
+    """Each thread entry of a shard's manifest checked against what a build records (`output.UnitRecord`)."""
+    shown = str(folder / MANIFEST_NAME)
+    threads = manifest.get("threads", {})
+    return [Diagnostic(shown, None, problem) for unit in sorted(threads) for problem in unit_record_problems(unit, threads[unit])]
+
+
 def _safe_relative(name: str) -> PurePosixPath | None:
     """A manifest's file name as a path inside the output folder, or None when it would leave it."""
     path = PurePosixPath(name)
@@ -58,13 +74,16 @@ def _safe_relative(name: str) -> PurePosixPath | None:
 def merge_outputs(folders: list[Path], out_dir: Path) -> MergeReport:
     """Take every shard's files into `out_dir` and write the combined manifest, one unit at a time, crash-safe.
 
-    Raises ConfigError, with nothing written, when a folder is not a build's output,
-    when two shards hold different entries for one slug, or a file does not match its
+    Raises ConfigError, with nothing written, when a folder is not a build's output (or
+    a thread entry of its manifest is not shaped as a build writes it), when two shards hold different entries for one slug, or a file does not match its
     manifest; CarouselError when writing fails (a full disk): the units merged before it
     are in place and listed, the others as they were.
     """
     report = MergeReport()
     manifests = [(folder, _read(folder)) for folder in folders]
+    malformed = [problem for folder, manifest in manifests for problem in _shape_problems(folder, manifest)]
+    if malformed:
+        raise ConfigError(malformed)  # nothing written, nothing of a malformed entry carried on
     merged, threads, owner = _combine(folders, manifests)
     sources = _checked_sources(threads, owner)
     output = OutputFolder(out_dir)

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError
+
 from generator.confine import ConfinementError, unlinked_path
 
 MANIFEST_NAME = "manifest.json"
@@ -427,6 +429,46 @@ def journal_holds(out_dir: Path, committed: dict[str, Any], journal: dict[str, A
         if any(_present(out_dir, name) for name in set(old) - set(new)):
             return False
     return True
+
+
+class UnitRecord(BaseModel):
+    """What a unit's manifest entry records of its output, as readers rely on it (a build writes more: title, status, …).
+
+    `files` ({`slug/relative`: sha256}) and `slides` are absent for a unit that was never
+    built (a thread that failed the first time); `model_fields_set` tells.
+    """
+
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+    files: dict[str, str] = Field(default_factory=dict)
+    slides: NonNegativeInt = 0
+    alt: list[str] = Field(default_factory=list)
+
+
+_MUST_BE = {
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "greater_than_equal": "0 or more",
+}
+
+
+def unit_record_problems(unit: str, entry: Any) -> list[str]:
+    """What is wrong with a unit's manifest entry, one message per field (`thread 'a': files must be a mapping`); none when sound."""
+    try:
+        UnitRecord.model_validate(entry)
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            loc = tuple(detail["loc"])
+            field_name = "".join(f"[{part!r}]" if index else str(part) for index, part in enumerate(loc))
+            must_be = _MUST_BE.get(detail["type"])
+            what = f"must be {must_be}" if must_be else detail["msg"]
+            problems.append(f"thread '{unit}': {field_name + ' ' if field_name else ''}{what}")
+        return problems
+    return []
 
 
 def owned_files(entry: Any) -> list[str]:

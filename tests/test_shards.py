@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
 from generator.shards import Shard, assign_shards
-from tests.helpers import write_project
+from tests.helpers import carousel_in_process, write_project
 
 
 def files_of(folder):
@@ -79,6 +81,57 @@ def test_merge_refuses_a_tampered_shard(builds, tmp_path):
     assert result.exit_code == 2
     assert "does not match the sha256 its manifest records" in result.output
     assert not (tmp_path / "merged").exists()  # nothing written
+
+
+def malformed_copy(shard, where, unit_entry):
+    """A copy of a shard's output folder whose first thread entry becomes `unit_entry(entry)`; returns (copy, slug)."""
+    import shutil
+
+    shutil.copytree(shard, where)
+    manifest = json.loads((where / "manifest.json").read_text(encoding="utf-8"))
+    slug = sorted(manifest["threads"])[0]
+    manifest["threads"][slug] = unit_entry(manifest["threads"][slug])
+    (where / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return where, slug
+
+
+@pytest.mark.parametrize(
+    ("unit_entry", "problem"),
+    [
+        (lambda entry: dict(entry, files=5), "files must be a mapping"),
+        (lambda entry: [1], "must be a mapping"),
+        (lambda entry: None, "must be a mapping"),
+        (lambda entry: dict(entry, files=dict.fromkeys(entry["files"], 5)), "files[{first}] must be a string"),
+        (lambda entry: dict(entry, slides="3"), "slides must be a whole number"),
+        (lambda entry: dict(entry, slides=-1), "slides must be 0 or more"),
+        (lambda entry: dict(entry, alt="x"), "alt must be a list"),
+    ],
+    ids=["files-5", "entry-list", "entry-null", "sha256-number", "slides-string", "slides-negative", "alt-string"],
+)
+def test_merge_refuses_a_malformed_thread_entry_and_writes_nothing(builds, tmp_path, unit_entry, problem):
+    """QA pass M6: was an internal error (files: 5) or a silent merge carrying the entry on ([1])."""
+    _, _, shards = builds
+    copy, slug = malformed_copy(shards[0], tmp_path / "s5", unit_entry)
+    first = sorted(json.loads((shards[0] / "manifest.json").read_text(encoding="utf-8"))["threads"][slug]["files"])[0]
+    result = carousel_in_process(tmp_path, "manifest", "--merge", "s5", str(shards[1]), "--out", "m5")
+    assert result.exit_code == 2, result.output
+    expected = f"s5/manifest.json: thread '{slug}': {problem.format(first=repr(first))}"
+    assert result.stderr.splitlines()[0] == expected, result.stderr
+    assert all(line.startswith(f"s5/manifest.json: thread '{slug}': ") for line in result.stderr.splitlines()), result.stderr
+    assert not (tmp_path / "m5").exists()  # nothing merged
+
+
+def test_merge_reports_every_malformed_shard(builds, tmp_path):
+    _, _, shards = builds
+    _, first = malformed_copy(shards[0], tmp_path / "a", lambda entry: dict(entry, files=[]))
+    _, second = malformed_copy(shards[1], tmp_path / "b", lambda entry: 7)
+    result = carousel_in_process(tmp_path, "manifest", "--merge", "a", "b", "--out", "out")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"a/manifest.json: thread '{first}': files must be a mapping",
+        f"b/manifest.json: thread '{second}': must be a mapping",
+    ]
+    assert not (tmp_path / "out").exists()
 
 
 def test_assignment_is_stable_and_balanced():
