@@ -35,6 +35,7 @@ from generator.layouts import layout_for_kind
 from generator.limits import LIMITS
 from generator.model import ImageAsset, SlideKind, SlideSpec, ThreadMeta, ThreadPlan, ThreadStatus, thread_status
 from generator.render.split import column_sections
+from generator.render.svgcost import svg_problem
 from generator.slugs import slug_problem
 from generator.themes import ACCENT_CONTRAST, contrast_ratio, load_theme
 
@@ -117,6 +118,15 @@ def _image_asset(path: Path, alt: str, shown: str, line: int, problems: list[Dia
         )
         return None
     if path.suffix.lower() == ".svg":
+        # an SVG too costly to draw (or one WeasyPrint would drop) is refused as a whole, like a
+        # damaged PNG: the image would otherwise be missing from the slide
+        try:
+            problem = svg_problem(path.read_bytes())
+        except OSError as error:
+            problem = f"cannot be read ({error.strerror or error})"
+        if problem is not None:
+            problems.append(Diagnostic(shown, line, f"cannot use image {path.name}: {problem}"))
+            return None
         return ImageAsset(path, alt)
     try:
         with warnings.catch_warnings():

@@ -1,5 +1,7 @@
-"""No silent loss from hostile inputs: SVG refusals and sanitiser removals are warnings (and
-fail --strict), an SVG <use> fan-out is refused, quoted inputs are bounded (issue 16)."""
+"""No silent loss from hostile inputs: what an SVG refers to and what the sanitiser removes are
+warnings (and fail --strict); a thread's SVG that cannot be drawn at all (a <use> fan-out, an
+@import WeasyPrint would drop the image for) is an error at its line, like a damaged PNG;
+quoted inputs are bounded (issue 16)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ import pytest
 
 from generator.errors import MAX_MESSAGE
 from tests.helpers import build_in_process, write_project
+
+IMPORTING_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
+<style>@import url(parts.css); rect { fill: teal }</style><rect width="5" height="5"/></svg>
+"""
 
 EVIL_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 100">
 <image href="file:///etc/hostname" width="10" height="10"/>
@@ -41,7 +47,11 @@ def project(tmp_path_factory):
             "carousel.yaml": f'profiles:\n  me:\n    name: Me\n    avatar: "{BIG_URI}"\n',
             "content/images/evil.svg": EVIL_SVG,
             "content/images/bomb.svg": use_bomb(),
-            "content/svg.md": "---\ntitle: Svg\n---\n\n![drawing](images/evil.svg)\n\n---\n\n![bomb](images/bomb.svg)\n",
+            "content/images/importing.svg": IMPORTING_SVG,
+            "content/images/parts.css": "rect { stroke: red }",
+            "content/svg.md": "---\ntitle: Svg\n---\n\n![drawing](images/evil.svg)\n",
+            "content/bomb.md": "---\ntitle: Bomb\n---\n\nFirst post.\n\n---\n\n![bomb](images/bomb.svg)\n",
+            "content/importing.md": "---\ntitle: Importing\n---\n\n![styled](images/importing.svg)\n",
             "content/html.md": f"---\ntitle: Html\n---\n\n{HTML_POST}\n",
             "content/uri.md": "---\ntitle: Uri\nprofile: me\n---\n\nHello.\n",
             "content/good.md": "---\ntitle: Good\n---\n\nA good post.\n",
@@ -61,17 +71,22 @@ def strict(project, built):
 
 def test_refusals_inside_svg_are_warnings(built):
     output = built.output
-    assert built.exit_code == 0, output
+    assert "content/svg.md: warning" in output and "content/svg.md:" not in output.replace("content/svg.md: warning", "")
     assert "content/svg.md: warning: resource refused: file:///etc/hostname (outside the project)" in output
     assert "content/svg.md: warning: resource refused: https://example.com/x.png (slides load only files inside the project)" in output
     assert "(outside the project)" in output.split("etc/passwd", 1)[1].splitlines()[0]
 
 
-def test_use_fan_out_is_refused_with_a_warning(built):
+def test_an_svg_that_cannot_be_drawn_fails_its_thread_at_its_line(project, built):
+    output = built.output
+    assert built.exit_code == 1, output
+    assert "content/bomb.md:9: cannot use image bomb.svg: SVG would draw more than 200,000 elements (<use> fan-out)" in output
     assert (
-        "content/svg.md: warning: resource refused: content/images/bomb.svg (SVG would draw more than 200,000 elements (<use> fan-out))"
-        in built.output
+        "content/importing.md:5: cannot use image importing.svg: SVG <style> imports another stylesheet (@import), "
+        "which slides cannot draw; put its rules in the <style> itself" in output
     )
+    assert not (project / "output/bomb").exists() and not (project / "output/importing").exists()
+    assert (project / "output/good/good.pdf").is_file() and (project / "output/svg/svg.pdf").is_file()
 
 
 def test_sanitiser_removals_are_warnings(built):
@@ -139,3 +154,5 @@ def test_svg_cost_check_refuses_bombs_and_cycles_and_keeps_real_drawings():
     illustrator = '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY ns_svg "http://www.w3.org/2000/svg">]><svg xmlns="&ns_svg;"><rect width="1" height="1"/></svg>'
     assert svg_problem(illustrator.encode()) is None
     assert svg_problem(EVIL_SVG.encode()) is None  # its images are refused one by one while drawing
+    assert "@import" in svg_problem(IMPORTING_SVG.encode())
+    assert svg_problem(IMPORTING_SVG.replace("@import url(parts.css);", "").encode()) is None
