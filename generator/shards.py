@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SHARD_SYNTAX = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+SHARD_SYNTAX = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{1,9})\s*$")
+MAX_SHARDS = 1_000  # a CI matrix has at most a few hundred jobs (GitHub Actions: 256)
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,12 @@ class Shard:
         """'2/4' -> Shard(2, 4). Raises ValueError with a message for the user."""
         match = SHARD_SYNTAX.match(text)
         if not match:
-            raise ValueError(f"'{text}' is not K/N (e.g. 1/4)")
+            if re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", text):
+                raise ValueError(f"'{text[:40]}': N must be at most {MAX_SHARDS:,}")
+            raise ValueError(f"'{text[:40]}' is not K/N (e.g. 1/4)")
         index, count = int(match.group(1)), int(match.group(2))
+        if count > MAX_SHARDS:
+            raise ValueError(f"'{text}': N must be at most {MAX_SHARDS:,}")
         if not 1 <= index <= count:
             raise ValueError(f"'{text}': K must be between 1 and N")
         return cls(index, count)

@@ -142,9 +142,15 @@ def test_assignment_is_stable_and_balanced():
     assert max(loads) - min(loads) <= 5
 
 
-@pytest.mark.parametrize("text", ["0/3", "4/3", "a/b", "3"])
+@pytest.mark.parametrize("text", ["0/3", "4/3", "a/b", "3", "1/1001", "1/1000000000", "1/999999999999999999999"])
 def test_bad_shard_is_a_usage_error(tmp_path, text):
     with pytest.raises(ValueError):
         Shard.parse(text)
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "--shard", text])
-    assert result.exit_code == 2 and "--shard" in result.output
+    assert result.exit_code == 2 and "--shard" in result.output, result.output
+    assert "internal error" not in result.output
+
+
+def test_a_thousand_shards_is_the_most_allowed(tmp_path):
+    assert Shard.parse("1000/1000") == Shard(1000, 1000)
+    assert "N must be at most 1,000" in str(pytest.raises(ValueError, Shard.parse, "1/1001").value)
