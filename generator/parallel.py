@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.errors import CarouselError, Diagnostic, internal_error
+from generator.imports import import_long_lived
 from generator.model import ThreadPlan
 from generator.project import Project
 
@@ -105,6 +106,7 @@ class _RendererHolder:
 
     def renew(self, generation: int) -> Renderer:
         """A fresh Renderer (fonts configured, templates and themes read anew)."""
+        import_long_lived("generator.render.thread")  # WeasyPrint and the render stack, the collector paused
         from generator.render.thread import Renderer
 
         self.renderer = Renderer(self.project)

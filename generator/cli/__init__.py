@@ -6,7 +6,6 @@ pay for importing WeasyPrint.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from generator import __version__
+from generator.imports import import_long_lived
 
 CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
@@ -46,7 +46,7 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        command: click.Command = getattr(import_long_lived(module_name), attribute)
         return command
 
 
